@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Runs every compiled test file (*.unit.spec.js, *.int.spec.js, *.e2e.spec.js) with node's
+// own test runner. Unit and integration tests first, multi-pod scenarios after.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function find(dir, pattern, out = []) {
+  let entries;
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const name of entries) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) find(path, pattern, out);
+    else if (pattern.test(name)) out.push(path);
+  }
+  return out;
+}
+
+const filter = process.argv[2] ? new RegExp(process.argv[2]) : null;
+const files = find('dist', /\.(unit|int|e2e)\.spec\.js$/)
+  .filter((f) => !filter || filter.test(f))
+  .sort((a, b) => tier(a) - tier(b) || a.localeCompare(b));
+function tier(f) { return f.includes('.unit.') ? 0 : f.includes('.int.') ? 1 : 2; }
+
+if (files.length === 0) {
+  console.error('no test files found under dist/: did the build run?');
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'test' },
+});
+process.exit(result.status ?? 1);
