@@ -1,0 +1,59 @@
+import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { once } from 'node:events';
+import { canonicalize } from '../../../../../libs/event-envelope/src/canonical.js';
+import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
+import { integerParam } from '../../http/query-params.js';
+import { POD_RUNTIME } from '../../pod-runtime.token.js';
+import type { PodRuntime } from '../../pod-runtime.js';
+
+const MAX_JSON_PAGE = 1000;
+const NDJSON_PAGE = 1000;
+const MAX_POSITION = Number.MAX_SAFE_INTEGER;
+
+/** The exact bytes that were signed and hashed, so an auditor can check them. */
+function wireForm(stored: StoredEvent): string {
+  return stored.body ?? canonicalize(stored.event);
+}
+
+/**
+ * The log for auditors: `GET /api/v1/events?after=N&limit=M`, as one JSON page
+ * `{events, next}` or, with `Accept: application/x-ndjson`, one event per line (every event
+ * after N when no limit is given). Pass `next` back as `after` to continue.
+ */
+@Controller('api/v1/events')
+export class EventsHttpController {
+  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+
+  @Get()
+  async list(
+    @Query() query: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const after = integerParam(query.after, 'after', { min: 0, max: MAX_POSITION, default: 0 });
+    const ndjson = /application\/x-ndjson/i.test(accept ?? '');
+    if (!ndjson) {
+      const limit = integerParam(query.limit, 'limit', { min: 1, max: MAX_JSON_PAGE, default: 100 });
+      const page = await this.runtime.store.readAll({ after, limit });
+      const next = page.length > 0 ? page[page.length - 1].position : after;
+      response.type('application/json').send(`{"events":[${page.map(wireForm).join(',')}],"next":${next}}`);
+      return;
+    }
+    const limit = integerParam(query.limit, 'limit', { min: 1, max: MAX_POSITION, default: MAX_POSITION });
+    response.status(200).type('application/x-ndjson');
+    let position = after;
+    let remaining = limit;
+    let closed = false;
+    response.on('close', () => (closed = true));
+    while (remaining > 0 && !closed) {
+      const page = await this.runtime.store.readAll({ after: position, limit: Math.min(NDJSON_PAGE, remaining) });
+      if (page.length === 0) break;
+      const chunk = page.map((e) => wireForm(e) + '\n').join('');
+      position = page[page.length - 1].position;
+      remaining -= page.length;
+      if (!response.write(chunk) && !closed) await once(response, 'drain');
+    }
+    response.end();
+  }
+}

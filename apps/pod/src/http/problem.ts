@@ -1,0 +1,48 @@
+/**
+ * The one table from error codes to HTTP. Every error that reaches a client carries a stable
+ * `code` (RFC 9457 problem details); add a code here and nowhere else.
+ */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  'invalid-query': 400,
+  'invalid-body': 400,
+  'malformed-json': 400,
+  'schema-invalid': 422,
+  'envelope-invalid': 422,
+  'unknown-event-type': 422,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  'not-acceptable': 406,
+  'wrong-expected-version': 409,
+  'duplicate-event-id': 409,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'rate-limited': 429,
+  'store-corrupt': 503,
+  'store-closed': 503,
+  internal: 500,
+};
+
+/** An error meant for the client: the message is safe to show. */
+export class ProblemError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  [extension: string]: unknown;
+}
+
+export function statusForCode(code: string): number {
+  return HTTP_STATUS_BY_CODE[code] ?? 500;
+}

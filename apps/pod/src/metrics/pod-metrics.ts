@@ -1,0 +1,63 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import type { ProjectionRunner } from '../projections/projection-runner.js';
+
+/**
+ * The pod's Prometheus registry. Its own registry, not prom-client's global one, so that
+ * several pods can live in one process (tests) without clashing.
+ */
+export class PodMetrics {
+  readonly registry = new Registry();
+  readonly projectionFailures: Counter<'projection'>;
+
+  constructor(store: EventStore, projections: () => ProjectionRunner | undefined) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'swarmtube_process_' });
+    this.projectionFailures = new Counter({
+      name: 'swarmtube_projection_failures_total',
+      help: 'Events a projection could not apply (parked and skipped)',
+      labelNames: ['projection'],
+      registers: [this.registry],
+    });
+    const head = new Gauge({
+      name: 'swarmtube_event_log_head_position',
+      help: 'Position of the last event in the log',
+      registers: [this.registry],
+      async collect() {
+        this.set(await store.headPosition());
+      },
+    });
+    new Gauge({
+      name: 'swarmtube_projection_lag_events',
+      help: 'Events in the log that a read model has not applied yet',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      async collect() {
+        const position = await store.headPosition();
+        for (const status of projections()?.status() ?? []) this.set({ projection: status.name }, Math.max(0, position - status.checkpoint));
+      },
+    });
+    new Gauge({
+      name: 'swarmtube_projection_checkpoint',
+      help: 'Last log position applied by each read model',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      collect() {
+        for (const status of projections()?.status() ?? []) this.set({ projection: status.name }, status.checkpoint);
+      },
+    });
+    new Gauge({
+      name: 'swarmtube_projection_parked_events',
+      help: 'Events parked by each read model since it was last rebuilt',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      collect() {
+        for (const status of projections()?.status() ?? []) this.set({ projection: status.name }, status.parked);
+      },
+    });
+    void head;
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,49 @@
+import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
+import type { EventLog } from '../../event-log/event-log.js';
+
+export interface PodIdentity {
+  actor: string;
+  host: string;
+  name: string;
+  ed25519Multibase: string;
+  rsaPublicKeyPem: string;
+}
+
+export class KeyMismatchError extends Error {
+  readonly code = 'key-mismatch';
+}
+
+/**
+ * Every origin's log begins with its PodJoined, which declares its keys: an auditor then
+ * needs nothing but the log to check every proof. On later starts the keys on disk must be
+ * the ones announced, or every new event would carry a proof nobody can verify.
+ */
+export async function announcePod(store: EventStore, eventLog: EventLog, identity: PodIdentity, keysDir: string): Promise<void> {
+  const [genesis] = await store.readOrigin(identity.actor, { after: 0, limit: 1 });
+  if (!genesis) {
+    await eventLog.append(
+      `pod:${identity.host}`,
+      [
+        {
+          type: 'PodJoined',
+          schemaVersion: 1,
+          data: {
+            host: identity.host,
+            actor: identity.actor,
+            name: identity.name,
+            keys: { ed25519Multibase: identity.ed25519Multibase, rsaPublicKeyPem: identity.rsaPublicKeyPem },
+          },
+        },
+      ],
+      { expectedVersion: 'any' },
+    );
+    return;
+  }
+  const keys = (genesis.event.data as { keys?: { ed25519Multibase?: string } }).keys;
+  if (genesis.event.type !== 'PodJoined' || keys?.ed25519Multibase !== identity.ed25519Multibase) {
+    throw new KeyMismatchError(
+      `the Ed25519 key in ${keysDir} is not the key this pod announced in its first event (${genesis.event.id}); ` +
+        `restore the original keys, or start with an empty data folder`,
+    );
+  }
+}

@@ -1,0 +1,81 @@
+import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
+import type { SqlStatement } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import type { Projection } from '../../projections/projection.js';
+
+/** host of an actor URL (`http://host:port/federation/actor` → `host:port`). */
+export function hostOfActor(actor: string): string {
+  try {
+    return new URL(actor).host;
+  } catch {
+    return actor;
+  }
+}
+
+const STATUS_BY_TYPE: Record<string, string> = {
+  FriendshipEnded: 'left',
+  PodExpelled: 'expelled',
+  PodReadmitted: 'active',
+};
+
+/**
+ * Every pod this log has heard of, with its keys (from its genesis PodJoined) and its
+ * membership status: `known` until a friendship is accepted, then `active`; `left` after
+ * quit-friends; `expelled` after a quorum of votes.
+ */
+export const podsProjection: Projection = {
+  name: 'pods',
+  version: 1,
+  tables: [{ name: 'rm_pods', orderBy: 'actor' }],
+
+  createTables(): SqlStatement[] {
+    return [
+      {
+        sql: `CREATE TABLE IF NOT EXISTS rm_pods (
+          actor TEXT PRIMARY KEY,
+          host TEXT NOT NULL,
+          name TEXT,
+          status TEXT NOT NULL,
+          ed25519_multibase TEXT,
+          rsa_public_key_pem TEXT,
+          joined_at TEXT,
+          last_event_at TEXT)`,
+      },
+    ];
+  },
+
+  apply({ event }: StoredEvent): SqlStatement[] {
+    const data = event.data as Record<string, unknown>;
+    const touch = (actor: string, status: string): SqlStatement => ({
+      sql: `INSERT INTO rm_pods (actor, host, status, last_event_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (actor) DO UPDATE SET status = excluded.status, last_event_at = excluded.last_event_at`,
+      params: [actor, hostOfActor(actor), status, event.occurredAt],
+    });
+    switch (event.type) {
+      case 'PodJoined': {
+        // Only the origin itself may declare its keys: a PodJoined relayed for another actor changes nothing.
+        if (data.actor !== event.origin) return [];
+        const keys = (data.keys ?? {}) as Record<string, unknown>;
+        return [
+          {
+            sql: `INSERT INTO rm_pods (actor, host, name, status, ed25519_multibase, rsa_public_key_pem, joined_at, last_event_at)
+                  VALUES ($1, $2, $3, 'known', $4, $5, $6, $6)
+                  ON CONFLICT (actor) DO UPDATE SET host = excluded.host, name = excluded.name,
+                    ed25519_multibase = excluded.ed25519_multibase, rsa_public_key_pem = excluded.rsa_public_key_pem,
+                    joined_at = excluded.joined_at, last_event_at = excluded.last_event_at`,
+            params: [event.origin, String(data.host), String(data.name ?? ''), keys.ed25519Multibase ?? null, keys.rsaPublicKeyPem ?? null, event.occurredAt],
+          },
+        ];
+      }
+      case 'FriendshipAccepted':
+        return [touch(String(data.requester), 'active'), touch(String(data.accepter), 'active')];
+      case 'FriendshipEnded':
+        // A pod can only announce its own departure or the end of its own friendships.
+        return [touch(event.origin, STATUS_BY_TYPE[event.type])];
+      case 'PodExpelled':
+      case 'PodReadmitted':
+        return [touch(String(data.target), STATUS_BY_TYPE[event.type])];
+      default:
+        return [];
+    }
+  },
+};

@@ -1,0 +1,173 @@
+import type { EventStore, StoredEvent, Subscription } from '../../../../libs/event-store/src/event-store.port.js';
+import type { ReadModelDatabase, SqlStatement } from '../../../../libs/event-store/src/read-model-database.port.js';
+import type { Projection } from './projection.js';
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  checkpoint: number;
+  failures: number;
+  parked: number;
+}
+
+export interface ProjectionRunnerOptions {
+  batchSize?: number;
+  /** Called for every event a projection could not apply; the runner goes on. */
+  onFailure?: (projection: string, event: StoredEvent, error: unknown) => void;
+}
+
+const BOOKKEEPING: SqlStatement[] = [
+  {
+    sql: `CREATE TABLE IF NOT EXISTS projection_checkpoints (
+      name TEXT PRIMARY KEY, version INTEGER NOT NULL, position BIGINT NOT NULL, updated_at TEXT NOT NULL)`,
+  },
+  {
+    sql: `CREATE TABLE IF NOT EXISTS projection_parked (
+      name TEXT NOT NULL, position BIGINT NOT NULL, event_id TEXT NOT NULL, error TEXT NOT NULL,
+      parked_at TEXT NOT NULL, PRIMARY KEY (name, position))`,
+  },
+];
+
+function checkpoint(name: string, version: number, position: number): SqlStatement {
+  return {
+    sql: `INSERT INTO projection_checkpoints (name, version, position, updated_at) VALUES ($1, $2, $3, $4)
+          ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position, updated_at = excluded.updated_at`,
+    params: [name, version, position, new Date().toISOString()],
+  };
+}
+
+/**
+ * Keeps every read model up to date with the log: one subscription per projection, each
+ * batch's writes committed with its checkpoint. An event a projection cannot apply is
+ * parked (recorded with its error, counted) and skipped, so one bad event never stops the
+ * pod; the audit then shows the model differing from a replay. If even parking fails, the
+ * database itself is failing: the batch is retried by the subscription.
+ */
+export class ProjectionRunner {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly statuses = new Map<string, ProjectionStatus>();
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: ReadModelDatabase,
+    private readonly projections: readonly Projection[],
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {}
+
+  /** Creates or rebuilds the read models, then follows the log from each checkpoint. */
+  async start(): Promise<void> {
+    await this.db.execute(BOOKKEEPING);
+    for (const projection of this.projections) {
+      const from = await this.prepare(projection);
+      const parked = await this.db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM projection_parked WHERE name = $1`, [projection.name]);
+      this.statuses.set(projection.name, {
+        name: projection.name,
+        version: projection.version,
+        checkpoint: from,
+        failures: 0,
+        parked: Number(parked[0]?.n ?? 0),
+      });
+      this.subscriptions.push(
+        this.store.subscribe(from, (batch) => this.applyBatch(projection, batch), { batchSize: this.options.batchSize ?? 500 }),
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
+  }
+
+  status(): ProjectionStatus[] {
+    return [...this.statuses.values()].map((s) => ({ ...s }));
+  }
+
+  /** Resolves when every projection has applied the log up to `position` (polling-free). */
+  async waitFor(position: number, timeoutMs = 30_000): Promise<void> {
+    const caughtUp = () => [...this.statuses.values()].every((s) => s.checkpoint >= position);
+    if (caughtUp()) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`read models did not reach position ${position} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const check = () => {
+        if (!caughtUp()) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve();
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  private async prepare(projection: Projection): Promise<number> {
+    const rows = await this.db.query<{ version: number | string; position: number | string }>(
+      `SELECT version, position FROM projection_checkpoints WHERE name = $1`,
+      [projection.name],
+    );
+    const stored = rows[0];
+    if (stored && Number(stored.version) === projection.version) {
+      await this.db.execute(projection.createTables());
+      return Number(stored.position);
+    }
+    // New projection, or its meaning changed: rebuild it from the start of the log.
+    await this.db.execute([
+      ...projection.tables.map((t) => ({ sql: `DROP TABLE IF EXISTS ${t.name}` })),
+      ...projection.createTables(),
+      { sql: `DELETE FROM projection_parked WHERE name = $1`, params: [projection.name] },
+      checkpoint(projection.name, projection.version, 0),
+    ]);
+    return 0;
+  }
+
+  private async applyBatch(projection: Projection, batch: StoredEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    const last = batch[batch.length - 1].position;
+    const statements: SqlStatement[] = [];
+    let pure = true;
+    for (const event of batch) {
+      try {
+        statements.push(...projection.apply(event));
+      } catch {
+        pure = false;
+        break;
+      }
+    }
+    if (pure) {
+      try {
+        await this.db.execute([...statements, checkpoint(projection.name, projection.version, last)]);
+        this.advance(projection.name, last);
+        return;
+      } catch {
+        // One event's statements failed: find it by applying the batch event by event.
+      }
+    }
+    for (const event of batch) await this.applyOne(projection, event);
+  }
+
+  private async applyOne(projection: Projection, event: StoredEvent): Promise<void> {
+    try {
+      await this.db.execute([...projection.apply(event), checkpoint(projection.name, projection.version, event.position)]);
+    } catch (error) {
+      await this.db.execute([
+        {
+          sql: `INSERT INTO projection_parked (name, position, event_id, error, parked_at) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (name, position) DO NOTHING`,
+          params: [projection.name, event.position, event.event.id, String((error as Error)?.message ?? error).slice(0, 2000), new Date().toISOString()],
+        },
+        checkpoint(projection.name, projection.version, event.position),
+      ]);
+      const status = this.statuses.get(projection.name)!;
+      status.failures += 1;
+      status.parked += 1;
+      this.options.onFailure?.(projection.name, event, error);
+    }
+    this.advance(projection.name, event.position);
+  }
+
+  private advance(name: string, position: number): void {
+    this.statuses.get(name)!.checkpoint = position;
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}

@@ -1,0 +1,30 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Paths the site never answers: their own controllers do, or they are 404s in problem+json. */
+const NOT_THE_SITE = /^\/(api|federation|tracker|static|metrics|\.well-known|nodeinfo)(\/|$)/;
+
+/**
+ * Serves the built Vue site at `/`, and its index.html for every other GET of a page
+ * (history-mode routes such as /videos/watch/:uuid), so a reload never 404s.
+ */
+export function mountWebSite(app: Express, webRoot: string): void {
+  const index = join(webRoot, 'index.html');
+  if (!existsSync(index)) {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('The site is not built: run `npm run build`.\n');
+    });
+    return;
+  }
+  app.use(express.static(webRoot, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForIndex }));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_THE_SITE.test(req.path) || !req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}
+
+function noCacheForIndex(res: Response, path: string): void {
+  if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+}
