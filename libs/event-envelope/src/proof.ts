@@ -68,7 +68,7 @@ export function verifyProof(document: unknown, publicKey: KeyObject): ProofVerif
   if (typeof proofValue !== 'string' || !proofValue.startsWith('z')) {
     return { verified: false, reason: { type: 'malformedProof', detail: 'proofValue is not base58btc multibase' } };
   }
-  if (publicKey.asymmetricKeyType !== 'ed25519') {
+  if (!(publicKey instanceof KeyObject) || publicKey.asymmetricKeyType !== 'ed25519') {
     return { verified: false, reason: { type: 'keyMismatch', detail: 'key is not Ed25519' } };
   }
   let signature: Uint8Array;
