@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEnvelopeSealer } from '../../../libs/event-envelope/src/sealer.js';
 import { loadOrCreatePodKeys, type PodKeys } from '../../../libs/event-envelope/src/keys.js';
-import { encodeMultikey } from '../../../libs/event-envelope/src/multikey.js';
 import { openEventStore, type OpenedEventStore } from '../../../libs/event-store/src/index.js';
 import { actorUrl, type PodConfig } from './config/pod-config.js';
 import { EventLog } from './event-log/event-log.js';
@@ -37,7 +36,7 @@ export class PodRuntime {
   static async open(config: PodConfig, logger: PodLogger = console): Promise<PodRuntime> {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const actor = actorUrl(config);
-    const keys = loadOrCreatePodKeys(config.dataDir);
+    const keys = await loadOrCreatePodKeys(config.dataDir);
     const sealer = createEnvelopeSealer({ origin: actor, privateKey: keys.ed25519.privateKey });
     const store = await openEventStore({ database: config.database, dataDir: config.dataDir, schema: config.databaseSchema, sealer });
     try {
@@ -54,7 +53,7 @@ export class PodRuntime {
         actor,
         host: config.host,
         name: config.name,
-        ed25519Multibase: encodeMultikey(keys.ed25519.publicKey),
+        ed25519Multibase: keys.ed25519.publicKeyMultibase,
         rsaPublicKeyPem: keys.rsa.publicKeyPem,
       }, join(config.dataDir, 'keys'));
       await runner.start();

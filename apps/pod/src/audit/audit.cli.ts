@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { auditLog, type AuditReport } from './audit.js';
+import { auditLog } from './audit.js';
+import { formatReport } from './audit-report.js';
 import { AuditSourceError, openAuditSource } from './audit-source.js';
 
 const USAGE = `usage: npm run audit -- <data folder | postgres://… | export.ndjson> [--schema NAME] [--no-proofs] [--json]
@@ -48,26 +49,6 @@ async function main(): Promise<number> {
   } finally {
     await source.close();
   }
-}
-
-export function formatReport(report: AuditReport): string {
-  const lines = [
-    `audit of ${report.source}`,
-    `  events verified: ${report.events} from ${report.origins} origin(s)${report.proofsChecked ? ', every proof checked' : ', proofs NOT checked'} in ${report.seconds.toFixed(2)} s`,
-  ];
-  const failure = report.firstFailure;
-  if (failure) {
-    lines.push(
-      `  FIRST BAD EVENT at position ${failure.position}: ${failure.code}: ${failure.detail}`,
-      `    id ${failure.id ?? '?'}, origin ${failure.origin ?? '?'}, originSeq ${failure.originSeq ?? '?'}`,
-    );
-  }
-  for (const model of report.readModels) {
-    const verdict = model.matches === null ? (model.liveDigest ? 'not compared' : 'replayed') : model.matches ? 'matches live' : 'DIFFERS from live';
-    lines.push(`  read model ${model.projection}: ${model.rows} row(s) at position ${model.checkpoint}, digest ${model.replayDigest.slice(0, 16)}… ${verdict}`);
-  }
-  lines.push(report.ok ? 'OK' : 'FAILED');
-  return lines.join('\n');
 }
 
 main().then(

@@ -87,7 +87,7 @@ export class LogVerifier {
       const data = envelope.data as { actor?: string; keys?: { ed25519Multibase?: string } };
       if (data.actor !== envelope.origin) return fail('bad-genesis', 'PodJoined declares another actor than its origin', envelope);
       const decoded = decodeMultikey(String(data.keys?.ed25519Multibase ?? ''));
-      if (!decoded.ok) return fail('bad-genesis', `PodJoined's Ed25519 key is unusable: ${decoded.reason}`, envelope);
+      if (!decoded.ok) return fail('bad-genesis', `PodJoined's Ed25519 key is unusable: ${decoded.error.message}`, envelope);
       key = decoded.publicKey;
     }
     if (this.options.checkProofs) {
