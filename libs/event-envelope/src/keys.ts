@@ -92,7 +92,9 @@ async function ensureKeyDirectory(dir: string): Promise<void> {
   } catch (error) {
     throw new PodKeyError('key-unwritable', dir, `cannot create the key directory ${dir}: ${describe(error)}`, { cause: error });
   }
-  const info = await stat(dir);
+  const info = await stat(dir).catch((error: unknown) => {
+    throw new PodKeyError('key-unreadable', dir, `cannot read the key directory ${dir}: ${describe(error)}`, { cause: error });
+  });
   if (!info.isDirectory()) {
     throw new PodKeyError('key-unreadable', dir, `${dir} is not a directory`);
   }
