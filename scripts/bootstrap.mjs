@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -96,12 +96,15 @@ if (process.env.SWARMTUBE_SKIP_SYSTEM_PACKAGES === '1') {
 }
 
 // ---- 3. build -----------------------------------------------------------------------------
+// What changed since the last build decides what to rebuild: apps/web alone needs only the
+// site; anything else the server side, and the site too when shared (libs/, package files).
 const stampPath = join(root, 'dist', '.build-stamp');
-const newer = changedSince(stampPath);
-if (newer) {
-  say(`building (${newer})…`);
+const plan = buildPlan();
+if (plan) {
+  say(`building ${plan.parts.join(' and ')} (${plan.reason})…`);
   const t = Date.now();
-  const status = run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--stamp', String(t)]);
+  const parts = plan.parts.length === 2 ? [] : plan.parts.map((p) => `--${p}`);
+  const status = run(process.execPath, [join(root, 'scripts', 'build.mjs'), ...parts, '--stamp', String(t)]);
   if (status !== 0) fail(`the build failed (exit ${status}); fix the errors above and run it again`);
   say(`build done in ${seconds(t)}`);
 } else {
@@ -109,45 +112,50 @@ if (newer) {
 }
 info(`ready in ${seconds(started)}`);
 
-/**
- * Why a build is needed, or null. Directories count too: adding, removing or renaming a file
- * changes its directory's mtime.
- */
-function changedSince(stamp) {
-  if (!existsSync(stamp)) return 'no previous build';
-  if (!existsSync(join(root, 'dist', 'web', 'index.html'))) return 'dist/web is missing';
-  const built = statSync(stamp).mtimeMs;
-  const files = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
-  for (const file of files) {
+/** What to build and why, or null when dist/ is current. */
+function buildPlan() {
+  if (!existsSync(stampPath)) return { parts: ['server', 'web'], reason: 'no previous build' };
+  const since = statSync(stampPath).mtimeMs;
+  const changed = [];
+  const rootFiles = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
+  for (const file of rootFiles) {
     const path = join(root, file);
-    if (existsSync(path) && statSync(path).mtimeMs > built) return `${file} changed`;
+    if (existsSync(path) && statSync(path).mtimeMs > since) changed.push(file);
   }
-  for (const dir of ['apps', 'libs', 'test', 'bench', 'events']) {
-    const found = newerIn(join(root, dir), built);
-    if (found) return `${found.slice(root.length + 1)} changed`;
-  }
-  return null;
+  for (const dir of ['apps', 'libs', 'test', 'bench', 'events']) newerIn(join(root, dir), since, changed);
+  const webOnly = (path) => path === 'apps/web' || path.startsWith('apps/web/');
+  const shared = (path) => rootFiles.includes(path) || path === 'libs' || path.startsWith('libs/');
+  const serverMissing = !existsSync(join(root, 'dist', '.tsbuildinfo'));
+  const webMissing = !existsSync(join(root, 'dist', 'web', 'index.html'));
+  const server = serverMissing || changed.some((path) => !webOnly(path) && path !== 'apps');
+  const web = webMissing || changed.some((path) => webOnly(path) || shared(path));
+  if (!server && !web) return null;
+  const parts = [server && 'server', web && 'web'].filter(Boolean);
+  const first = changed[0];
+  const reason = first
+    ? `${first} changed${changed.length > 1 ? ` and ${changed.length - 1} more` : ''}`
+    : serverMissing ? 'dist/.tsbuildinfo is missing' : 'dist/web is missing';
+  return { parts, reason };
 }
 
-function newerIn(dir, since) {
+/**
+ * Collects the paths (relative to the root) newer than `since`. Directories count too:
+ * adding, removing or renaming a file changes its directory's mtime.
+ */
+function newerIn(dir, since, out) {
   let entries;
   try {
-    if (statSync(dir).mtimeMs > since) return dir;
+    if (statSync(dir).mtimeMs > since) out.push(relative(root, dir));
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
-    return null;
+    return;
   }
   for (const entry of entries) {
     if (entry.name === 'node_modules' || entry.name === 'dist') continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      const found = newerIn(path, since);
-      if (found) return found;
-    } else if (statSync(path).mtimeMs > since) {
-      return path;
-    }
+    if (entry.isDirectory()) newerIn(path, since, out);
+    else if (statSync(path).mtimeMs > since) out.push(relative(root, path));
   }
-  return null;
 }
 
 function seconds(since) {

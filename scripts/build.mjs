@@ -1,52 +1,89 @@
 #!/usr/bin/env node
-// Builds everything into dist/: the pod, the libraries, the tests and the benchmarks with
-// `tsc -p .` (dist/apps, dist/libs, dist/test, dist/bench), then the Vue site with
-// `vite build` (dist/web). Also type-checks the site. Uses the project's own binaries.
-// Flags: --stamp <ms> (from bootstrap: the time the build started, written to dist/.build-stamp).
-import { spawnSync } from 'node:child_process';
+// Builds everything into dist/ with the project's own binaries:
+//   server: `tsc -p .`: the pod, the libraries, the tests and the benchmarks
+//           (dist/apps, dist/libs, dist/test, dist/bench);
+//   web:    type-checks the Vue site and bundles it with `vite build` (dist/web).
+// Flags: --server or --web to build one part only (bootstrap passes what changed);
+// --stamp <ms>: the time the build started, recorded in dist/.build-stamp.
+// The steps run side by side; each one's output is printed when it ends.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const stampArg = process.argv.indexOf('--stamp');
-const started = stampArg > 0 ? Number(process.argv[stampArg + 1]) : Date.now();
+const args = process.argv.slice(2);
+const stampArg = args.indexOf('--stamp');
+const started = stampArg >= 0 ? Number(args[stampArg + 1]) : Date.now();
+const only = args.includes('--server') !== args.includes('--web');
+const server = !only || args.includes('--server');
+const web = !only || args.includes('--web');
 
-function step(label, command, args) {
-  if (!existsSync(command)) fail(`${relative(root, command)} is missing: run \`npm ci\` (or \`npm run bootstrap\`)`);
-  const t = Date.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  if (result.error) fail(`${label}: ${result.error.message}`);
-  if (result.status !== 0) fail(`${label} failed (exit ${result.status})`);
-  console.log(`build: ${label} ok (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+/** Runs one step; resolves to true when it passed. Its output is printed in one piece. */
+function step(label, command, stepArgs) {
+  return new Promise((resolve) => {
+    if (!existsSync(command)) {
+      console.error(`build: ${relative(root, command)} is missing: run \`npm run bootstrap\``);
+      return resolve(false);
+    }
+    const t = Date.now();
+    const child = spawn(command, stepArgs, { cwd: root, env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => {
+      console.error(`build: ${label}: ${error.message}`);
+      resolve(false);
+    });
+    child.on('close', (status) => {
+      if (output.trim()) process.stdout.write(output.endsWith('\n') ? output : output + '\n');
+      const seconds = ((Date.now() - t) / 1000).toFixed(1);
+      if (status === 0) console.log(`build: ${label} ok (${seconds} s)`);
+      else console.error(`build: ${label} FAILED (exit ${status}, ${seconds} s)`);
+      resolve(status === 0);
+    });
+  });
 }
-function fail(message) {
-  console.error(`build: FAILED: ${message}`);
+
+const emitted = ['apps', 'libs', 'test', 'bench'].map((d) => join(root, 'dist', d));
+
+async function buildServer() {
+  // tsc's incremental state (dist/.tsbuildinfo) does not notice deleted outputs: forget it
+  // when they are gone, or tsc would emit nothing.
+  if (!emitted.some((d) => existsSync(d))) rmSync(join(root, 'dist', '.tsbuildinfo'), { force: true });
+  const ok = await step('tsc -p .', bin('tsc'), ['-p', '.']);
+  removeStaleOutputs();
+  return ok;
+}
+
+function buildWeb() {
+  // vue-tsc checks the .vue files too; without it plain tsc checks the .ts files and sees
+  // .vue files through the shim in apps/web/src/env.d.ts.
+  const check = existsSync(bin('vue-tsc'))
+    ? step('vue-tsc (apps/web)', bin('vue-tsc'), ['--noEmit', '-p', 'apps/web/tsconfig.json'])
+    : step('tsc (apps/web, .ts files)', bin('tsc'), ['--noEmit', '-p', 'apps/web/tsconfig.json']);
+  // (apps/web/tsconfig.node.json, for vite.config.ts, serves editors: vite loads the config.)
+  return Promise.all([
+    check,
+    step('vite build (apps/web → dist/web)', bin('vite'), ['build', 'apps/web', '--logLevel', 'warn']),
+  ]).then((results) => results.every(Boolean));
+}
+
+const results = await Promise.all([server ? buildServer() : true, web ? buildWeb() : true]);
+if (!results.every(Boolean)) {
+  console.error('build: FAILED (see the errors above)');
   process.exit(1);
 }
 
-// 1. Server side. tsc's incremental state (dist/.tsbuildinfo) does not notice deleted
-// outputs: forget it when they are gone, or tsc would emit nothing.
-const emitted = ['apps', 'libs', 'test', 'bench'].map((d) => join(root, 'dist', d));
-if (!emitted.some((d) => existsSync(d))) rmSync(join(root, 'dist', '.tsbuildinfo'), { force: true });
-step('tsc -p .', bin('tsc'), ['-p', '.']);
-removeStaleOutputs();
-
-// 2. The site: type-check, then bundle.
-if (existsSync(bin('vue-tsc'))) {
-  step('vue-tsc (apps/web)', bin('vue-tsc'), ['--noEmit', '-p', 'apps/web/tsconfig.json']);
-} else {
-  // Without vue-tsc, plain tsc checks the .ts files; .vue files are only bundled.
-  step('tsc (apps/web, .ts files)', bin('tsc'), ['--noEmit', '-p', 'apps/web/tsconfig.json']);
+// The stamp tells bootstrap when the last build saw every source. A partial build run by
+// hand must not move it; bootstrap passes --stamp when the other part is known current.
+if (!only || stampArg >= 0) {
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  const stamp = join(root, 'dist', '.build-stamp');
+  writeFileSync(stamp, new Date(started).toISOString() + '\n');
+  utimesSync(stamp, started / 1000, started / 1000);
 }
-step('tsc (apps/web/vite.config.ts)', bin('tsc'), ['--noEmit', '-p', 'apps/web/tsconfig.node.json']);
-step('vite build (apps/web → dist/web)', bin('vite'), ['build', 'apps/web', '--logLevel', 'warn']);
-
-mkdirSync(join(root, 'dist'), { recursive: true });
-const stamp = join(root, 'dist', '.build-stamp');
-writeFileSync(stamp, new Date(started).toISOString() + '\n');
-utimesSync(stamp, started / 1000, started / 1000);
 
 /**
  * A source file that was deleted or renamed leaves its compiled .js behind, and a stale

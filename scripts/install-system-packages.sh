@@ -48,7 +48,7 @@ if [[ $(id -u) -ne 0 ]]; then
   sudo=(sudo)
 fi
 
-apt_quiet=()
+apt_quiet=(-q)
 [[ $quiet == 1 ]] && apt_quiet=(-qq)
 export DEBIAN_FRONTEND=noninteractive
 start=$SECONDS
