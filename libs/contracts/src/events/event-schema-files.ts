@@ -25,7 +25,10 @@ const SCHEMA_FILE = /^v([1-9][0-9]{0,3})\.schema\.json$/;
 export function findEventsFolder(start: string = fileURLToPath(import.meta.url)): string {
   let dir = dirname(start);
   for (;;) {
-    if (existsSync(join(dir, 'events')) && existsSync(join(dir, 'package.json'))) return join(dir, 'events');
+    // The envelope schema, not just a folder named events/, marks the catalogue (dist/ may hold copies).
+    if (existsSync(join(dir, 'events', 'envelope.schema.json')) && existsSync(join(dir, 'package.json'))) {
+      return join(dir, 'events');
+    }
     const parent = dirname(dir);
     if (parent === dir) throw new Error(`no events/ folder above ${start}`);
     dir = parent;

@@ -35,7 +35,12 @@ export interface FriendshipAcceptedDataV1 {
   accepter: string;
 }
 
-export type FriendshipEndReasonV1 = 'quit' | 'removed' | 'declined';
+/**
+ * quit: the origin left the network (one event per friend); removed: the origin's admin ended
+ * this one friendship; declined: the origin refused a pending request from peer.
+ */
+export const FRIENDSHIP_END_REASONS_V1 = ['quit', 'removed', 'declined'] as const;
+export type FriendshipEndReasonV1 = (typeof FRIENDSHIP_END_REASONS_V1)[number];
 
 /** Emitted by the pod that ends the friendship with `peer`. Stream `friendship:<host>+<host>`. */
 export interface FriendshipEndedDataV1 {

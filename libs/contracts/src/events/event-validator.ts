@@ -24,7 +24,12 @@ function fail(code: ValidationCode, message: string): Validation {
 
 function firstError(validate: ValidateFunction, prefix: string): string {
   const error = validate.errors?.[0];
-  return error === undefined ? `${prefix || 'value'}: invalid` : describeError(error, prefix);
+  if (error === undefined) return `${prefix || 'value'}: invalid`;
+  // The chain rule lives in if/then/else, whose raw error ("must be string") hides the reason.
+  if (prefix === '' && error.instancePath === '/prevHash' && error.keyword === 'type') {
+    return 'prevHash: must be null exactly when originSeq is 1';
+  }
+  return describeError(error, prefix);
 }
 
 function schemaKey(type: string, version: number): string {
