@@ -31,3 +31,27 @@ export class StoreClosedError extends EventStoreError {
     super('the event store is closed');
   }
 }
+
+/** A caller passed something the store cannot take (bad draft, stream name, limit, …); nothing changed. */
+export class InvalidStoreInputError extends EventStoreError {
+  readonly code = 'store-invalid-input';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** The store's configuration is unusable (unknown database URL, bad schema name). */
+export class StoreConfigError extends EventStoreError {
+  readonly code = 'store-config-invalid';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** The database could not be reached or opened (PostgreSQL down, file not writable). */
+export class StoreUnavailableError extends EventStoreError {
+  readonly code = 'store-unavailable';
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+  }
+}

@@ -1,4 +1,5 @@
 import type { EventDraft, EventEnvelope, UnsignedEnvelope } from '../../event-envelope/src/envelope.js';
+import type { ReadModelDatabase } from './read-model-database.port.js';
 
 /**
  * The event-store port. Narrow on purpose: two adapters (SQLite, PostgreSQL) implement it
@@ -16,7 +17,15 @@ export interface StoredEvent {
   streamVersion: number;
   /** Hex SHA-256 of the JCS form of the whole envelope (proof included): the next event's prevHash. */
   hash: string;
+  /** Parsed from `body`. */
   event: EventEnvelope;
+  /**
+   * The envelope exactly as stored: its JCS form, the bytes that were signed and hashed.
+   * Both adapters always set it (reads and append results); audits recompute the hash and
+   * the proof from it, so a stored byte changed behind the store's back shows here as-is.
+   * Optional only so that events built in memory (tests, projections) need not carry it.
+   */
+  body?: string;
 }
 
 export interface AppendResult {
@@ -38,7 +47,9 @@ export type ForeignRejection =
   /** The id is taken by an event with a different content. */
   | { code: 'id-conflict' }
   /** originSeq already taken by another event (a fork by the origin). */
-  | { code: 'seq-conflict'; originSeq: number };
+  | { code: 'seq-conflict'; originSeq: number }
+  /** Not an envelope the log can hold (missing or mistyped field, not JSON-serializable). */
+  | { code: 'malformed'; detail: string };
 
 /**
  * Turns an unsigned envelope into a signed one. Called by the store inside the append
@@ -75,6 +86,7 @@ export interface EventStore {
    */
   appendForeign(events: EventEnvelope[]): Promise<ForeignOutcome[]>;
 
+  /** The stream's events with streamVersion >= fromVersion (default 1), in stream order. */
   readStream(stream: string, options?: { fromVersion?: number }): Promise<StoredEvent[]>;
   /** Events with position > after, in position order, at most `limit`. */
   readAll(options: { after: number; limit: number }): Promise<StoredEvent[]>;
@@ -96,4 +108,20 @@ export interface EventStore {
   subscribe(after: number, handler: (batch: StoredEvent[]) => Promise<void> | void, options?: { batchSize?: number; retryDelayMs?: number }): Subscription;
 
   close(): Promise<void>;
+}
+
+/** Counters for /metrics and tests, since this store instance opened. */
+export interface EventStoreStats {
+  /** Write transactions committed. Group commit makes this far lower than `writes` under load. */
+  commits: number;
+  /** append/appendForeign calls committed (failed calls are not counted). */
+  writes: number;
+  /** Events inserted (local and foreign). */
+  events: number;
+}
+
+/** What `openEventStore` returns: the log, plus read models on the same database, plus counters. */
+export interface OpenedEventStore extends EventStore {
+  readonly readModels: ReadModelDatabase;
+  stats(): EventStoreStats;
 }

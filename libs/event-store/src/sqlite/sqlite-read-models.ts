@@ -1,0 +1,66 @@
+import type Database from 'better-sqlite3';
+import type { ReadModelDatabase, SqlStatement } from '../read-model-database.port.js';
+import { bindParameters, rewriteDollarParameters, type RewrittenSql } from './sqlite-parameters.js';
+
+const STATEMENT_CACHE_SIZE = 500;
+
+interface Prepared {
+  rewritten: RewrittenSql;
+  statement: Database.Statement;
+}
+
+/**
+ * Read models in the log's own file. `execute` runs synchronously in one transaction:
+ * the log's writer is synchronous too, so the two can never interleave.
+ */
+export class SqliteReadModelDatabase implements ReadModelDatabase {
+  readonly dialect = 'sqlite' as const;
+  private readonly cache = new Map<string, Prepared>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly guard: <T>(work: () => T) => T,
+  ) {}
+
+  async execute(statements: readonly SqlStatement[]): Promise<void> {
+    this.guard(() =>
+      this.db.transaction(() => {
+        for (const statement of statements) this.run(statement.sql, statement.params);
+      })(),
+    );
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.guard(() => this.run(sql, params) as T[]);
+  }
+
+  private run(sql: string, params: readonly unknown[] | undefined): unknown[] {
+    const prepared = this.prepare(sql, params);
+    if (prepared === null) {
+      this.db.exec(sql);
+      return [];
+    }
+    const values = bindParameters(prepared.rewritten, params);
+    if (prepared.statement.reader) return prepared.statement.all(...values);
+    prepared.statement.run(...values);
+    return [];
+  }
+
+  /** null: a parameterless script of several statements (DDL), which only exec can run. */
+  private prepare(sql: string, params: readonly unknown[] | undefined): Prepared | null {
+    const cached = this.cache.get(sql);
+    if (cached) return cached;
+    const rewritten = rewriteDollarParameters(sql);
+    let statement: Database.Statement;
+    try {
+      statement = this.db.prepare(rewritten.sql);
+    } catch (error) {
+      if ((params ?? []).length === 0 && error instanceof RangeError && /more than one statement/.test(error.message)) return null;
+      throw error;
+    }
+    if (this.cache.size >= STATEMENT_CACHE_SIZE) this.cache.clear();
+    const prepared = { rewritten, statement };
+    this.cache.set(sql, prepared);
+    return prepared;
+  }
+}
