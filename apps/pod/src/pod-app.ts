@@ -3,7 +3,6 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ProblemError } from './http/problem.js';
 import { PodModule } from './pod.module.js';
 import type { PodRuntime } from './pod-runtime.js';
 import { findRepositoryRoot } from './repository-root.js';
@@ -26,12 +25,10 @@ export async function startPodApp(runtime: PodRuntime, options: { logger?: false
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
-  await app.init();
-  // After the routes, so that API paths win; before the 404 handler, which is Nest's.
+  // Before init: Nest registers its 404 handler at init, and the site's history-mode
+  // fallback must come first (it never answers API paths).
   mountWebSite(app.getHttpAdapter().getInstance(), join(findRepositoryRoot(), 'dist', 'web'));
-  app.getHttpAdapter().getInstance().use((req: { method: string; path: string }, _res: unknown, next: (e?: unknown) => void) =>
-    next(new ProblemError('not-found', `no route for ${req.method} ${req.path}`)),
-  );
+  await app.init();
   await app.listen(runtime.config.port, runtime.config.listen);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return {

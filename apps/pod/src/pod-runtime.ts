@@ -43,6 +43,7 @@ export class PodRuntime {
       const eventLog = new EventLog(store);
       let runner: ProjectionRunner | undefined;
       const metrics = new PodMetrics(store, () => runner);
+      metrics.trackProjections(ALL_PROJECTIONS.map((p) => p.name));
       runner = new ProjectionRunner(store, store.readModels, ALL_PROJECTIONS, {
         onFailure: (projection, event, error) => {
           metrics.projectionFailures.inc({ projection });

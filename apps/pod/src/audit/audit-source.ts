@@ -3,6 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { SQLITE_FILE_NAME } from '../../../../libs/event-store/src/index.js';
 import type { ReadModelDatabase, SqlStatement } from '../../../../libs/event-store/src/read-model-database.port.js';
 
 /** One stored event as the auditor sees it: its position and its exact bytes. */
@@ -33,8 +34,8 @@ export async function openAuditSource(target: string, options: { schema?: string
   if (/^postgres(ql)?:\/\//.test(target)) return openPostgresSource(target, options.schema ?? 'public');
   if (!existsSync(target)) throw new AuditSourceError(`${target}: no such file or folder`);
   if (statSync(target).isDirectory()) {
-    const file = join(target, 'swarmtube.sqlite');
-    if (!existsSync(file)) throw new AuditSourceError(`${target} holds no swarmtube.sqlite: not a pod's data folder (a PostgreSQL pod is audited by its DATABASE_URL)`);
+    const file = join(target, SQLITE_FILE_NAME);
+    if (!existsSync(file)) throw new AuditSourceError(`${target} holds no ${SQLITE_FILE_NAME}: not a pod's data folder (a PostgreSQL pod is audited by its DATABASE_URL)`);
     return openSqliteSource(file);
   }
   return openNdjsonSource(target);

@@ -11,7 +11,7 @@ export class PodMetrics {
   readonly projectionFailures: Counter<'projection'>;
 
   constructor(store: EventStore, projections: () => ProjectionRunner | undefined) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'swarmtube_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'swarmtube_' });
     this.projectionFailures = new Counter({
       name: 'swarmtube_projection_failures_total',
       help: 'Events a projection could not apply (parked and skipped)',
@@ -55,6 +55,11 @@ export class PodMetrics {
       },
     });
     void head;
+  }
+
+  /** Shows every projection's failure counter at 0 from the start, not only after its first failure. */
+  trackProjections(names: readonly string[]): void {
+    for (const projection of names) this.projectionFailures.inc({ projection }, 0);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

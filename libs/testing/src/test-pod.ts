@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { loadPodConfig, type PodConfig } from '../../../apps/pod/src/config/pod-config.js';
+import { startPodApp, type RunningPod } from '../../../apps/pod/src/pod-app.js';
+import { PodRuntime } from '../../../apps/pod/src/pod-runtime.js';
+import { TEST_POSTGRES_URL, dropSchema, tempDir, uniqueSchema } from './test-databases.js';
+
+export type TestDatabase = 'sqlite' | 'postgres';
+
+export interface TestPodOptions {
+  database?: TestDatabase;
+  dataDir?: string;
+  schema?: string;
+  /** Start the HTTP side too (on a free loopback port). */
+  http?: boolean;
+}
+
+export interface TestPod {
+  config: PodConfig;
+  runtime: PodRuntime;
+  http?: RunningPod;
+  /** http://127.0.0.1:PORT when http is on. */
+  baseUrl: string;
+  /** Stops the pod and keeps its data (to restart it). */
+  stop(): Promise<void>;
+  /** Stops the pod and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+const quietLogger = { log() {}, warn() {}, error() {} };
+
+/** One pod in this process, on a temp data folder (SQLite) or a fresh PostgreSQL schema. */
+export async function startTestPod(options: TestPodOptions = {}): Promise<TestPod> {
+  const database = options.database ?? 'sqlite';
+  const dir = options.dataDir ? { path: options.dataDir, remove() {} } : tempDir('swarmtube-pod-');
+  const schema = options.schema ?? (database === 'postgres' ? uniqueSchema('pod') : 'public');
+  const env: NodeJS.ProcessEnv = {
+    SWARMTUBE_DATA_DIR: dir.path,
+    SWARMTUBE_PORT: '0',
+    SWARMTUBE_HOST: 'localhost:9999',
+    SWARMTUBE_NAME: 'Test pod',
+    SWARMTUBE_DATABASE: database === 'sqlite' ? 'sqlite' : TEST_POSTGRES_URL,
+    SWARMTUBE_DATABASE_SCHEMA: schema,
+    SWARMTUBE_ADMIN_PASSWORD: 'test-admin-password',
+  };
+  const config = loadPodConfig({ env });
+  const runtime = await PodRuntime.open(config, quietLogger);
+  const http = options.http ? await startPodApp(runtime, { logger: false }) : undefined;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (http) await http.close();
+    else await runtime.close();
+  };
+  return {
+    config,
+    runtime,
+    http,
+    baseUrl: http ? `http://127.0.0.1:${http.port}` : '',
+    stop,
+    async destroy() {
+      await stop();
+      if (!options.dataDir) dir.remove();
+      if (database === 'postgres' && !options.schema) await dropSchema(schema);
+    },
+  };
+}
