@@ -329,6 +329,33 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
         assert.equal(await store.headPosition(), 3);
       }));
 
+    test('a call whose insert the database refuses fails alone, the rest of its group commit goes in', () =>
+      withStore(async (store) => {
+        // A real trigger stands for any failure only the database can see (disk, constraint, another writer).
+        await store.readModels.execute(
+          store.dialect === 'sqlite'
+            ? [{ sql: "CREATE TRIGGER poison_guard BEFORE INSERT ON events WHEN NEW.body LIKE '%poison%' BEGIN SELECT RAISE(ABORT, 'poisoned event'); END" }]
+            : [
+                { sql: "CREATE FUNCTION poison_guard() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN IF NEW.body LIKE '%poison%' THEN RAISE EXCEPTION 'poisoned event'; END IF; RETURN NEW; END $f$" },
+                { sql: 'CREATE TRIGGER poison_guard BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION poison_guard()' },
+              ],
+        );
+        await store.append('warm-up', [draft(0)], { expectedVersion: 'any' });
+        const before = store.stats();
+        const results = await Promise.allSettled(
+          Array.from({ length: 9 }, (_, i) =>
+            store.append(`p:${i}`, i === 4 ? [draft(i), { type: 'T', schemaVersion: 1, data: 'poison' }] : [draft(i)], { expectedVersion: 'no-stream' }),
+          ),
+        );
+        assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+        assert.match(String((results[4] as PromiseRejectedResult).reason), /poisoned event/);
+        assert.deepEqual(await store.readStream('p:4'), []);
+        assert.equal(store.stats().writes - before.writes, 8);
+        const log = await readEverything(store);
+        assert.equal(log.length, 9);
+        assertLogIsSound(log);
+      }));
+
     test('group commit: 100 concurrent appends commit in far fewer transactions, each durable when it resolves', () =>
       withStore(async (store) => {
         await store.append('warm-up', [draft(0)], { expectedVersion: 'any' });
