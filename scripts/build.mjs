@@ -20,6 +20,16 @@ const only = args.includes('--server') !== args.includes('--web');
 const server = !only || args.includes('--server');
 const web = !only || args.includes('--web');
 
+// Steps write into pipes: keep colours exactly when this script writes to a terminal.
+const tty = Boolean(process.stdout.isTTY);
+const colorEnv = { ...process.env };
+if (tty) colorEnv.FORCE_COLOR = '1';
+else {
+  delete colorEnv.FORCE_COLOR; // any value, even 0, turns colours on in picocolors
+  colorEnv.NO_COLOR = '1';
+}
+const pretty = ['--pretty', String(tty)];
+
 /** Runs one step; resolves to true when it passed. Its output is printed in one piece. */
 function step(label, command, stepArgs) {
   return new Promise((resolve) => {
@@ -28,7 +38,7 @@ function step(label, command, stepArgs) {
       return resolve(false);
     }
     const t = Date.now();
-    const child = spawn(command, stepArgs, { cwd: root, env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } });
+    const child = spawn(command, stepArgs, { cwd: root, env: colorEnv });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -52,7 +62,7 @@ async function buildServer() {
   // tsc's incremental state (dist/.tsbuildinfo) does not notice deleted outputs: forget it
   // when they are gone, or tsc would emit nothing.
   if (!emitted.some((d) => existsSync(d))) rmSync(join(root, 'dist', '.tsbuildinfo'), { force: true });
-  const ok = await step('tsc -p .', bin('tsc'), ['-p', '.']);
+  const ok = await step('tsc -p .', bin('tsc'), ['-p', '.', ...pretty]);
   removeStaleOutputs();
   return ok;
 }
@@ -61,8 +71,8 @@ function buildWeb() {
   // vue-tsc checks the .vue files too; without it plain tsc checks the .ts files and sees
   // .vue files through the shim in apps/web/src/env.d.ts.
   const check = existsSync(bin('vue-tsc'))
-    ? step('vue-tsc (apps/web)', bin('vue-tsc'), ['--noEmit', '-p', 'apps/web/tsconfig.json'])
-    : step('tsc (apps/web, .ts files)', bin('tsc'), ['--noEmit', '-p', 'apps/web/tsconfig.json']);
+    ? step('vue-tsc (apps/web)', bin('vue-tsc'), ['--noEmit', '-p', 'apps/web/tsconfig.json', ...pretty])
+    : step('tsc (apps/web, .ts files)', bin('tsc'), ['--noEmit', '-p', 'apps/web/tsconfig.json', ...pretty]);
   // (apps/web/tsconfig.node.json, for vite.config.ts, serves editors: vite loads the config.)
   return Promise.all([
     check,
