@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import type { OpenedEventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 
 /**
@@ -10,7 +10,7 @@ export class PodMetrics {
   readonly registry = new Registry();
   readonly projectionFailures: Counter<'projection'>;
 
-  constructor(store: EventStore, projections: () => ProjectionRunner | undefined) {
+  constructor(store: OpenedEventStore, projections: () => ProjectionRunner | undefined) {
     collectDefaultMetrics({ register: this.registry, prefix: 'swarmtube_' });
     this.projectionFailures = new Counter({
       name: 'swarmtube_projection_failures_total',
@@ -55,6 +55,20 @@ export class PodMetrics {
       },
     });
     void head;
+    for (const [stat, help] of [
+      ['commits', 'Write transactions committed by the event store (group commit keeps this below writes)'],
+      ['writes', 'Append calls committed by the event store'],
+      ['events', 'Events appended to the log, local and foreign'],
+    ] as const) {
+      new Gauge({
+        name: `swarmtube_event_store_${stat}`,
+        help: `${help}, since the pod started`,
+        registers: [this.registry],
+        collect() {
+          this.set(store.stats()[stat]);
+        },
+      });
+    }
   }
 
   /** Shows every projection's failure counter at 0 from the start, not only after its first failure. */
