@@ -37,7 +37,7 @@ function checkpoint(name: string, version: number, position: number): SqlStateme
 }
 
 /**
- * Keeps every read model up to date with the log: one subscription per projection, each
+ * Keeps every read model up to date with the log: one subscription feeds them all, each
  * batch's writes committed with its checkpoint. An event a projection cannot apply is
  * parked (recorded with its error, counted) and skipped, so one bad event never stops the
  * pod; the audit then shows the model differing from a replay. If even parking fails, the
@@ -55,7 +55,7 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {}
 
-  /** Creates or rebuilds the read models, then follows the log from each checkpoint. */
+  /** Creates or rebuilds the read models, then follows the log from the oldest checkpoint. */
   async start(): Promise<void> {
     await this.db.execute(BOOKKEEPING);
     for (const projection of this.projections) {
@@ -68,10 +68,10 @@ export class ProjectionRunner {
         failures: 0,
         parked: Number(parked[0]?.n ?? 0),
       });
-      this.subscriptions.push(
-        this.store.subscribe(from, (batch) => this.applyBatch(projection, batch), { batchSize: this.options.batchSize ?? 500 }),
-      );
     }
+    // One subscription for all: each event is read and parsed once, whatever the number of models.
+    const from = Math.min(...[...this.statuses.values()].map((s) => s.checkpoint));
+    this.subscriptions.push(this.store.subscribe(from, (batch) => this.applyBatch(batch), { batchSize: this.options.batchSize ?? 2000 }));
   }
 
   async stop(): Promise<void> {
@@ -121,29 +121,53 @@ export class ProjectionRunner {
     return 0;
   }
 
-  private async applyBatch(projection: Projection, batch: StoredEvent[]): Promise<void> {
+  /** The whole batch for every model in one transaction; on failure, model by model, then event by event. */
+  private async applyBatch(batch: StoredEvent[]): Promise<void> {
     if (batch.length === 0) return;
     const last = batch[batch.length - 1].position;
+    const plans = this.projections.map((projection) => this.plan(projection, batch));
+    if (plans.every((plan) => plan !== null)) {
+      try {
+        await this.db.execute(plans.flat() as SqlStatement[]);
+        for (const projection of this.projections) this.advance(projection.name, last);
+        return;
+      } catch {
+        // Some model's statements failed: find which, below.
+      }
+    }
+    for (const projection of this.projections) {
+      const pending = batch.filter((event) => event.position > this.statuses.get(projection.name)!.checkpoint);
+      const plan = this.plan(projection, pending);
+      if (plan !== null) {
+        try {
+          await this.db.execute(plan);
+          this.advance(projection.name, last);
+          continue;
+        } catch {
+          // One event's statements failed: apply the batch event by event.
+        }
+      }
+      for (const event of pending) await this.applyOne(projection, event);
+    }
+  }
+
+  /** The statements that bring one model to the end of the batch, or null if `apply` threw. */
+  private plan(projection: Projection, batch: readonly StoredEvent[]): SqlStatement[] | null {
+    const { checkpoint: applied } = this.statuses.get(projection.name)!;
     const statements: SqlStatement[] = [];
-    let pure = true;
+    let last = applied;
     for (const event of batch) {
+      if (event.position <= applied) continue;
       try {
         statements.push(...projection.apply(event));
       } catch {
-        pure = false;
-        break;
+        return null;
       }
+      last = event.position;
     }
-    if (pure) {
-      try {
-        await this.db.execute([...statements, checkpoint(projection.name, projection.version, last)]);
-        this.advance(projection.name, last);
-        return;
-      } catch {
-        // One event's statements failed: find it by applying the batch event by event.
-      }
-    }
-    for (const event of batch) await this.applyOne(projection, event);
+    if (last === applied) return [];
+    statements.push(checkpoint(projection.name, projection.version, last));
+    return statements;
   }
 
   private async applyOne(projection: Projection, event: StoredEvent): Promise<void> {
@@ -167,7 +191,8 @@ export class ProjectionRunner {
   }
 
   private advance(name: string, position: number): void {
-    this.statuses.get(name)!.checkpoint = position;
+    const status = this.statuses.get(name)!;
+    status.checkpoint = Math.max(status.checkpoint, position);
     for (const waiter of [...this.waiters]) waiter();
   }
 }
