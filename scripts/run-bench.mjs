@@ -46,5 +46,5 @@ for (const file of files) {
   if (status !== 0) failed.push(label);
   console.log(`=== ${label}: ${status === 0 ? 'done' : `FAILED (${status})`} in ${seconds} s`);
 }
-console.log(`\nbench: ${files.length - failed.length} of ${files.length} benchmarks ran${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
+console.log(`\nbench: ${files.length - failed.length} of ${files.length} benchmarks passed${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
 process.exit(failed.length ? 1 : 0);
