@@ -47,7 +47,9 @@ function step(label, command, stepArgs) {
       resolve(false);
     });
     child.on('close', (status) => {
-      if (output.trim()) process.stdout.write(output.endsWith('\n') ? output : output + '\n');
+      // A failed step's output goes to stderr with its status line, so the two stay together.
+      const stream = status === 0 ? process.stdout : process.stderr;
+      if (output.trim()) stream.write(output.endsWith('\n') ? output : output + '\n');
       const seconds = ((Date.now() - t) / 1000).toFixed(1);
       if (status === 0) console.log(`build: ${label} ok (${seconds} s)`);
       else console.error(`build: ${label} FAILED (exit ${status}, ${seconds} s)`);
