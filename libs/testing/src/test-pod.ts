@@ -12,6 +12,8 @@ export interface TestPodOptions {
   schema?: string;
   /** Start the HTTP side too (on a free loopback port). */
   http?: boolean;
+  /** The pod's public host, so that several test pods are distinct origins. */
+  host?: string;
 }
 
 export interface TestPod {
@@ -36,7 +38,7 @@ export async function startTestPod(options: TestPodOptions = {}): Promise<TestPo
   const env: NodeJS.ProcessEnv = {
     SWARMTUBE_DATA_DIR: dir.path,
     SWARMTUBE_PORT: '0',
-    SWARMTUBE_HOST: 'localhost:9999',
+    SWARMTUBE_HOST: options.host ?? 'localhost:9999',
     SWARMTUBE_NAME: 'Test pod',
     SWARMTUBE_DATABASE: database === 'sqlite' ? 'sqlite' : TEST_POSTGRES_URL,
     SWARMTUBE_DATABASE_SCHEMA: schema,

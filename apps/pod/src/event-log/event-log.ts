@@ -1,7 +1,14 @@
 import type { EventDraft } from '../../../../libs/event-envelope/src/envelope.js';
-import type { AppendResult, EventStore, ExpectedVersion } from '../../../../libs/event-store/src/event-store.port.js';
+import type { AppendResult, EventStore, ExpectedVersion, ForeignOutcome } from '../../../../libs/event-store/src/event-store.port.js';
 import { validateEventData } from '../../../../libs/contracts/src/events/event-validator.js';
 import { ProblemError } from '../http/problem.js';
+import { ForeignEventVerifier } from './foreign-event-verifier.js';
+
+/** What became of one event received from elsewhere. */
+export type ReceiveOutcome =
+  | { id: string; status: 'appended'; position: number }
+  | { id: string; status: 'duplicate' }
+  | { id?: string; status: 'rejected'; code: string; detail: string };
 
 /** A draft refused before it reached the store: nothing was appended. */
 export class EventRejectedError extends ProblemError {}
@@ -12,8 +19,11 @@ export class EventRejectedError extends ProblemError {}
  */
 export class EventLog {
   private appended = 0;
+  private readonly verifier: ForeignEventVerifier;
 
-  constructor(private readonly store: EventStore) {}
+  constructor(private readonly store: EventStore) {
+    this.verifier = new ForeignEventVerifier(store);
+  }
 
   async append(stream: string, drafts: EventDraft[], options: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {
     if (drafts.length === 0) throw new EventRejectedError('invalid-body', 'nothing to append');
@@ -26,8 +36,41 @@ export class EventLog {
     return result;
   }
 
+  /**
+   * Takes events signed by other pods (or ours, relayed back): each is checked (schemas,
+   * proof by its origin's declared key) and the good ones are appended in order, idempotently
+   * by id, each against its origin's chain. One bad event never stops the others.
+   */
+  async receive(values: readonly unknown[]): Promise<ReceiveOutcome[]> {
+    const checks = await this.verifier.check(values);
+    const accepted = checks.flatMap((check) => (check.ok ? [check.event] : []));
+    const stored = accepted.length > 0 ? await this.store.appendForeign(accepted) : [];
+    const byId = new Map<string, ForeignOutcome>(stored.map((outcome) => [outcome.id, outcome]));
+    return checks.map((check): ReceiveOutcome => {
+      if (!check.ok) return { id: check.id, status: 'rejected', code: check.code, detail: check.detail };
+      const outcome = byId.get(check.event.id)!;
+      if (outcome.status === 'rejected') return { id: outcome.id, status: 'rejected', code: outcome.reason.code, detail: describeRejection(outcome.reason) };
+      return outcome;
+    });
+  }
+
   /** Local events appended since start, for /metrics. */
   get appendedCount(): number {
     return this.appended;
+  }
+}
+
+function describeRejection(reason: Extract<ForeignOutcome, { status: 'rejected' }>['reason']): string {
+  switch (reason.code) {
+    case 'chain-gap':
+      return `originSeq ${reason.gotSeq} arrived where ${reason.expectedSeq} was expected`;
+    case 'chain-broken':
+      return `prevHash of originSeq ${reason.originSeq} is not the hash of the event before it`;
+    case 'id-conflict':
+      return 'another event with this id is already in the log';
+    case 'seq-conflict':
+      return `the log already holds another event at originSeq ${reason.originSeq}`;
+    case 'malformed':
+      return reason.detail;
   }
 }
