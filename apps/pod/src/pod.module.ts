@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { EventsHttpController } from './audit/queries/events.http.controller.js';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ListEventsHandler } from './audit/queries/list-events/list-events.handler.js';
+import { ListEventsHttpController } from './audit/queries/list-events/list-events.http.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MetricsHttpController } from './metrics/metrics.http.controller.js';
 import { POD_RUNTIME } from './pod-runtime.token.js';
@@ -12,9 +14,11 @@ export class PodModule {
   static forRuntime(runtime: PodRuntime): DynamicModule {
     return {
       module: PodModule,
-      controllers: [ConfigHttpController, EventsHttpController, MetricsHttpController],
+      imports: [CqrsModule.forRoot()],
+      controllers: [ConfigHttpController, ListEventsHttpController, MetricsHttpController],
       providers: [
         { provide: POD_RUNTIME, useValue: runtime },
+        ListEventsHandler,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
     };

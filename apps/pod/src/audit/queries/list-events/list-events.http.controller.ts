@@ -1,11 +1,11 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { once } from 'node:events';
-import { canonicalize } from '../../../../../libs/event-envelope/src/canonical.js';
-import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
-import { integerParam } from '../../http/query-params.js';
-import { POD_RUNTIME } from '../../pod-runtime.token.js';
-import type { PodRuntime } from '../../pod-runtime.js';
+import { canonicalize } from '../../../../../../libs/event-envelope/src/canonical.js';
+import type { StoredEvent } from '../../../../../../libs/event-store/src/event-store.port.js';
+import { integerParam } from '../../../http/query-params.js';
+import { ListEventsQuery } from './list-events.query.js';
 
 const MAX_JSON_PAGE = 1000;
 const NDJSON_PAGE = 1000;
@@ -22,8 +22,8 @@ function wireForm(stored: StoredEvent): string {
  * after N when no limit is given). Pass `next` back as `after` to continue.
  */
 @Controller('api/v1/events')
-export class EventsHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+export class ListEventsHttpController {
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   async list(
@@ -35,7 +35,7 @@ export class EventsHttpController {
     const ndjson = /application\/x-ndjson/i.test(accept ?? '');
     if (!ndjson) {
       const limit = integerParam(query.limit, 'limit', { min: 1, max: MAX_JSON_PAGE, default: 100 });
-      const page = await this.runtime.store.readAll({ after, limit });
+      const page = await this.queries.execute(new ListEventsQuery(after, limit));
       const next = page.length > 0 ? page[page.length - 1].position : after;
       response.type('application/json').send(`{"events":[${page.map(wireForm).join(',')}],"next":${next}}`);
       return;
@@ -47,9 +47,9 @@ export class EventsHttpController {
     let closed = false;
     response.on('close', () => (closed = true));
     while (remaining > 0 && !closed) {
-      const page = await this.runtime.store.readAll({ after: position, limit: Math.min(NDJSON_PAGE, remaining) });
+      const page = await this.queries.execute(new ListEventsQuery(position, Math.min(NDJSON_PAGE, remaining)));
       if (page.length === 0) break;
-      const chunk = page.map((e) => wireForm(e) + '\n').join('');
+      const chunk = page.map((e: StoredEvent) => wireForm(e) + '\n').join('');
       position = page[page.length - 1].position;
       remaining -= page.length;
       if (!response.write(chunk) && !closed) await once(response, 'drain');

@@ -1,0 +1,4 @@
+export * from './event-fixtures.js';
+export * from './test-databases.js';
+export * from './test-pod.js';
+export * from './test-sealer.js';
