@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from './test-databases.js';
+
+const POD_MAIN = join(fileURLToPath(new URL('../../../apps/pod/src/', import.meta.url)), 'main.js');
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs`. */
+export async function waitUntil<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export interface PodProcess {
+  readonly name: string;
+  readonly port: number;
+  readonly host: string;
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  /** Everything the process printed, for assertions and failure reports. */
+  output(): string;
+  start(): Promise<void>;
+  /** SIGTERM and wait. */
+  stop(): Promise<void>;
+  /** SIGKILL and wait: a crash. */
+  kill(): Promise<void>;
+  /** Stop and delete its data. */
+  destroy(): Promise<void>;
+}
+
+/** A pod in a process of its own on a loopback port, as in production. */
+export async function createPodProcess(options: { name: string; env?: NodeJS.ProcessEnv }): Promise<PodProcess> {
+  const port = await freePort();
+  const dir = tempDir(`swarmtube-${options.name}-`);
+  const host = `127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  let log = '';
+  const exited = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+  };
+  const pod: PodProcess = {
+    name: options.name,
+    port,
+    host,
+    baseUrl: `http://${host}`,
+    dataDir: dir.path,
+    output: () => log,
+    async start() {
+      child = spawn(process.execPath, ['--enable-source-maps', POD_MAIN], {
+        env: {
+          ...process.env,
+          SWARMTUBE_NAME: options.name,
+          SWARMTUBE_HOST: host,
+          SWARMTUBE_PORT: String(port),
+          SWARMTUBE_DATA_DIR: dir.path,
+          SWARMTUBE_ADMIN_PASSWORD: 'test-admin-password',
+          ...options.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.on('data', (chunk) => (log += chunk));
+      child.stderr!.on('data', (chunk) => (log += chunk));
+      const running = child;
+      await waitUntil(`${options.name} to answer on ${host}`, async () => {
+        if (running.exitCode !== null) throw new Error(`${options.name} exited with ${running.exitCode}:\n${log}`);
+        const response = await fetch(`${pod.baseUrl}/api/v1/config`);
+        return response.ok ? true : undefined;
+      });
+    },
+    async stop() {
+      if (!child) return;
+      child.kill('SIGTERM');
+      await exited();
+    },
+    async kill() {
+      if (!child) return;
+      child.kill('SIGKILL');
+      await exited();
+    },
+    async destroy() {
+      await pod.kill();
+      dir.remove();
+    },
+  };
+  return pod;
+}
