@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { createTestSealer } from '../../../testing/src/test-sealer.js';
-import { StoreConfigError, StoreUnavailableError } from '../errors.js';
+import { ConcurrencyError, StoreConfigError, StoreUnavailableError } from '../errors.js';
 import { eventStoreContract } from '../event-store.contract.js';
 import type { StoredEvent } from '../event-store.port.js';
 import { openEventStore } from '../index.js';
@@ -58,6 +58,25 @@ describe('postgres event store: several processes on one database', () => {
         const stream = await b.readStream(`s:${s}`);
         assert.deepEqual(stream.map((e) => e.streamVersion), stream.map((_, i) => i + 1));
       }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  test('a writer notices what another process wrote before planning on its own last known state', async () => {
+    const schema = freshSchema();
+    const sealer = createTestSealer(ORIGIN);
+    const a = await openPostgresEventStore({ url: URL, schema, sealer });
+    const b = await openPostgresEventStore({ url: URL, schema, sealer });
+    try {
+      await a.append('video:1', [draft(1)], { expectedVersion: 'no-stream' });
+      await b.append('video:1', [draft(2)], { expectedVersion: 1 });
+      await assert.rejects(a.append('video:1', [draft(3)], { expectedVersion: 1 }), ConcurrencyError);
+      const third = await a.append('video:1', [draft(3)], { expectedVersion: 2 });
+      assert.deepEqual([third.events[0].position, third.events[0].streamVersion, third.events[0].event.originSeq], [3, 3, 3]);
+      const log = await b.readAll({ after: 0, limit: 10 });
+      assert.equal(third.events[0].event.prevHash, log[1].hash);
     } finally {
       await a.close();
       await b.close();

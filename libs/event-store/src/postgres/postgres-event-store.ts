@@ -37,6 +37,7 @@ import {
 import { toStoreError } from './postgres-errors.js';
 import { PostgresListener } from './postgres-listener.js';
 import { insertRows, loadLogState } from './postgres-log-state.js';
+import { PostgresWriteCache } from './postgres-write-cache.js';
 import { PostgresReadModelDatabase } from './postgres-read-models.js';
 import { assertSchemaName, createSchema, notifyChannel, writerLockKey } from './postgres-schema.js';
 
@@ -86,6 +87,7 @@ export class PostgresEventStore implements OpenedEventStore {
   private readonly wake: WakeSignal;
   private readonly subscriptions = new Set<Subscription>();
   private readonly counters = new WriteCounters();
+  private readonly cache = new PostgresWriteCache();
   private readonly context: PlanContext;
   private readonly lockKey: string;
   private readonly channel: string;
@@ -249,9 +251,9 @@ export class PostgresEventStore implements OpenedEventStore {
     let broken = false;
     const settled: Settled[] = [];
     let retryIsolated: WriteJob[] | null = null;
+    let state: PreloadedLogState;
     try {
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${this.lockKey})`);
-      const state = await loadLogState(client, this.keysOf(batch));
+      state = await this.beginWrite(client, batch);
       const planned: Array<Settled & { job: WriteJob }> = [];
       for (const job of batch) {
         let result: Settled;
@@ -282,6 +284,7 @@ export class PostgresEventStore implements OpenedEventStore {
           await insertRows(client, planned.flatMap((p) => p.rows));
           settled.push(...planned);
         } catch (error) {
+          this.cache.invalidate();
           await client.query('ROLLBACK');
           if (planned.length === 1) planned[0].job.reject(toStoreError(error));
           else retryIsolated = planned.map((p) => p.job);
@@ -291,6 +294,8 @@ export class PostgresEventStore implements OpenedEventStore {
       const wrote = settled.some((s) => s.rows.length > 0);
       await client.query(wrote ? `NOTIFY ${this.channel}; COMMIT` : 'COMMIT');
     } catch (error) {
+      this.cache.invalidate();
+      retryIsolated = null;
       await client.query('ROLLBACK').catch(() => {
         broken = true;
       });
@@ -302,6 +307,7 @@ export class PostgresEventStore implements OpenedEventStore {
       client.release(broken);
       if (retryIsolated) await this.commitBatch(retryIsolated, true);
     }
+    this.cache.committed(state);
     this.counters.commits++;
     for (const { rows, settle } of settled) {
       this.counters.writes++;
@@ -309,6 +315,18 @@ export class PostgresEventStore implements OpenedEventStore {
       settle();
     }
     if (settled.some((s) => s.rows.length > 0)) this.wake.notify();
+  }
+
+  /** BEGIN, the writers' lock and the head in one round trip; then only the state the cache lacks. */
+  private async beginWrite(client: pg.PoolClient, batch: readonly WriteJob[]): Promise<PreloadedLogState> {
+    // Generic plans: the state query and the INSERT take arrays, and re-planning them for
+    // every transaction cost more than running them.
+    const results = (await client.query(
+      `BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SELECT pg_advisory_xact_lock(${this.lockKey}); SELECT COALESCE(MAX(position), 0) AS head FROM events`,
+    )) as unknown as pg.QueryResult<{ head: string }>[];
+    const head = Number(results[results.length - 1].rows[0].head);
+    const missing = this.cache.begin(head, this.keysOf(batch));
+    return this.cache.state(await loadLogState(client, missing));
   }
 
   private keysOf(batch: readonly WriteJob[]) {

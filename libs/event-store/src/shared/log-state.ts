@@ -62,9 +62,16 @@ export class WriteOverlay implements LogState {
   }
 }
 
+/** Heads and stream versions known from before the transaction (PostgreSQL's write cache). */
+export interface KnownState {
+  heads: ReadonlyMap<string, OriginHead | null>;
+  versions: ReadonlyMap<string, number>;
+}
+
 /**
  * State loaded once per write transaction for every key the batch will touch (one round
- * trip on PostgreSQL), then kept current with the rows each committed call inserted.
+ * trip on PostgreSQL), over what was already known, then kept current with the rows each
+ * committed call inserted. Its own maps hold only what this transaction loaded or wrote.
  */
 export class PreloadedLogState implements LogState {
   constructor(
@@ -72,6 +79,7 @@ export class PreloadedLogState implements LogState {
     private readonly heads: Map<string, OriginHead | null>,
     private readonly versions: Map<string, number>,
     private readonly bodies: Map<string, string | undefined>,
+    private readonly known: KnownState = { heads: new Map(), versions: new Map() },
   ) {}
 
   headPosition(): number {
@@ -79,15 +87,20 @@ export class PreloadedLogState implements LogState {
   }
 
   originHead(origin: string): OriginHead | null {
-    return this.lookup(this.heads, origin, 'origin');
+    return this.lookup(this.heads, this.known.heads, origin, 'origin');
   }
 
   streamVersion(stream: string): number {
-    return this.lookup(this.versions, stream, 'stream');
+    return this.lookup(this.versions, this.known.versions, stream, 'stream');
   }
 
   bodyOf(id: string): string | undefined {
-    return this.lookup(this.bodies, id, 'id');
+    return this.lookup(this.bodies, new Map(), id, 'id');
+  }
+
+  /** What this transaction loaded or wrote, to merge into the cache after COMMIT. */
+  snapshot(): { head: number; heads: ReadonlyMap<string, OriginHead | null>; versions: ReadonlyMap<string, number> } {
+    return { head: this.position, heads: this.heads, versions: this.versions };
   }
 
   apply(rows: readonly EventRow[]): void {
@@ -99,9 +112,10 @@ export class PreloadedLogState implements LogState {
     }
   }
 
-  private lookup<V>(map: Map<string, V>, key: string, what: string): V {
+  private lookup<V>(own: ReadonlyMap<string, V>, known: ReadonlyMap<string, V>, key: string, what: string): V {
+    if (own.has(key)) return own.get(key) as V;
+    if (known.has(key)) return known.get(key) as V;
     // A miss means the batch's keys were collected wrongly: guessing would corrupt the chain.
-    if (!map.has(key)) throw new Error(`write state was not loaded for ${what} ${key}`);
-    return map.get(key) as V;
+    throw new Error(`write state was not loaded for ${what} ${key}`);
   }
 }

@@ -4,7 +4,8 @@ import { isCorruptionError } from './sqlite-errors.js';
 
 export type SqliteSynchronous = 'NORMAL' | 'FULL';
 
-const SCHEMA = `
+/** The events table; benchmarks build their raw anchor on the very same DDL. */
+export const SQLITE_EVENTS_DDL = `
 CREATE TABLE IF NOT EXISTS events (
   position INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
@@ -42,7 +43,7 @@ export function openSqliteDatabase(path: string, synchronous: SqliteSynchronous)
     if (problems.length !== 1 || problems[0] !== 'ok') {
       throw new CorruptStoreError(`${path} failed its integrity check (${problems.slice(0, 3).join('; ')}): restore it from a backup or replay the log from a peer`);
     }
-    db.exec(SCHEMA);
+    db.exec(SQLITE_EVENTS_DDL);
     return db;
   } catch (error) {
     db.close();

@@ -79,6 +79,8 @@ export class SqliteEventStore implements OpenedEventStore {
     origins: Database.Statement<[], { origin: string; origin_seq: number; hash: string }>;
     head: Database.Statement<[], { p: number }>;
   };
+  // Prepared once: at a hundred calls per commit, re-parsing SAVEPOINT/RELEASE showed in profiles.
+  private readonly transactionStatements: Record<'begin' | 'savepoint' | 'release' | 'rollbackTo' | 'commit', Database.Statement>;
   private closed = false;
 
   private constructor(
@@ -89,6 +91,13 @@ export class SqliteEventStore implements OpenedEventStore {
     this.context = { sealer: options.sealer, now: options.now ?? (() => new Date()), newId: () => `urn:uuid:${uuidv7()}` };
     this.queue = new GroupCommitQueue((batch) => this.commitBatch(batch), options.maxBatch ?? 500);
     this.readModels = new SqliteReadModelDatabase(db, (work) => this.guard(work));
+    this.transactionStatements = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      savepoint: db.prepare('SAVEPOINT append_call'),
+      release: db.prepare('RELEASE append_call'),
+      rollbackTo: db.prepare('ROLLBACK TO append_call'),
+      commit: db.prepare('COMMIT'),
+    };
     this.statements = {
       readAll: db.prepare(`${SELECTED} WHERE position > ? ORDER BY position LIMIT ?`),
       readStream: db.prepare(`${SELECTED} WHERE stream = ? AND stream_version >= ? ORDER BY stream_version`),
@@ -185,25 +194,27 @@ export class SqliteEventStore implements OpenedEventStore {
   /** One transaction for the whole batch, one savepoint per call: a failing call fails alone. */
   private commitBatch(batch: WriteJob[]): void {
     const succeeded: Array<{ job: WriteJob; rows: EventRow[]; settle: () => void }> = [];
+    const tx = this.transactionStatements;
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      tx.begin.run();
     } catch (error) {
       for (const job of batch) job.reject(toStoreError(error, this.options.path));
       return;
     }
     try {
       for (const job of batch) {
-        this.db.exec('SAVEPOINT append_call');
+        tx.savepoint.run();
         try {
           succeeded.push({ job, ...this.write(job) });
-          this.db.exec('RELEASE append_call');
+          tx.release.run();
         } catch (error) {
           // Throws when SQLite already rolled the whole transaction back (disk full, I/O error).
-          this.db.exec('ROLLBACK TO append_call; RELEASE append_call');
+          tx.rollbackTo.run();
+          tx.release.run();
           job.reject(toStoreError(error, this.options.path));
         }
       }
-      this.db.exec('COMMIT');
+      tx.commit.run();
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       const failure = toStoreError(error, this.options.path);
