@@ -201,13 +201,16 @@ export class SqliteEventStore implements OpenedEventStore {
       for (const job of batch) job.reject(toStoreError(error, this.options.path));
       return;
     }
+    // A lone call needs no savepoint: the transaction is already its all-or-nothing.
+    const isolate = batch.length > 1;
     try {
       for (const job of batch) {
-        tx.savepoint.run();
+        if (isolate) tx.savepoint.run();
         try {
           succeeded.push({ job, ...this.write(job) });
-          tx.release.run();
+          if (isolate) tx.release.run();
         } catch (error) {
+          if (!isolate) throw error;
           // Throws when SQLite already rolled the whole transaction back (disk full, I/O error).
           tx.rollbackTo.run();
           tx.release.run();
