@@ -1,7 +1,5 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { hashEvent } from '../../libs/event-envelope/src/canonical.js';
-import type { EventEnvelope } from '../../libs/event-envelope/src/envelope.js';
 import type { EventSealer } from '../../libs/event-store/src/event-store.port.js';
 import { createSchema } from '../../libs/event-store/src/postgres/postgres-schema.js';
 import type { EventRow } from '../../libs/event-store/src/shared/event-row.js';
@@ -71,7 +69,7 @@ export async function openRawPostgres(url: string, schema: string): Promise<RawP
  * the second anchor, which separates the store's own overhead from the cost of Ed25519.
  */
 export class JustInTimeRows {
-  private previous: EventEnvelope | undefined;
+  private previous: EventRow | undefined;
   private readonly versions = new Map<string, number>();
   private position = 0;
 
@@ -86,14 +84,14 @@ export class JustInTimeRows {
       schemaVersion: 1,
       origin: this.sealer.origin,
       originSeq: i + 1,
-      prevHash: this.previous ? hashEvent(this.previous) : null,
+      prevHash: this.previous?.hash ?? null,
       stream,
       occurredAt: new Date().toISOString(),
       data: benchData(i),
     });
-    this.previous = envelope;
     const version = (this.versions.get(stream) ?? 0) + 1;
     this.versions.set(stream, version);
-    return rowOf(envelope, i + 1, version);
+    this.previous = rowOf(envelope, i + 1, version);
+    return this.previous;
   }
 }
