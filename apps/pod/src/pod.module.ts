@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ListEventsHandler } from './audit/queries/list-events/list-events.handler.js';
 import { ListEventsHttpController } from './audit/queries/list-events/list-events.http.controller.js';
+import { DiscoveryHttpController } from './federation/discovery/discovery.http.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MetricsHttpController } from './metrics/metrics.http.controller.js';
 import { POD_RUNTIME } from './pod-runtime.token.js';
@@ -15,7 +16,7 @@ export class PodModule {
     return {
       module: PodModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [ConfigHttpController, ListEventsHttpController, MetricsHttpController],
+      controllers: [ConfigHttpController, DiscoveryHttpController, ListEventsHttpController, MetricsHttpController],
       providers: [
         { provide: POD_RUNTIME, useValue: runtime },
         ListEventsHandler,

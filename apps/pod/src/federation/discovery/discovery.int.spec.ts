@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { createPublicKey, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import Ajv04 from 'ajv-draft-04';
+import { decodeMultikey } from '../../../../../libs/event-envelope/src/multikey.js';
+import { verifyProof } from '../../../../../libs/event-envelope/src/proof.js';
+import { startTestPod, type TestPod } from '../../../../../libs/testing/src/test-pod.js';
+
+const REFERENCE = new URL('../../../../../../../shared/reference/activitypub/nodeinfo/', import.meta.url);
+
+describe('discovery: actor, WebFinger, NodeInfo', () => {
+  let pod: TestPod;
+  before(async () => {
+    pod = await startTestPod({ http: true, host: 'pod.test:9001' });
+  });
+  after(() => pod.destroy());
+
+  test('the actor is an activity+json Application with its RSA key and its Ed25519 Multikey', async () => {
+    const response = await fetch(`${pod.baseUrl}/federation/actor`);
+    assert.equal(response.headers.get('content-type')?.split(';')[0], 'application/activity+json');
+    const actor = (await response.json()) as any;
+    assert.equal(actor.id, 'http://pod.test:9001/federation/actor');
+    assert.equal(actor.type, 'Application');
+    assert.equal(actor.inbox, 'http://pod.test:9001/federation/inbox');
+    assert.equal(actor.publicKey.owner, actor.id);
+    assert.equal(actor.publicKey.id, `${actor.id}#main-key`);
+    assert.equal(createPublicKey(actor.publicKey.publicKeyPem).asymmetricKeyDetails?.modulusLength, 2048);
+    const [multikey] = actor.assertionMethod;
+    assert.deepEqual([multikey.id, multikey.type, multikey.controller], [`${actor.id}#ed25519-key`, 'Multikey', actor.id]);
+    // The published Multikey verifies the pod's own events.
+    const decoded = decodeMultikey(multikey.publicKeyMultibase);
+    assert.ok(decoded.ok);
+    const { events } = (await (await fetch(`${pod.baseUrl}/api/v1/events`)).json()) as { events: unknown[] };
+    assert.deepEqual(verifyProof(events[0], decoded.publicKey), { verified: true });
+    // And the RSA key is the one the pod signs HTTP requests with.
+    const signature = (await import('node:crypto')).sign('sha256', Buffer.from('x'), pod.runtime.keys.rsa.privateKey);
+    assert.ok(verify('sha256', Buffer.from('x'), actor.publicKey.publicKeyPem, signature));
+  });
+
+  test('WebFinger answers for acct:pod@host and the actor URL, and 404s for anyone else', async () => {
+    for (const resource of ['acct:pod@pod.test:9001', 'http://pod.test:9001/federation/actor']) {
+      const response = await fetch(`${pod.baseUrl}/.well-known/webfinger?resource=${encodeURIComponent(resource)}`);
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type')?.split(';')[0], 'application/jrd+json');
+      const jrd = (await response.json()) as any;
+      assert.equal(jrd.subject, 'acct:pod@pod.test:9001');
+      assert.deepEqual(jrd.links.find((l: any) => l.rel === 'self'), { rel: 'self', type: 'application/activity+json', href: 'http://pod.test:9001/federation/actor' });
+    }
+    for (const [query, status, code] of [
+      ['resource=acct:alice@pod.test:9001', 404, 'not-found'],
+      ['resource=acct:pod@elsewhere.test', 404, 'not-found'],
+      ['', 400, 'invalid-query'],
+      [`resource=${'a'.repeat(600)}`, 400, 'invalid-query'],
+      ['resource=a&resource=b', 400, 'invalid-query'],
+    ] as const) {
+      const response = await fetch(`${pod.baseUrl}/.well-known/webfinger?${query}`);
+      assert.equal(response.status, status, query);
+      assert.equal(((await response.json()) as any).code, code);
+    }
+  });
+
+  test('NodeInfo 2.1 is linked from /.well-known/nodeinfo and valid against the official schema', async () => {
+    const links = (await (await fetch(`${pod.baseUrl}/.well-known/nodeinfo`)).json()) as any;
+    const link = links.links.find((l: any) => l.rel === 'http://nodeinfo.diaspora.software/ns/schema/2.1');
+    assert.equal(link.href, 'http://pod.test:9001/nodeinfo/2.1');
+    const nodeinfo = await (await fetch(`${pod.baseUrl}/nodeinfo/2.1`)).json();
+    const ajv = new Ajv04.default({ strict: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(new URL('schema-2.1.json', REFERENCE), 'utf8')));
+    assert.ok(validate(nodeinfo), JSON.stringify(validate.errors));
+    assert.equal((nodeinfo as any).software.name, 'swarmtube');
+    assert.deepEqual((nodeinfo as any).protocols, ['activitypub']);
+  });
+});
