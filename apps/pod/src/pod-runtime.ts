@@ -10,6 +10,7 @@ import { announcePod } from './pods/commands/announce-pod.js';
 import { ALL_PROJECTIONS } from './projections/all-projections.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { ensureAdminPassword, type AdminPassword } from './users/admin-password.js';
+import { LocalAccounts } from './users/local-accounts.js';
 
 export interface PodLogger {
   log(message: string): void;
@@ -31,9 +32,10 @@ export class PodRuntime {
     readonly projections: ProjectionRunner,
     readonly metrics: PodMetrics,
     readonly adminPassword: AdminPassword,
+    readonly accounts: LocalAccounts,
   ) {}
 
-  static async open(config: PodConfig, logger: PodLogger = console): Promise<PodRuntime> {
+  static async open(config: PodConfig, logger: PodLogger = console, env: NodeJS.ProcessEnv = process.env): Promise<PodRuntime> {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const actor = actorUrl(config);
     const keys = await loadOrCreatePodKeys(config.dataDir);
@@ -58,8 +60,10 @@ export class PodRuntime {
         rsaPublicKeyPem: keys.rsa.publicKeyPem,
       }, join(config.dataDir, 'keys'));
       await runner.start();
-      const adminPassword = ensureAdminPassword(config.dataDir);
-      return new PodRuntime(config, actor, keys, store, eventLog, runner, metrics, adminPassword);
+      const adminPassword = ensureAdminPassword(config.dataDir, env);
+      const accounts = new LocalAccounts(store.readModels);
+      await accounts.init(adminPassword.password);
+      return new PodRuntime(config, actor, keys, store, eventLog, runner, metrics, adminPassword, accounts);
     } catch (error) {
       await store.close();
       throw error;

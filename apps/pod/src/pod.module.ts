@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ListEventsHandler } from './audit/queries/list-events/list-events.handler.js';
 import { ListEventsHttpController } from './audit/queries/list-events/list-events.http.controller.js';
 import { DiscoveryHttpController } from './federation/discovery/discovery.http.controller.js';
+import { IssueTokenHttpController } from './users/commands/issue-token/issue-token.http.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MetricsHttpController } from './metrics/metrics.http.controller.js';
 import { POD_RUNTIME } from './pod-runtime.token.js';
@@ -16,7 +17,7 @@ export class PodModule {
     return {
       module: PodModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [ConfigHttpController, DiscoveryHttpController, ListEventsHttpController, MetricsHttpController],
+      controllers: [IssueTokenHttpController, ConfigHttpController, DiscoveryHttpController, ListEventsHttpController, MetricsHttpController],
       providers: [
         { provide: POD_RUNTIME, useValue: runtime },
         ListEventsHandler,

@@ -22,11 +22,15 @@ export interface TestPod {
   http?: RunningPod;
   /** http://127.0.0.1:PORT when http is on. */
   baseUrl: string;
+  /** A bearer token of the root admin (needs http). */
+  adminToken(): Promise<string>;
   /** Stops the pod and keeps its data (to restart it). */
   stop(): Promise<void>;
   /** Stops the pod and deletes its data. */
   destroy(): Promise<void>;
 }
+
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
 
 const quietLogger = { log() {}, warn() {}, error() {} };
 
@@ -42,10 +46,10 @@ export async function startTestPod(options: TestPodOptions = {}): Promise<TestPo
     SWARMTUBE_NAME: 'Test pod',
     SWARMTUBE_DATABASE: database === 'sqlite' ? 'sqlite' : TEST_POSTGRES_URL,
     SWARMTUBE_DATABASE_SCHEMA: schema,
-    SWARMTUBE_ADMIN_PASSWORD: 'test-admin-password',
+    SWARMTUBE_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
   };
   const config = loadPodConfig({ env });
-  const runtime = await PodRuntime.open(config, quietLogger);
+  const runtime = await PodRuntime.open(config, quietLogger, env);
   const http = options.http ? await startPodApp(runtime, { logger: false }) : undefined;
   let stopped = false;
   const stop = async () => {
@@ -59,6 +63,10 @@ export async function startTestPod(options: TestPodOptions = {}): Promise<TestPo
     runtime,
     http,
     baseUrl: http ? `http://127.0.0.1:${http.port}` : '',
+    async adminToken() {
+      const token = await runtime.accounts.issueToken('root', TEST_ADMIN_PASSWORD);
+      return token!.access_token;
+    },
     stop,
     async destroy() {
       await stop();

@@ -38,6 +38,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(error: unknown): ProblemDocument {
+    // Nest wraps body-parser's errors in HttpExceptions; their cause says what happened.
+    const parserError = error instanceof HttpException ? (error.cause as { type?: unknown } | undefined)?.type : undefined;
+    if (parserError === 'entity.parse.failed') return problem(400, 'malformed-json', 'the request body is not valid JSON');
+    if (parserError === 'entity.too.large') return problem(413, 'payload-too-large', 'the request body is over the size limit');
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const body = error.getResponse();

@@ -9,6 +9,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'schema-invalid': 422,
   'envelope-invalid': 422,
   'unknown-event-type': 422,
+  'invalid-credentials': 400,
   unauthorized: 401,
   forbidden: 403,
   'not-found': 404,
