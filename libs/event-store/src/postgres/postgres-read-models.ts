@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ReadModelDatabase, SqlStatement } from '../read-model-database.port.js';
+import { batchStatements } from './postgres-statement-batch.js';
 
 /** Read models in the log's schema: `execute` takes a pooled client and runs one transaction. */
 export class PostgresReadModelDatabase implements ReadModelDatabase {
@@ -15,8 +16,9 @@ export class PostgresReadModelDatabase implements ReadModelDatabase {
       const client = await this.pool.connect();
       let broken = false;
       try {
+        const texts = batchStatements(statements);
         await client.query('BEGIN');
-        for (const statement of statements) await client.query(statement.sql, statement.params as unknown[] | undefined);
+        for (const text of texts) await client.query(text);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {
