@@ -5,6 +5,8 @@ import type { Projection } from '../projections/projection.js';
 import { digestReadModel } from '../projections/read-model-digest.js';
 import type { AuditSource } from './audit-source.js';
 import { LogVerifier, type AuditFailure } from './log-verifier.js';
+import { SignedContentPool } from './signed-content-pool.js';
+import type { SignedContentResult, SignedContentTask } from './signed-content-check.js';
 import { openReplayDatabase } from './replay-database.js';
 
 export interface ReadModelComparison {
@@ -29,6 +31,8 @@ export interface AuditReport {
 }
 
 const REPLAY_BATCH = 2000;
+/** Events per batch sent to a verification thread; a few batches stay in flight. */
+const VERIFY_BATCH = 256;
 
 interface LiveModel {
   projection: Projection;
@@ -43,16 +47,23 @@ interface LiveModel {
  */
 export async function auditLog(
   source: AuditSource,
-  options: { checkProofs?: boolean; projections?: readonly Projection[] } = {},
+  options: { checkProofs?: boolean; projections?: readonly Projection[]; threads?: number } = {},
 ): Promise<AuditReport> {
   const started = performance.now();
   const projections = options.projections ?? ALL_PROJECTIONS;
   const checkProofs = options.checkProofs ?? true;
   const live = source.liveReadModels ? await readLiveModels(source, projections) : null;
   const replay = openReplayDatabase();
+  const pool = new SignedContentPool({ checkProofs, threads: options.threads });
   try {
     for (const projection of projections) await replay.execute(projection.createTables());
-    const verifier = new LogVerifier({ checkProofs });
+    const verifier = new LogVerifier();
+    const inFlight: Array<Promise<SignedContentResult[]>> = [];
+    let tasks: SignedContentTask[] = [];
+    const dispatch = () => {
+      if (tasks.length > 0) inFlight.push(pool.check(tasks));
+      tasks = [];
+    };
     const comparisons = new Map<string, ReadModelComparison>();
     const compareAt = async (position: number) => {
       for (const model of live ?? []) {
@@ -69,7 +80,7 @@ export async function auditLog(
       }
     };
 
-    let firstFailure: AuditFailure | null = null;
+    let chainFailure: AuditFailure | null = null;
     let pending: SqlStatement[] = [];
     let pendingEvents = 0;
     let last = 0;
@@ -77,9 +88,11 @@ export async function auditLog(
     for await (const raw of source.events()) {
       const checked = verifier.check(raw.position, raw.body);
       if (!checked.ok) {
-        firstFailure = checked.failure;
+        chainFailure = checked.failure;
         break;
       }
+      tasks.push({ position: raw.position, body: raw.body, keyMultibase: checked.keyMultibase });
+      if (tasks.length >= VERIFY_BATCH) dispatch();
       const stored: StoredEvent = { position: raw.position, streamVersion: 0, hash: '', event: checked.event };
       for (const projection of projections) pending.push(...projection.apply(stored));
       pendingEvents += 1;
@@ -93,6 +106,8 @@ export async function auditLog(
       }
     }
     await replay.execute(pending);
+    dispatch();
+    const firstFailure = earliest(chainFailure, (await Promise.all(inFlight)).flat());
 
     const readModels: ReadModelComparison[] = [];
     for (const projection of projections) {
@@ -116,7 +131,7 @@ export async function auditLog(
     const ok = firstFailure === null && readModels.every((m) => m.matches !== false);
     return {
       source: source.description,
-      events: verifier.verified,
+      events: firstFailure ? verifier.checkedBefore(firstFailure.position) : verifier.checked,
       origins: verifier.originCount,
       proofsChecked: checkProofs,
       firstFailure,
@@ -126,7 +141,19 @@ export async function auditLog(
     };
   } finally {
     replay.close();
+    await pool.close();
   }
+}
+
+/** The failure at the lowest position, whichever half of the audit found it. */
+function earliest(chainFailure: AuditFailure | null, results: SignedContentResult[]): AuditFailure | null {
+  let first = chainFailure;
+  for (const result of results) {
+    if (result.ok || (first && first.position <= result.position)) continue;
+    const { code, position, detail, id, origin, originSeq } = result;
+    first = { code, position, detail, id, origin, originSeq };
+  }
+  return first;
 }
 
 /** Checkpoints and digests of the live models, read twice to be sure they were not moving. */
