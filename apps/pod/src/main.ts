@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     console.log(`[${config.name}] admin "root", password ${runtime.adminPassword.password} (kept in ${runtime.adminPassword.path})`);
   }
   const pod = await startPodApp(runtime);
+  await runtime.startFederation();
   console.log(`[${config.name}] listening on http://${config.host} (bound to ${config.listen}:${pod.port}), data in ${config.dataDir}, log on ${config.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
   let stopping = false;
   const stop = async (signal: string) => {

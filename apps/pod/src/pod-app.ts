@@ -21,9 +21,11 @@ export async function startPodApp(runtime: PodRuntime, options: { logger?: false
   const app = await NestFactory.create<NestExpressApplication>(PodModule.forRuntime(runtime), {
     logger: options.logger ?? ['log', 'warn', 'error'],
     bodyParser: false,
+    // The inbox checks the Digest header against the exact bytes received.
+    rawBody: true,
   });
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/activity+json', 'application/ld+json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   // Before init: Nest registers its 404 handler at init, and the site's history-mode
   // fallback must come first (it never answers API paths).

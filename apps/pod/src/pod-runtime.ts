@@ -11,6 +11,12 @@ import { ALL_PROJECTIONS } from './projections/all-projections.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { ensureAdminPassword, type AdminPassword } from './users/admin-password.js';
 import { LocalAccounts } from './users/local-accounts.js';
+import { DeliveryService } from './federation/delivery/delivery-service.js';
+import { FederationClient } from './federation/federation-client.js';
+import { ReceiveActivities } from './federation/inbox/receive-activities.js';
+import { PeerDirectory } from './federation/peer-directory.js';
+import { PullService } from './federation/pull/pull-service.js';
+import { Membership } from './pods/membership.js';
 
 export interface PodLogger {
   log(message: string): void;
@@ -33,6 +39,8 @@ export class PodRuntime {
     readonly metrics: PodMetrics,
     readonly adminPassword: AdminPassword,
     readonly accounts: LocalAccounts,
+    readonly federation: Federation,
+    private readonly logger: PodLogger,
   ) {}
 
   static async open(config: PodConfig, logger: PodLogger = console, env: NodeJS.ProcessEnv = process.env): Promise<PodRuntime> {
@@ -42,7 +50,7 @@ export class PodRuntime {
     const sealer = createEnvelopeSealer({ origin: actor, privateKey: keys.ed25519.privateKey });
     const store = await openEventStore({ database: config.database, dataDir: config.dataDir, schema: config.databaseSchema, sealer });
     try {
-      const eventLog = new EventLog(store);
+      const eventLog = new EventLog(store, actor);
       let runner: ProjectionRunner | undefined;
       const metrics = new PodMetrics(store, () => runner);
       metrics.trackProjections(ALL_PROJECTIONS.map((p) => p.name));
@@ -63,15 +71,60 @@ export class PodRuntime {
       const adminPassword = ensureAdminPassword(config.dataDir, env);
       const accounts = new LocalAccounts(store.readModels);
       await accounts.init(adminPassword.password);
-      return new PodRuntime(config, actor, keys, store, eventLog, runner, metrics, adminPassword, accounts);
+      const federation = createFederation(config, actor, keys, store, eventLog, runner, logger);
+      return new PodRuntime(config, actor, keys, store, eventLog, runner, metrics, adminPassword, accounts, federation, logger);
     } catch (error) {
       await store.close();
       throw error;
     }
   }
 
+  /** Push and pull: after the HTTP server listens, since peers answer by calling back. */
+  async startFederation(): Promise<void> {
+    await this.federation.delivery.start();
+    this.federation.pulls.start(this.config.federation.pullIntervalSeconds);
+  }
+
+  /** Nothing being delivered, pulled or projected right now: for tests that wait for quiescence. */
+  async idle(): Promise<boolean> {
+    const head = await this.store.headPosition();
+    return !this.federation.delivery.busy && !this.federation.pulls.busy && this.projections.status().every((s) => s.checkpoint >= head);
+  }
+
   async close(): Promise<void> {
+    this.federation.pulls.stop();
+    await this.federation.delivery.stop();
     await this.projections.stop();
     await this.store.close();
   }
+}
+
+export interface Federation {
+  client: FederationClient;
+  peers: PeerDirectory;
+  pulls: PullService;
+  delivery: DeliveryService;
+  inbox: ReceiveActivities;
+  membership: Membership;
+}
+
+function createFederation(
+  config: PodConfig,
+  actor: string,
+  keys: PodKeys,
+  store: OpenedEventStore,
+  eventLog: EventLog,
+  projections: ProjectionRunner,
+  logger: PodLogger,
+): Federation {
+  const log = (message: string) => logger.warn(`[federation] ${message}`);
+  const client = new FederationClient(`${actor}#main-key`, keys.rsa.privateKey);
+  const peers = new PeerDirectory(store.readModels, actor);
+  const pulls = new PullService(store, eventLog, client, peers, log);
+  const delivery = new DeliveryService(store, store.readModels, projections, peers, client, actor, log);
+  const inbox = new ReceiveActivities(eventLog, peers, client, pulls, actor);
+  const waitForReadModels = async () => projections.waitFor(await store.headPosition());
+  const membership = new Membership(config, actor, eventLog, store, store.readModels, peers, client, pulls, waitForReadModels);
+  eventLog.onForeignAppended = (events) => membership.onForeignEvents(events);
+  return { client, peers, pulls, delivery, inbox, membership };
 }

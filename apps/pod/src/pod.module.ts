@@ -3,6 +3,10 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ListEventsHandler } from './audit/queries/list-events/list-events.handler.js';
 import { ListEventsHttpController } from './audit/queries/list-events/list-events.http.controller.js';
+import { InboxHttpController } from './federation/inbox/inbox.http.controller.js';
+import { FederationEventsHttpController } from './federation/outbox/federation-events.http.controller.js';
+import { OutboxHttpController } from './federation/outbox/outbox.http.controller.js';
+import { PodsHttpController } from './pods/pods.http.controller.js';
 import { DiscoveryHttpController } from './federation/discovery/discovery.http.controller.js';
 import { IssueTokenHttpController } from './users/commands/issue-token/issue-token.http.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
@@ -17,7 +21,17 @@ export class PodModule {
     return {
       module: PodModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [IssueTokenHttpController, ConfigHttpController, DiscoveryHttpController, ListEventsHttpController, MetricsHttpController],
+      controllers: [
+        IssueTokenHttpController,
+        PodsHttpController,
+        InboxHttpController,
+        OutboxHttpController,
+        FederationEventsHttpController,
+        ConfigHttpController,
+        DiscoveryHttpController,
+        ListEventsHttpController,
+        MetricsHttpController,
+      ],
       providers: [
         { provide: POD_RUNTIME, useValue: runtime },
         ListEventsHandler,

@@ -86,6 +86,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
       assert.equal(report.origins, 1);
       assert.deepEqual(report.readModels.map((m) => [m.projection, m.matches, m.rows]), [
         ['pods', true, 1],
+        ['friendships', true, 0],
         ['videos', true, 11],
       ]);
       assert.equal(report.ok, true);

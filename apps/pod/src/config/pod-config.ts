@@ -24,6 +24,7 @@ export interface PodConfig {
   health: { probeIntervalSeconds: number; threshold: number; autoVote: boolean };
   uploads: { maxBytes: number };
   signup: boolean;
+  federation: { pullIntervalSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -44,6 +45,7 @@ const DEFAULTS: PodConfig = {
   health: { probeIntervalSeconds: 30, threshold: 20, autoVote: true },
   uploads: { maxBytes: 4 * 1024 ** 3 },
   signup: false,
+  federation: { pullIntervalSeconds: 60 },
 };
 
 type Shape = 'string' | 'port' | 'count' | 'boolean' | 'hosts';
@@ -64,6 +66,7 @@ export const CONFIG_KEYS: ReadonlyArray<{ path: string; shape: Shape; env: strin
   { path: 'health.autoVote', shape: 'boolean', env: 'SWARMTUBE_HEALTH_AUTO_VOTE' },
   { path: 'uploads.maxBytes', shape: 'count', env: 'SWARMTUBE_UPLOADS_MAX_BYTES' },
   { path: 'signup', shape: 'boolean', env: 'SWARMTUBE_SIGNUP' },
+  { path: 'federation.pullIntervalSeconds', shape: 'count', env: 'SWARMTUBE_FEDERATION_PULL_INTERVAL_SECONDS' },
 ];
 
 const HOST_PATTERN = /^[a-z0-9.-]+(:\d{1,5})?$/i;

@@ -1,5 +1,6 @@
-import type { EventDraft } from '../../../../libs/event-envelope/src/envelope.js';
+import type { EventDraft, EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
 import type { AppendResult, EventStore, ExpectedVersion, ForeignOutcome } from '../../../../libs/event-store/src/event-store.port.js';
+import { streamFor } from '../../../../libs/contracts/src/events/event-streams.js';
 import { validateEventData } from '../../../../libs/contracts/src/events/event-validator.js';
 import { ProblemError } from '../http/problem.js';
 import { ForeignEventVerifier } from './foreign-event-verifier.js';
@@ -20,8 +21,14 @@ export class EventRejectedError extends ProblemError {}
 export class EventLog {
   private appended = 0;
   private readonly verifier: ForeignEventVerifier;
+  /** Called with the foreign events each receive appended, whichever way they came (push or pull). */
+  onForeignAppended: (events: EventEnvelope[]) => Promise<void> = async () => {};
 
-  constructor(private readonly store: EventStore) {
+  constructor(
+    private readonly store: EventStore,
+    /** This pod's actor: the origin of every event it appends. */
+    private readonly origin: string,
+  ) {
     this.verifier = new ForeignEventVerifier(store);
   }
 
@@ -30,6 +37,9 @@ export class EventLog {
     for (const draft of drafts) {
       const result = validateEventData(draft.type, draft.schemaVersion, draft.data);
       if (!result.ok) throw new EventRejectedError(result.code, `${draft.type} v${draft.schemaVersion}: ${result.message}`);
+      // Receivers refuse an event outside the stream its data names: catch it here, not on every peer.
+      const expected = streamFor({ type: draft.type, schemaVersion: draft.schemaVersion, data: draft.data, origin: this.origin });
+      if (expected !== stream) throw new EventRejectedError('envelope-invalid', `${draft.type} belongs in stream ${expected}, not ${stream}`);
     }
     const result = await this.store.append(stream, drafts, options);
     this.appended += result.events.length;
@@ -46,6 +56,8 @@ export class EventLog {
     const accepted = checks.flatMap((check) => (check.ok ? [check.event] : []));
     const stored = accepted.length > 0 ? await this.store.appendForeign(accepted) : [];
     const byId = new Map<string, ForeignOutcome>(stored.map((outcome) => [outcome.id, outcome]));
+    const appended = accepted.filter((event) => byId.get(event.id)?.status === 'appended');
+    if (appended.length > 0) await this.onForeignAppended(appended);
     return checks.map((check): ReceiveOutcome => {
       if (!check.ok) return { id: check.id, status: 'rejected', code: check.code, detail: check.detail };
       const outcome = byId.get(check.event.id)!;

@@ -12,7 +12,6 @@ export function hostOfActor(actor: string): string {
 }
 
 const STATUS_BY_TYPE: Record<string, string> = {
-  FriendshipEnded: 'left',
   PodExpelled: 'expelled',
   PodReadmitted: 'active',
 };
@@ -20,11 +19,12 @@ const STATUS_BY_TYPE: Record<string, string> = {
 /**
  * Every pod this log has heard of, with its keys (from its genesis PodJoined) and its
  * membership status: `known` until a friendship is accepted, then `active`; `left` after
- * quit-friends; `expelled` after a quorum of votes.
+ * quit-friends; `expelled` after a quorum of votes. A pod that makes friends again after
+ * leaving is `active` again.
  */
 export const podsProjection: Projection = {
   name: 'pods',
-  version: 1,
+  version: 2,
   tables: [{ name: 'rm_pods', orderBy: 'actor' }],
 
   createTables(): SqlStatement[] {
@@ -69,8 +69,8 @@ export const podsProjection: Projection = {
       case 'FriendshipAccepted':
         return [touch(String(data.requester), 'active'), touch(String(data.accepter), 'active')];
       case 'FriendshipEnded':
-        // A pod can only announce its own departure or the end of its own friendships.
-        return [touch(event.origin, STATUS_BY_TYPE[event.type])];
+        // Quitting is leaving the network; declining or removing one friend is not.
+        return data.reason === 'quit' ? [touch(event.origin, 'left')] : [];
       case 'PodExpelled':
       case 'PodReadmitted':
         return [touch(String(data.target), STATUS_BY_TYPE[event.type])];

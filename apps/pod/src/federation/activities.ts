@@ -1,0 +1,168 @@
+import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
+import { ProblemError } from '../http/problem.js';
+import { actorBase } from './actor-base.js';
+
+/**
+ * The activity mapping (docs/protocol.md): each signed event travels inside the ActivityPub
+ * activity a plain reader would expect (a VideoPublished is a Create of a Video, a
+ * FriendshipRequested a Follow…), in the activity's `events` property. A pod reads the
+ * events and ignores the rest; a plain ActivityPub reader sees a sensible activity.
+ */
+
+export const SWARMTUBE_CONTEXT = [
+  'https://www.w3.org/ns/activitystreams',
+  { st: 'https://swarmtube.invalid/ns#', events: { '@id': 'st:events', '@type': '@json' } },
+];
+
+/** At most this many activities in one delivered Collection (PeerTube refuses larger ones too). */
+export const MAX_ACTIVITIES_PER_REQUEST = 100;
+/** And at most this many events in all. */
+export const MAX_EVENTS_PER_REQUEST = 500;
+
+const FORBIDDEN_JSON_LD = ['@graph', '@reverse', '@included'];
+
+type Json = Record<string, unknown>;
+
+function videoUrl(actor: string, uuid: string): string {
+  return `${actorBase(actor)}/videos/watch/${uuid}`;
+}
+
+function videoObject(event: EventEnvelope): Json {
+  const d = event.data as Record<string, any>;
+  return {
+    type: 'Video',
+    id: videoUrl(event.origin, d.uuid),
+    uuid: d.uuid,
+    name: d.name,
+    content: d.description,
+    mediaType: 'text/markdown',
+    duration: `PT${Math.round(d.duration)}S`,
+    published: d.publishedAt,
+    attributedTo: event.origin,
+    tag: (d.tags as string[]).map((name) => ({ type: 'Hashtag', name })),
+    icon: [{ type: 'Image', url: d.thumbnailUrl, mediaType: 'image/jpeg' }],
+    url: [
+      { type: 'Link', mediaType: 'text/html', href: videoUrl(event.origin, d.uuid) },
+      { type: 'Link', mediaType: 'application/x-bittorrent', href: d.torrentUrl, infoHash: d.infoHash },
+      { type: 'Link', mediaType: 'application/x-bittorrent;x-scheme-handler/magnet', href: d.magnetUri },
+      ...(d.webSeedUrls as string[]).map((href) => ({ type: 'Link', mediaType: d.mimeType, href, size: d.size })),
+    ],
+  };
+}
+
+/** The activity that carries one event. Its id is derived from the event's, so it is stable. */
+export function activityFor(event: EventEnvelope): Json {
+  const d = event.data as Record<string, any>;
+  const base = {
+    id: `${actorBase(event.origin)}/federation/activities/${event.id.replace(/^urn:uuid:/, '')}`,
+    actor: event.origin,
+    published: event.occurredAt,
+  };
+  const follow = (actor: string, object: string) => ({ type: 'Follow', actor, object });
+  let shape: Json;
+  switch (event.type) {
+    case 'VideoPublished':
+      shape = { type: 'Create', object: videoObject(event) };
+      break;
+    case 'VideoUpdated':
+      shape = { type: 'Update', object: { type: 'Video', id: videoUrl(event.origin, d.uuid), name: d.name, content: d.description } };
+      break;
+    case 'VideoDeleted':
+      shape = { type: 'Delete', object: videoUrl(event.origin, d.uuid) };
+      break;
+    case 'PodJoined':
+      shape = { type: 'Create', object: { type: 'Application', id: d.actor, name: d.name } };
+      break;
+    case 'FriendshipRequested':
+      shape = { type: 'Follow', object: d.target };
+      break;
+    case 'FriendshipAccepted':
+      shape = { type: 'Accept', object: follow(d.requester, d.accepter) };
+      break;
+    case 'FriendshipEnded':
+      shape = { type: 'Undo', object: follow(event.origin, d.peer) };
+      break;
+    case 'ExpulsionVoteCast':
+    case 'ReadmissionVoteCast':
+      shape = { type: 'Flag', object: d.target, content: d.reason };
+      break;
+    case 'ExpulsionVoteWithdrawn':
+    case 'ReadmissionVoteWithdrawn':
+      shape = { type: 'Undo', object: { type: 'Flag', actor: event.origin, object: d.target } };
+      break;
+    case 'PodExpelled':
+      shape = { type: 'Block', object: d.target };
+      break;
+    case 'PodReadmitted':
+      shape = { type: 'Undo', object: { type: 'Block', actor: event.origin, object: d.target } };
+      break;
+    default:
+      shape = { type: 'Announce', object: event.stream };
+  }
+  return { '@context': SWARMTUBE_CONTEXT, ...base, ...shape, to: ['https://www.w3.org/ns/activitystreams#Public'], events: [event] };
+}
+
+/** Several events in one request: a Collection of their activities, in log order. */
+export function deliveryBody(events: readonly EventEnvelope[]): Json {
+  const items = events.map((event) => {
+    const { '@context': _context, ...activity } = activityFor(event);
+    return activity;
+  });
+  return { '@context': SWARMTUBE_CONTEXT, type: 'Collection', totalItems: items.length, items };
+}
+
+export interface ReceivedActivity {
+  type: string;
+  actor: string;
+  events: unknown[];
+}
+
+function findForbiddenKeyword(value: unknown, depth = 0): string | null {
+  if (depth > 8 || value === null || typeof value !== 'object') return null;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = findForbiddenKeyword(item, depth + 1);
+      if (found) return found;
+    }
+    return null;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    if (FORBIDDEN_JSON_LD.includes(key)) return key;
+    // The events are checked against their own schemas, which refuse any unknown key.
+    if (key === 'events') continue;
+    const found = findForbiddenKeyword(child, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * Reads what a peer POSTed to the inbox: one activity or a Collection of them. Refuses JSON-LD
+ * smuggling (@graph, @reverse, @included), oversized batches and activities whose actor is not
+ * the pod that signed the request (no forwarding between pods).
+ */
+export function readInboxBody(body: unknown, signer: string): ReceivedActivity[] {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ProblemError('invalid-body', 'the body must be an activity or a Collection of activities');
+  const forbidden = findForbiddenKeyword(body);
+  if (forbidden) throw new ProblemError('invalid-body', `JSON-LD ${forbidden} is not accepted`);
+  const root = body as Json;
+  const isCollection = root.type === 'Collection' || root.type === 'OrderedCollection';
+  const items = isCollection ? (root.items ?? root.orderedItems) : [root];
+  if (!Array.isArray(items)) throw new ProblemError('invalid-body', 'a Collection needs items');
+  if (items.length > MAX_ACTIVITIES_PER_REQUEST) {
+    throw new ProblemError('too-many-activities', `at most ${MAX_ACTIVITIES_PER_REQUEST} activities per request, got ${items.length}`);
+  }
+  let eventCount = 0;
+  return items.map((item, index) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new ProblemError('invalid-body', `item ${index} is not an activity`);
+    const activity = item as Json;
+    const actor = typeof activity.actor === 'string' ? activity.actor : (activity.actor as Json | undefined)?.id;
+    if (typeof activity.type !== 'string' || typeof actor !== 'string') throw new ProblemError('invalid-body', `item ${index} has no type or actor`);
+    if (actor !== signer) throw new ProblemError('forbidden', `activity ${index} is by ${actor.slice(0, 200)}, but the request is signed by ${signer}`);
+    const events = activity.events === undefined ? [] : activity.events;
+    if (!Array.isArray(events)) throw new ProblemError('invalid-body', `item ${index}: events must be an array`);
+    eventCount += events.length;
+    if (eventCount > MAX_EVENTS_PER_REQUEST) throw new ProblemError('too-many-activities', `at most ${MAX_EVENTS_PER_REQUEST} events per request`);
+    return { type: activity.type, actor, events };
+  });
+}

@@ -1,0 +1,159 @@
+import type { EventStore, Subscription } from '../../../../../libs/event-store/src/event-store.port.js';
+import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import type { ProjectionRunner } from '../../projections/projection-runner.js';
+import { deliveryBody, MAX_ACTIVITIES_PER_REQUEST } from '../activities.js';
+import { actorBase } from '../actor-base.js';
+import type { FederationClient } from '../federation-client.js';
+import type { PeerDirectory } from '../peer-directory.js';
+
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 5 * 60_000;
+const RETRY_TICK_MS = 250;
+
+export interface PeerDeliveryState {
+  actor: string;
+  ackedSeq: number;
+  failures: number;
+  nextAttemptAt: number;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+}
+
+/**
+ * Push: this pod's own events go to every friend's inbox, up to 100 per request, in order.
+ * The outbox is the log itself; what each friend has acknowledged is one cursor per friend,
+ * saved after each acknowledgement, so a crash only means sending again what the friend will
+ * recognise by id. Each friend has its own loop and its own exponential backoff: a slow or
+ * dead friend never holds up the others.
+ */
+export class DeliveryService {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly states = new Map<string, PeerDeliveryState>();
+  private subscription: Subscription | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  delivered = 0;
+  requests = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: ReadModelDatabase,
+    private readonly projections: ProjectionRunner,
+    private readonly peers: PeerDirectory,
+    private readonly client: FederationClient,
+    private readonly me: string,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.db.execute([
+      {
+        sql: `CREATE TABLE IF NOT EXISTS fed_deliveries (
+          actor TEXT PRIMARY KEY, acked_seq BIGINT NOT NULL, failures INTEGER NOT NULL,
+          next_attempt_at BIGINT NOT NULL, last_success_at TEXT, last_error TEXT)`,
+      },
+    ]);
+    for (const row of await this.db.query<Record<string, any>>('SELECT * FROM fed_deliveries')) {
+      this.states.set(row.actor, {
+        actor: row.actor,
+        ackedSeq: Number(row.acked_seq),
+        failures: Number(row.failures),
+        nextAttemptAt: Number(row.next_attempt_at),
+        lastSuccessAt: row.last_success_at,
+        lastError: row.last_error,
+      });
+    }
+    // Any new event may be ours to push or a friendship that adds a friend: look again, once
+    // the read models have seen it.
+    this.subscription = this.store.subscribe(await this.store.headPosition(), async (batch) => {
+      await this.projections.waitFor(batch[batch.length - 1].position, 60_000).catch(() => undefined);
+      this.kick();
+    });
+    this.timer = setInterval(() => this.kick(), RETRY_TICK_MS);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.subscription?.close();
+    await Promise.all(this.running.values());
+  }
+
+  /** Is there anything left to deliver now (not counting friends in backoff)? For quiescence checks. */
+  get busy(): boolean {
+    return this.running.size > 0;
+  }
+
+  peerStates(): PeerDeliveryState[] {
+    return [...this.states.values()].map((s) => ({ ...s }));
+  }
+
+  /** Starts a delivery loop for every friend that has something due and none running. */
+  kick(): void {
+    if (this.stopped) return;
+    void this.peers.deliveryTargets().then(
+      (targets) => {
+        for (const target of targets) {
+          if (this.running.has(target.actor)) continue;
+          const state = this.stateOf(target.actor);
+          if (state.nextAttemptAt > Date.now()) continue;
+          if (target.untilSeq !== null && state.ackedSeq >= target.untilSeq) continue;
+          const loop = this.deliverTo(target.actor, target.untilSeq).finally(() => this.running.delete(target.actor));
+          this.running.set(target.actor, loop);
+        }
+      },
+      (error) => this.log(`delivery: cannot read the friends list: ${(error as Error).message}`),
+    );
+  }
+
+  private stateOf(actor: string): PeerDeliveryState {
+    let state = this.states.get(actor);
+    if (!state) {
+      state = { actor, ackedSeq: 0, failures: 0, nextAttemptAt: 0, lastSuccessAt: null, lastError: null };
+      this.states.set(actor, state);
+    }
+    return state;
+  }
+
+  private async deliverTo(actor: string, untilSeq: number | null): Promise<void> {
+    const state = this.stateOf(actor);
+    while (!this.stopped) {
+      const limit = untilSeq === null ? MAX_ACTIVITIES_PER_REQUEST : Math.min(MAX_ACTIVITIES_PER_REQUEST, untilSeq - state.ackedSeq);
+      if (limit <= 0) return;
+      const batch = await this.store.readOrigin(this.me, { after: state.ackedSeq, limit });
+      if (batch.length === 0) return;
+      try {
+        this.requests += 1;
+        await this.client.postJson(`${actorBase(actor)}/federation/inbox`, deliveryBody(batch.map((s) => s.event)));
+        state.ackedSeq = batch[batch.length - 1].event.originSeq;
+        state.failures = 0;
+        state.nextAttemptAt = 0;
+        state.lastSuccessAt = new Date().toISOString();
+        state.lastError = null;
+        this.delivered += batch.length;
+      } catch (error) {
+        state.failures += 1;
+        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (state.failures - 1));
+        state.nextAttemptAt = Date.now() + backoff * (0.75 + Math.random() * 0.5);
+        state.lastError = (error as Error).message.slice(0, 500);
+        await this.save(state);
+        if (state.failures === 1 || state.failures % 10 === 0) this.log(`delivery to ${actor} failed (${state.failures}x), retry in ${Math.round(backoff / 1000)} s: ${state.lastError}`);
+        return;
+      }
+      await this.save(state);
+    }
+  }
+
+  private async save(state: PeerDeliveryState): Promise<void> {
+    await this.db.execute([
+      {
+        sql: `INSERT INTO fed_deliveries (actor, acked_seq, failures, next_attempt_at, last_success_at, last_error) VALUES ($1, $2, $3, $4, $5, $6)
+              ON CONFLICT (actor) DO UPDATE SET acked_seq = excluded.acked_seq, failures = excluded.failures,
+                next_attempt_at = excluded.next_attempt_at, last_success_at = excluded.last_success_at, last_error = excluded.last_error`,
+        params: [state.actor, state.ackedSeq, state.failures, Math.round(state.nextAttemptAt), state.lastSuccessAt, state.lastError],
+      },
+    ]);
+  }
+}

@@ -1,0 +1,71 @@
+import type { KeyObject } from 'node:crypto';
+import { signRequest } from '../../../../libs/http-signatures/src/index.js';
+
+export class FederationRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+const TIMEOUT_MS = 10_000;
+/** What we read of a peer's answer at most: a peer cannot make us buffer gigabytes. */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+/** Outgoing pod-to-pod HTTP: every request signed (rsa-sha256, Mastodon-compatible), bounded in time and size. */
+export class FederationClient {
+  signatures = 0;
+
+  constructor(
+    private readonly keyId: string,
+    private readonly privateKey: KeyObject,
+  ) {}
+
+  async getJson<T = unknown>(url: string, accept = 'application/activity+json'): Promise<T> {
+    return this.request<T>('GET', url, undefined, accept);
+  }
+
+  async postJson<T = unknown>(url: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', url, JSON.stringify(body), 'application/activity+json, application/json');
+  }
+
+  private async request<T>(method: string, url: string, body: string | undefined, accept: string): Promise<T> {
+    const signature = signRequest({ method, url, body, keyId: this.keyId, privateKey: this.privateKey });
+    this.signatures += 1;
+    const headers: Record<string, string> = { accept, date: signature.Date, host: signature.Host, signature: signature.Signature };
+    if (signature.Digest) headers.digest = signature.Digest;
+    if (body !== undefined) headers['content-type'] = 'application/activity+json';
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });
+    } catch (error) {
+      throw new FederationRequestError(`${method} ${url}: ${(error as Error).message}`);
+    }
+    const text = await readBounded(response);
+    if (!response.ok) throw new FederationRequestError(`${method} ${url}: ${response.status} ${text.slice(0, 300)}`, response.status);
+    if (text === '') return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new FederationRequestError(`${method} ${url}: the answer is not JSON`, response.status);
+    }
+  }
+}
+
+async function readBounded(response: Response): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel();
+    throw new FederationRequestError(`answer too large (${declared} bytes)`, response.status);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) throw new FederationRequestError('answer too large', response.status);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,34 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { integerParam } from '../../http/query-params.js';
+import { ProblemError } from '../../http/problem.js';
+import { POD_RUNTIME } from '../../pod-runtime.token.js';
+import type { PodRuntime } from '../../pod-runtime.js';
+
+const MAX_PAGE = 500;
+
+/**
+ * `GET /federation/events?origin=ACTOR&after=N&limit=M`: the signed events of any origin this
+ * pod holds, in originSeq order, as their exact bytes; without `origin`, the origins it holds
+ * and the last originSeq of each (what a peer compares with its own to know what to pull).
+ */
+@Controller('federation/events')
+export class FederationEventsHttpController {
+  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+
+  @Get()
+  async list(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    const store = this.runtime.store;
+    if (query.origin === undefined) {
+      const origins = (await store.origins()).map(({ origin, seq }) => ({ origin, lastSeq: seq }));
+      response.type('application/json').send(JSON.stringify({ origins }));
+      return;
+    }
+    if (typeof query.origin !== 'string' || query.origin.length > 500) throw new ProblemError('invalid-query', 'origin must be one actor URL');
+    const after = integerParam(query.after, 'after', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 });
+    const limit = integerParam(query.limit, 'limit', { min: 1, max: MAX_PAGE, default: 100 });
+    const page = await store.readOrigin(query.origin, { after, limit });
+    const next = page.length > 0 ? page[page.length - 1].event.originSeq : after;
+    response.type('application/json').send(`{"origin":${JSON.stringify(query.origin)},"events":[${page.map((e) => e.body).join(',')}],"next":${next}}`);
+  }
+}

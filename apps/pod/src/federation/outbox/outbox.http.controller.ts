@@ -1,0 +1,47 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { integerParam } from '../../http/query-params.js';
+import { POD_RUNTIME } from '../../pod-runtime.token.js';
+import type { PodRuntime } from '../../pod-runtime.js';
+import { activityFor, SWARMTUBE_CONTEXT } from '../activities.js';
+import { ACTIVITY_JSON, podUrls } from '../discovery/actor-document.js';
+
+const PAGE_SIZE = 20;
+
+/** `GET /federation/outbox`: the pod's own activities, newest first, as an OrderedCollection with pages. */
+@Controller('federation/outbox')
+export class OutboxHttpController {
+  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+
+  @Get()
+  async outbox(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    const { outbox } = podUrls(this.runtime.config.host);
+    const total = (await this.runtime.store.originHead(this.runtime.actor))?.seq ?? 0;
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    if (query.page === undefined) {
+      response.type(ACTIVITY_JSON).send(
+        JSON.stringify({ '@context': SWARMTUBE_CONTEXT, id: outbox, type: 'OrderedCollection', totalItems: total, first: `${outbox}?page=1`, last: `${outbox}?page=${pages}` }),
+      );
+      return;
+    }
+    const page = integerParam(query.page, 'page', { min: 1, max: pages });
+    const newest = total - (page - 1) * PAGE_SIZE;
+    const events = await this.runtime.store.readOrigin(this.runtime.actor, { after: Math.max(0, newest - PAGE_SIZE), limit: Math.min(PAGE_SIZE, newest) });
+    const orderedItems = events.reverse().map((s) => {
+      const { '@context': _context, ...activity } = activityFor(s.event);
+      return activity;
+    });
+    response.type(ACTIVITY_JSON).send(
+      JSON.stringify({
+        '@context': SWARMTUBE_CONTEXT,
+        id: `${outbox}?page=${page}`,
+        type: 'OrderedCollectionPage',
+        partOf: outbox,
+        totalItems: total,
+        ...(page > 1 ? { prev: `${outbox}?page=${page - 1}` } : {}),
+        ...(page < pages ? { next: `${outbox}?page=${page + 1}` } : {}),
+        orderedItems,
+      }),
+    );
+  }
+}

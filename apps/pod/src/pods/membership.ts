@@ -1,0 +1,174 @@
+import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
+import { friendshipStream } from '../../../../libs/contracts/src/events/event-streams.js';
+import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
+import type { PodConfig } from '../config/pod-config.js';
+import type { EventLog } from '../event-log/event-log.js';
+import { ProblemError } from '../http/problem.js';
+import { deliveryBody } from '../federation/activities.js';
+import type { FederationClient } from '../federation/federation-client.js';
+import type { PeerDirectory } from '../federation/peer-directory.js';
+import type { PullService } from '../federation/pull/pull-service.js';
+import { hostOfActor } from './projections/pods.projection.js';
+import { chooseFriends, type SeedAnswer } from './domain/choose-friends.js';
+
+const HOST = /^[a-z0-9.-]+(:\d{1,5})?$/i;
+const MAX_HOSTS = 50;
+
+export interface PodView {
+  host: string;
+  actor: string;
+  status: string;
+  score: number;
+  joinedAt: string | null;
+  lastSeenAt: string | null;
+}
+
+export interface MakeFriendsReport {
+  asked: string[];
+  answered: string[];
+  chosen: string[];
+  requested: string[];
+  failed: Array<{ host: string; error: string }>;
+}
+
+/**
+ * Making and leaving friends (DESIGN.md, Membership): ask the seeds for their members, keep
+ * the hosts that more than half of the answers name, ask each to be friends; accept requests
+ * automatically when the config says so; leave by ending every friendship.
+ */
+export class Membership {
+  constructor(
+    private readonly config: PodConfig,
+    private readonly me: string,
+    private readonly eventLog: EventLog,
+    private readonly store: EventStore,
+    private readonly db: ReadModelDatabase,
+    private readonly peers: PeerDirectory,
+    private readonly client: FederationClient,
+    private readonly pulls: PullService,
+    private readonly waitForReadModels: () => Promise<void>,
+  ) {}
+
+  async listPods(): Promise<PodView[]> {
+    const rows = await this.db.query<Record<string, string | null>>(
+      `SELECT p.actor, p.host, p.status, p.joined_at, p.last_event_at, d.last_success_at
+       FROM rm_pods p LEFT JOIN fed_deliveries d ON d.actor = p.actor WHERE p.actor <> $1 ORDER BY p.host`,
+      [this.me],
+    );
+    return rows.map((row) => ({
+      host: row.host!,
+      actor: row.actor!,
+      status: row.status === 'known' ? 'pending' : row.status!,
+      score: 100,
+      joinedAt: row.joined_at,
+      lastSeenAt: [row.last_success_at, row.last_event_at].filter(Boolean).sort().pop() ?? null,
+    }));
+  }
+
+  async makeFriends(hostsOverride: unknown): Promise<MakeFriendsReport> {
+    const seeds = hostsOverride === undefined ? this.config.seeds : validateHosts(hostsOverride);
+    const myHost = this.config.host;
+    const candidates = seeds.filter((h) => h !== myHost);
+    if (candidates.length === 0) throw new ProblemError('invalid-body', 'no seeds to ask: set seeds in the config or send {hosts: [...]}');
+    const answers: SeedAnswer[] = [];
+    const failed: MakeFriendsReport['failed'] = [];
+    await Promise.all(
+      candidates.map(async (seed) => {
+        try {
+          const pods = await this.client.getJson<Array<{ host?: unknown; status?: unknown }>>(`http://${seed}/api/v1/pods`, 'application/json');
+          const members = (Array.isArray(pods) ? pods : [])
+            .filter((p) => p?.status === 'active' && typeof p.host === 'string' && HOST.test(p.host))
+            .map((p) => p.host as string);
+          answers.push({ seed, members });
+        } catch (error) {
+          failed.push({ host: seed, error: (error as Error).message.slice(0, 300) });
+        }
+      }),
+    );
+    if (answers.length === 0) throw new ProblemError('peer-unreachable', `no seed answered: ${failed.map((f) => f.host).join(', ')}`);
+    const expelled = new Set((await this.listPods()).filter((p) => p.status === 'expelled').map((p) => p.host));
+    const chosen = chooseFriends(answers).filter((host) => host !== myHost && !expelled.has(host));
+    const requested: string[] = [];
+    for (const host of chosen) {
+      try {
+        await this.requestFriendship(host);
+        requested.push(host);
+      } catch (error) {
+        failed.push({ host, error: (error as Error).message.slice(0, 300) });
+      }
+    }
+    return { asked: candidates, answered: answers.map((a) => a.seed).sort(), chosen, requested, failed };
+  }
+
+  /** Asks one pod to be friends: its log first (to check its answers), our request, then a Follow. */
+  private async requestFriendship(host: string): Promise<void> {
+    const actor = `http://${host}/federation/actor`;
+    const document = await this.client.getJson<{ id?: unknown; inbox?: unknown }>(actor);
+    if (document?.id !== actor) throw new Error(`${host} does not serve a pod actor at ${actor}`);
+    await this.pulls.pull(actor, actor);
+    const existing = await this.peers.friendshipWith(actor);
+    if (existing?.status === 'accepted') return;
+    let request: EventEnvelope;
+    if (existing?.status === 'requested' && existing.requester === this.me) {
+      request = await this.lastFriendshipEvent(host);
+    } else {
+      const result = await this.eventLog.append(
+        friendshipStream(hostOfActor(this.me), host),
+        [{ type: 'FriendshipRequested', schemaVersion: 1, data: { requester: this.me, target: actor } }],
+        { expectedVersion: 'any' },
+      );
+      request = result.events[0].event;
+    }
+    await this.client.postJson(`http://${host}/federation/inbox`, deliveryBody([request]));
+    // The answer comes by push; pulling now makes make-friends see it at once when the peer is quick.
+    await this.pulls.pull(actor, actor).catch(() => undefined);
+  }
+
+  private async lastFriendshipEvent(host: string): Promise<EventEnvelope> {
+    const stream = friendshipStream(hostOfActor(this.me), host);
+    const [event] = (await this.store.readStream(stream)).filter((e) => e.event.origin === this.me).slice(-1);
+    return event.event;
+  }
+
+  /** Leaves the network: one FriendshipEnded per friend, each delivered before delivery stops. */
+  async quitFriends(): Promise<{ left: string[] }> {
+    const friends = await this.peers.friends();
+    for (const friend of friends) {
+      await this.eventLog.append(
+        friendshipStream(hostOfActor(this.me), hostOfActor(friend)),
+        [{ type: 'FriendshipEnded', schemaVersion: 1, data: { peer: friend, reason: 'quit' } }],
+        { expectedVersion: 'any' },
+      );
+    }
+    return { left: friends.map(hostOfActor).sort() };
+  }
+
+  /** Accepts the friendship requests addressed to this pod, when auto-accept is on. */
+  async onForeignEvents(events: readonly EventEnvelope[]): Promise<void> {
+    if (!this.config.friends.autoAccept) return;
+    const requests = events.filter((e) => e.type === 'FriendshipRequested' && (e.data as { target?: string }).target === this.me);
+    if (requests.length === 0) return;
+    await this.waitForReadModels();
+    for (const request of requests) {
+      const requester = request.origin;
+      const friendship = await this.peers.friendshipWith(requester);
+      if (friendship?.status !== 'requested') continue;
+      await this.eventLog.append(
+        request.stream,
+        [{ type: 'FriendshipAccepted', schemaVersion: 1, data: { requester, accepter: this.me } }],
+        { expectedVersion: 'any' },
+      );
+    }
+  }
+}
+
+function validateHosts(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_HOSTS) {
+    throw new ProblemError('invalid-body', `hosts must be a list of 1 to ${MAX_HOSTS} host[:port]`);
+  }
+  for (const host of value) {
+    if (typeof host !== 'string' || host.length > 260 || !HOST.test(host)) throw new ProblemError('invalid-body', `"${String(host).slice(0, 100)}" is not a host[:port]`);
+  }
+  return [...new Set(value as string[])];
+}
