@@ -3,9 +3,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { EventDraft } from '../../event-envelope/src/envelope.js';
 import { tempDir } from './test-databases.js';
 
 const POD_MAIN = join(fileURLToPath(new URL('../../../apps/pod/src/', import.meta.url)), 'main.js');
+const DRIVEN_POD = join(fileURLToPath(new URL('../../../test/support/', import.meta.url)), 'driven-pod.js');
 
 /** A port that was free a moment ago on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -49,15 +51,31 @@ export interface PodProcess {
   kill(): Promise<void>;
   /** Stop and delete its data. */
   destroy(): Promise<void>;
+  /** Driven pods only: append events through the pod's EventLog, as a use case would. */
+  append(stream: string, drafts: EventDraft[]): Promise<Array<{ id: string; originSeq: number; position: number }>>;
+  /** Driven pods only: nothing being delivered, pulled or projected right now. */
+  idle(): Promise<boolean>;
+  /** A bearer token of the root admin. */
+  adminToken(): Promise<string>;
 }
 
 /** A pod in a process of its own on a loopback port, as in production. */
-export async function createPodProcess(options: { name: string; env?: NodeJS.ProcessEnv }): Promise<PodProcess> {
+export async function createPodProcess(options: { name: string; env?: NodeJS.ProcessEnv; driven?: boolean }): Promise<PodProcess> {
   const port = await freePort();
   const dir = tempDir(`swarmtube-${options.name}-`);
   const host = `127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let log = '';
+  let nextRequest = 0;
+  const replies = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const ask = <T>(message: Record<string, unknown>): Promise<T> => {
+    if (!options.driven || !child?.connected) return Promise.reject(new Error(`${options.name} is not a running driven pod`));
+    const id = nextRequest++;
+    return new Promise<T>((resolve, reject) => {
+      replies.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      child!.send({ ...message, id });
+    });
+  };
   const exited = async () => {
     if (child && child.exitCode === null && child.signalCode === null) await once(child, 'exit');
   };
@@ -69,7 +87,7 @@ export async function createPodProcess(options: { name: string; env?: NodeJS.Pro
     dataDir: dir.path,
     output: () => log,
     async start() {
-      child = spawn(process.execPath, ['--enable-source-maps', POD_MAIN], {
+      child = spawn(process.execPath, ['--enable-source-maps', options.driven ? DRIVEN_POD : POD_MAIN], {
         env: {
           ...process.env,
           SWARMTUBE_NAME: options.name,
@@ -79,7 +97,17 @@ export async function createPodProcess(options: { name: string; env?: NodeJS.Pro
           SWARMTUBE_ADMIN_PASSWORD: 'test-admin-password',
           ...options.env,
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: options.driven ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+      });
+      child.on('message', (reply: { id: number; ok: boolean; result?: unknown; error?: string }) => {
+        const waiter = replies.get(reply.id);
+        replies.delete(reply.id);
+        if (reply.ok) waiter?.resolve(reply.result);
+        else waiter?.reject(new Error(reply.error));
+      });
+      child.on('exit', () => {
+        for (const waiter of replies.values()) waiter.reject(new Error(`${options.name} exited`));
+        replies.clear();
       });
       child.stdout!.on('data', (chunk) => (log += chunk));
       child.stderr!.on('data', (chunk) => (log += chunk));
@@ -103,6 +131,17 @@ export async function createPodProcess(options: { name: string; env?: NodeJS.Pro
     async destroy() {
       await pod.kill();
       dir.remove();
+    },
+    append: (stream, drafts) => ask({ kind: 'append', stream, drafts }),
+    idle: () => ask<boolean>({ kind: 'idle' }),
+    async adminToken() {
+      const response = await fetch(`${pod.baseUrl}/api/v1/users/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'root', password: 'test-admin-password' }),
+      });
+      if (!response.ok) throw new Error(`${options.name}: no admin token (${response.status})`);
+      return ((await response.json()) as { access_token: string }).access_token;
     },
   };
   return pod;
