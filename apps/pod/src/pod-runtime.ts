@@ -72,6 +72,13 @@ export class PodRuntime {
       const accounts = new LocalAccounts(store.readModels);
       await accounts.init(adminPassword.password);
       const federation = createFederation(config, actor, keys, store, eventLog, runner, logger);
+      metrics.trackFederation({
+        ownHead: async () => (await store.originHead(actor))?.seq ?? 0,
+        peers: () => federation.delivery.peerStates(),
+        rejectedEvents: () => federation.inbox.rejectedEvents,
+        deliveryRequests: () => federation.delivery.requests,
+        signatures: () => federation.client.signatures,
+      });
       return new PodRuntime(config, actor, keys, store, eventLog, runner, metrics, adminPassword, accounts, federation, logger);
     } catch (error) {
       await store.close();

@@ -79,6 +79,8 @@ describe('a pod over HTTP (SQLite)', () => {
     assert.match(text, /^swarmtube_event_log_head_position 26$/m);
     assert.match(text, /^swarmtube_projection_lag_events\{projection="videos"\} 0$/m);
     assert.match(text, /^swarmtube_projection_failures_total\{projection="videos"\} 0$/m);
+    assert.match(text, /^swarmtube_federation_rejected_events 0$/m);
+    assert.match(text, /^swarmtube_event_store_commits \d+$/m);
   });
 
   test('the site is served at / and for its history-mode routes; unknown API paths are problem+json 404s', async () => {

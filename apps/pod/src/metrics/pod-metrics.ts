@@ -76,6 +76,42 @@ export class PodMetrics {
     for (const projection of names) this.projectionFailures.inc({ projection }, 0);
   }
 
+  /** Delivery per friend and what the inbox refused. */
+  trackFederation(source: {
+    ownHead: () => Promise<number>;
+    peers: () => Array<{ actor: string; ackedSeq: number; failures: number }>;
+    rejectedEvents: () => number;
+    deliveryRequests: () => number;
+    signatures: () => number;
+  }): void {
+    new Gauge({
+      name: 'swarmtube_federation_delivery_lag_events',
+      help: 'Own events a friend has not acknowledged yet',
+      labelNames: ['peer'],
+      registers: [this.registry],
+      async collect() {
+        const head = await source.ownHead();
+        for (const peer of source.peers()) this.set({ peer: peer.actor }, Math.max(0, head - peer.ackedSeq));
+      },
+    });
+    new Gauge({
+      name: 'swarmtube_federation_delivery_failures',
+      help: 'Consecutive failed deliveries to a friend (0 when the last one succeeded)',
+      labelNames: ['peer'],
+      registers: [this.registry],
+      collect() {
+        for (const peer of source.peers()) this.set({ peer: peer.actor }, peer.failures);
+      },
+    });
+    for (const [name, help, read] of [
+      ['swarmtube_federation_rejected_events', 'Events refused by the inbox since start', source.rejectedEvents],
+      ['swarmtube_federation_delivery_requests', 'Inbox requests sent to friends since start', source.deliveryRequests],
+      ['swarmtube_federation_http_signatures', 'HTTP requests signed since start', source.signatures],
+    ] as const) {
+      new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
+    }
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
