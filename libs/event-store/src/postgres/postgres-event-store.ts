@@ -23,7 +23,7 @@ import {
   assertStreamName,
 } from '../shared/input-validation.js';
 import type { PreloadedLogState } from '../shared/log-state.js';
-import { LogSubscription } from '../shared/log-subscription.js';
+import { openLogSubscription } from '../shared/log-subscription.js';
 import { WakeSignal } from '../shared/wake-signal.js';
 import { WriteCounters, type WriteJob } from '../shared/write-job.js';
 import {
@@ -202,17 +202,12 @@ export class PostgresEventStore implements OpenedEventStore {
 
   subscribe(after: number, handler: (batch: StoredEvent[]) => Promise<void> | void, options?: { batchSize?: number; retryDelayMs?: number }): Subscription {
     this.assertOpen();
-    assertReadWindow({ after, limit: options?.batchSize ?? 500 });
-    const subscription = new LogSubscription(
-      (from, limit) => this.readAll({ after: from, limit }),
-      this.wake,
+    return openLogSubscription(
+      { readAll: (window) => this.readAll(window), wake: this.wake, subscriptions: this.subscriptions, pollIntervalMs: this.options.pollIntervalMs ?? 1000 },
       after,
       handler,
-      { batchSize: options?.batchSize ?? 500, retryDelayMs: options?.retryDelayMs ?? 1000, pollIntervalMs: this.options.pollIntervalMs ?? 1000 },
-      (closed) => this.subscriptions.delete(closed),
+      options,
     );
-    this.subscriptions.add(subscription);
-    return subscription;
   }
 
   stats(): EventStoreStats {

@@ -1,4 +1,5 @@
 import type { StoredEvent, Subscription } from '../event-store.port.js';
+import { assertReadWindow } from './input-validation.js';
 import { abortableDelay, type WakeSignal } from './wake-signal.js';
 
 export interface SubscriptionTiming {
@@ -67,4 +68,32 @@ export class LogSubscription implements Subscription {
       }
     }
   }
+}
+
+/** What both adapters share to open a subscription: their reader, wake-up and registry. */
+export interface SubscriptionSource {
+  readAll(options: { after: number; limit: number }): Promise<StoredEvent[]>;
+  wake: WakeSignal;
+  subscriptions: Set<Subscription>;
+  pollIntervalMs: number;
+}
+
+export function openLogSubscription(
+  source: SubscriptionSource,
+  after: number,
+  handler: (batch: StoredEvent[]) => Promise<void> | void,
+  options?: { batchSize?: number; retryDelayMs?: number },
+): Subscription {
+  const batchSize = options?.batchSize ?? 500;
+  assertReadWindow({ after, limit: batchSize });
+  const subscription = new LogSubscription(
+    (from, limit) => source.readAll({ after: from, limit }),
+    source.wake,
+    after,
+    handler,
+    { batchSize, retryDelayMs: options?.retryDelayMs ?? 1000, pollIntervalMs: source.pollIntervalMs },
+    (closed) => source.subscriptions.delete(closed),
+  );
+  source.subscriptions.add(subscription);
+  return subscription;
 }

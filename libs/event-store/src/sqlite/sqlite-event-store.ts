@@ -22,7 +22,7 @@ import {
   assertReadWindow,
   assertStreamName,
 } from '../shared/input-validation.js';
-import { LogSubscription } from '../shared/log-subscription.js';
+import { openLogSubscription } from '../shared/log-subscription.js';
 import { WakeSignal } from '../shared/wake-signal.js';
 import { WriteCounters, type WriteJob } from '../shared/write-job.js';
 import { planForeignAppend, planLocalAppend, type PlanContext } from '../shared/write-plan.js';
@@ -166,17 +166,12 @@ export class SqliteEventStore implements OpenedEventStore {
 
   subscribe(after: number, handler: (batch: StoredEvent[]) => Promise<void> | void, options?: { batchSize?: number; retryDelayMs?: number }): Subscription {
     this.assertOpen();
-    assertReadWindow({ after, limit: options?.batchSize ?? 500 });
-    const subscription = new LogSubscription(
-      (from, limit) => this.readAll({ after: from, limit }),
-      this.wake,
+    return openLogSubscription(
+      { readAll: (window) => this.readAll(window), wake: this.wake, subscriptions: this.subscriptions, pollIntervalMs: this.options.pollIntervalMs ?? 1000 },
       after,
       handler,
-      { batchSize: options?.batchSize ?? 500, retryDelayMs: options?.retryDelayMs ?? 1000, pollIntervalMs: this.options.pollIntervalMs ?? 1000 },
-      (closed) => this.subscriptions.delete(closed),
+      options,
     );
-    this.subscriptions.add(subscription);
-    return subscription;
   }
 
   stats(): EventStoreStats {
