@@ -95,7 +95,7 @@ export class PodRuntime {
   /** Nothing being delivered, pulled or projected right now: for tests that wait for quiescence. */
   async idle(): Promise<boolean> {
     const head = await this.store.headPosition();
-    return !this.federation.delivery.busy && !this.federation.pulls.busy && this.projections.status().every((s) => s.checkpoint >= head);
+    return !(await this.federation.delivery.busy()) && !this.federation.pulls.busy && this.projections.status().every((s) => s.checkpoint >= head);
   }
 
   async close(): Promise<void> {

@@ -81,9 +81,15 @@ export class DeliveryService {
     await Promise.all(this.running.values());
   }
 
-  /** Is there anything left to deliver now (not counting friends in backoff)? For quiescence checks. */
-  get busy(): boolean {
-    return this.running.size > 0;
+  /** Is anything being delivered, or due to a friend that is not failing? For quiescence checks. */
+  async busy(): Promise<boolean> {
+    if (this.running.size > 0) return true;
+    const head = (await this.store.originHead(this.me))?.seq ?? 0;
+    for (const target of await this.peers.deliveryTargets()) {
+      const state = this.stateOf(target.actor);
+      if (state.failures === 0 && state.ackedSeq < (target.untilSeq ?? head)) return true;
+    }
+    return false;
   }
 
   peerStates(): PeerDeliveryState[] {
