@@ -2,35 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { videoPublishedDraft } from '../libs/testing/src/event-fixtures.js';
 import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
-
-interface PodView {
-  host: string;
-  status: string;
-}
-
-async function podsOf(pod: PodProcess): Promise<PodView[]> {
-  return (await (await fetch(`${pod.baseUrl}/api/v1/pods`)).json()) as PodView[];
-}
-
-async function makeFriends(pod: PodProcess, hosts?: string[]): Promise<Response> {
-  return fetch(`${pod.baseUrl}/api/v1/pods/make-friends`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await pod.adminToken()}`, 'content-type': 'application/json' },
-    body: hosts ? JSON.stringify({ hosts }) : undefined,
-  });
-}
-
-/** Every pod idle (nothing being delivered, pulled or projected), twice in a row. */
-async function quiescent(pods: PodProcess[]): Promise<void> {
-  await waitUntil('the network to be quiescent', async () => {
-    for (let round = 0; round < 2; round++) if (!(await Promise.all(pods.map((p) => p.idle()))).every(Boolean)) return undefined;
-    return true;
-  }, 30_000);
-}
-
-async function activeHosts(pod: PodProcess): Promise<string[]> {
-  return (await podsOf(pod)).filter((p) => p.status === 'active').map((p) => p.host).sort();
-}
+import { activeHosts, makeFriends, quiescent } from './support/network.js';
 
 describe('the seed scenario: make friends on pod 2, then on pod 1', () => {
   const pods: PodProcess[] = [];

@@ -113,9 +113,10 @@ export class Membership {
     if (existing?.status === 'requested' && existing.requester === this.me) {
       request = await this.lastFriendshipEvent(host);
     } else {
+      const stream = friendshipStream(hostOfActor(this.me), host);
       const result = await this.eventLog.append(
-        friendshipStream(hostOfActor(this.me), host),
-        [{ type: 'FriendshipRequested', schemaVersion: 1, data: { requester: this.me, target: actor } }],
+        stream,
+        [{ type: 'FriendshipRequested', schemaVersion: 1, data: { requester: this.me, target: actor }, occurredAt: await this.stamp(stream) }],
         { expectedVersion: 'any' },
       );
       request = result.events[0].event;
@@ -135,9 +136,10 @@ export class Membership {
   async quitFriends(): Promise<{ left: string[] }> {
     const friends = await this.peers.friends();
     for (const friend of friends) {
+      const stream = friendshipStream(hostOfActor(this.me), hostOfActor(friend));
       await this.eventLog.append(
-        friendshipStream(hostOfActor(this.me), hostOfActor(friend)),
-        [{ type: 'FriendshipEnded', schemaVersion: 1, data: { peer: friend, reason: 'quit' } }],
+        stream,
+        [{ type: 'FriendshipEnded', schemaVersion: 1, data: { peer: friend, reason: 'quit' }, occurredAt: await this.stamp(stream) }],
         { expectedVersion: 'any' },
       );
     }
@@ -156,10 +158,29 @@ export class Membership {
       if (friendship?.status !== 'requested') continue;
       await this.eventLog.append(
         request.stream,
-        [{ type: 'FriendshipAccepted', schemaVersion: 1, data: { requester, accepter: this.me } }],
+        [{ type: 'FriendshipAccepted', schemaVersion: 1, data: { requester, accepter: this.me }, occurredAt: await this.stamp(request.stream) }],
         { expectedVersion: 'any' },
       );
     }
+  }
+
+  /**
+   * The time of a new event of a friendship: now, but always after every event of its pair
+   * that this pod holds and after this pod's own last event (a hybrid clock). The membership
+   * read models order a pair's events by time, so an answer never looks older than what it
+   * answers, even when the answering pod's clock is behind.
+   */
+  private async stamp(stream: string): Promise<string> {
+    let at = Date.now();
+    const after = (occurredAt: string) => {
+      const time = Date.parse(occurredAt);
+      if (Number.isFinite(time)) at = Math.max(at, time + 1);
+    };
+    for (const { event } of await this.store.readStream(stream)) after(event.occurredAt);
+    const head = await this.store.originHead(this.me);
+    const [last] = head ? await this.store.readOrigin(this.me, { after: head.seq - 1, limit: 1 }) : [];
+    if (last) after(last.event.occurredAt);
+    return new Date(at).toISOString();
   }
 }
 
