@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadPodConfig, type PodConfig } from '../../../apps/pod/src/config/pod-config.js';
 import { startPodApp, type RunningPod } from '../../../apps/pod/src/pod-app.js';
 import { PodRuntime } from '../../../apps/pod/src/pod-runtime.js';
+import { freePort } from './pod-process.js';
 import { TEST_POSTGRES_URL, dropSchema, tempDir, uniqueSchema } from './test-databases.js';
 
 export type TestDatabase = 'sqlite' | 'postgres';
@@ -14,6 +15,11 @@ export interface TestPodOptions {
   http?: boolean;
   /** The pod's public host, so that several test pods are distinct origins. */
   host?: string;
+  /**
+   * With http: listen on a port chosen free beforehand and make the host `127.0.0.1:PORT`,
+   * so that the pod's actor URL reaches it (pods that federate with each other). Wins over `host`.
+   */
+  reachableHost?: boolean;
 }
 
 export interface TestPod {
@@ -39,10 +45,11 @@ export async function startTestPod(options: TestPodOptions = {}): Promise<TestPo
   const database = options.database ?? 'sqlite';
   const dir = options.dataDir ? { path: options.dataDir, remove() {} } : tempDir('swarmtube-pod-');
   const schema = options.schema ?? (database === 'postgres' ? uniqueSchema('pod') : 'public');
+  const port = options.http && options.reachableHost ? await freePort() : 0;
   const env: NodeJS.ProcessEnv = {
     SWARMTUBE_DATA_DIR: dir.path,
-    SWARMTUBE_PORT: '0',
-    SWARMTUBE_HOST: options.host ?? 'localhost:9999',
+    SWARMTUBE_PORT: String(port),
+    SWARMTUBE_HOST: port !== 0 ? `127.0.0.1:${port}` : (options.host ?? 'localhost:9999'),
     SWARMTUBE_NAME: 'Test pod',
     SWARMTUBE_DATABASE: database === 'sqlite' ? 'sqlite' : TEST_POSTGRES_URL,
     SWARMTUBE_DATABASE_SCHEMA: schema,

@@ -117,8 +117,19 @@ export interface ReceivedActivity {
   events: unknown[];
 }
 
-function findForbiddenKeyword(value: unknown, depth = 0): string | null {
-  if (depth > 8 || value === null || typeof value !== 'object') return null;
+/** Far deeper than anything a pod sends (a Video object inside an activity inside a Collection: about 6). */
+const MAX_BODY_DEPTH = 32;
+
+/**
+ * Why a part of the body must be refused, or null: a JSON-LD keyword that would smuggle
+ * statements past the reader, at any depth, or nesting deeper than a walk should go. `skip`
+ * names keys of this node that are checked elsewhere: an activity's `events` (each event is
+ * checked against its schemas, which refuse any unknown key, and rejected on its own) and a
+ * Collection's items (each checked as an activity). An `events` key anywhere else is walked.
+ */
+function findForbiddenKeyword(value: unknown, depth: number, skip: readonly string[] = []): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  if (depth > MAX_BODY_DEPTH) return `the body is nested more than ${MAX_BODY_DEPTH} levels deep`;
   if (Array.isArray(value)) {
     for (const item of value) {
       const found = findForbiddenKeyword(item, depth + 1);
@@ -127,9 +138,8 @@ function findForbiddenKeyword(value: unknown, depth = 0): string | null {
     return null;
   }
   for (const [key, child] of Object.entries(value)) {
-    if (FORBIDDEN_JSON_LD.includes(key)) return key;
-    // The events are checked against their own schemas, which refuse any unknown key.
-    if (key === 'events') continue;
+    if (FORBIDDEN_JSON_LD.includes(key)) return `JSON-LD ${key} is not accepted`;
+    if (skip.includes(key)) continue;
     const found = findForbiddenKeyword(child, depth + 1);
     if (found) return found;
   }
@@ -143,12 +153,14 @@ function findForbiddenKeyword(value: unknown, depth = 0): string | null {
  */
 export function readInboxBody(body: unknown, signer: string): ReceivedActivity[] {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ProblemError('invalid-body', 'the body must be an activity or a Collection of activities');
-  const forbidden = findForbiddenKeyword(body);
-  if (forbidden) throw new ProblemError('invalid-body', `JSON-LD ${forbidden} is not accepted`);
   const root = body as Json;
   const isCollection = root.type === 'Collection' || root.type === 'OrderedCollection';
   const items = isCollection ? (root.items ?? root.orderedItems) : [root];
   if (!Array.isArray(items)) throw new ProblemError('invalid-body', 'a Collection needs items');
+  const forbidden =
+    findForbiddenKeyword(root, 0, isCollection ? [root.items !== undefined ? 'items' : 'orderedItems'] : ['events']) ??
+    (isCollection ? items.reduce<string | null>((found, item) => found ?? findForbiddenKeyword(item, 2, ['events']), null) : null);
+  if (forbidden) throw new ProblemError('invalid-body', forbidden);
   if (items.length > MAX_ACTIVITIES_PER_REQUEST) {
     throw new ProblemError('too-many-activities', `at most ${MAX_ACTIVITIES_PER_REQUEST} activities per request, got ${items.length}`);
   }

@@ -1,4 +1,6 @@
 import { verifyRequest, type HeaderRecord, type ResolvedKey } from '../../../../../libs/http-signatures/src/index.js';
+import { parseSignatureParams } from '../../../../../libs/http-signatures/src/signature-params.js';
+import { headerValue } from '../../../../../libs/http-signatures/src/signing-string.js';
 import type { EventEnvelope } from '../../../../../libs/event-envelope/src/envelope.js';
 import { ProblemError } from '../../http/problem.js';
 import type { EventLog, ReceiveOutcome } from '../../event-log/event-log.js';
@@ -97,7 +99,7 @@ export class ReceiveActivities {
   }
 
   private refuseReplay(headers: HeaderRecord): void {
-    const signature = String(headers.signature ?? headers['signature-input'] ?? '');
+    const signature = replayKey(headers);
     const now = Date.now();
     if (this.seenSignatures.size > 50_000) for (const [key, expiry] of this.seenSignatures) if (expiry < now) this.seenSignatures.delete(key);
     const expiry = this.seenSignatures.get(signature);
@@ -122,6 +124,23 @@ export class ReceiveActivities {
     if (document?.id !== actor || key?.owner !== actor || key.id !== keyId || typeof key.publicKeyPem !== 'string') return null;
     return { publicKey: key.publicKeyPem, owner: actor, cached: false };
   }
+}
+
+/**
+ * What makes a signed request the same request again: its signature bytes, not the header's
+ * text. The same signature respelled (parameters reordered, spaces added, hs2019 for
+ * rsa-sha256, another RFC 9421 label, non-canonical base64) verifies just the same. An RSA
+ * PKCS#1 v1.5 signature is deterministic, so new bytes mean newly signed content.
+ */
+function replayKey(headers: HeaderRecord): string {
+  const header = headerValue(headers, 'signature') ?? '';
+  const value = headerValue(headers, 'signature-input') !== undefined
+    ? /:([A-Za-z0-9+/=]+):/.exec(header)?.[1]
+    : (() => {
+        const parsed = parseSignatureParams(header);
+        return parsed.ok ? parsed.params.get('signature') : undefined;
+      })();
+  return value ? Buffer.from(value, 'base64').toString('base64') : header;
 }
 
 function idOf(event: unknown): string | undefined {
