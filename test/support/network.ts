@@ -31,11 +31,21 @@ export interface LoggedEvent {
   stream: string;
 }
 
-/** Starts `count` driven pods named `${prefix} 1…count`, in parallel. */
+/**
+ * Starts `count` driven pods named `${prefix} 1…count`, in parallel. If one fails to start,
+ * all are destroyed (a pod left running would keep the test process alive) and the error,
+ * with that pod's output, is thrown.
+ */
 export async function startPods(count: number, prefix = 'Pod'): Promise<PodProcess[]> {
   const pods: PodProcess[] = [];
   for (let n = 1; n <= count; n++) pods.push(await createPodProcess({ name: `${prefix} ${n}`, driven: true }));
-  await Promise.all(pods.map((pod) => pod.start()));
+  const started = await Promise.allSettled(pods.map((pod) => pod.start()));
+  const failed = started.findIndex((result) => result.status === 'rejected');
+  if (failed >= 0) {
+    await Promise.all(pods.map((pod) => pod.destroy()));
+    const reason = (started[failed] as PromiseRejectedResult).reason as Error;
+    throw new Error(`${pods[failed].name} did not start: ${reason.message}\n${pods[failed].output().slice(-3000)}`);
+  }
   return pods;
 }
 

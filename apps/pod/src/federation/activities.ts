@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
 import { ProblemError } from '../http/problem.js';
 import { actorBase } from './actor-base.js';
@@ -102,13 +103,19 @@ export function activityFor(event: EventEnvelope): Json {
   return { '@context': SWARMTUBE_CONTEXT, ...base, ...shape, to: ['https://www.w3.org/ns/activitystreams#Public'], events: [event] };
 }
 
-/** Several events in one request: a Collection of their activities, in log order. */
+/**
+ * Several events in one request: a Collection of their activities, in log order. Each
+ * Collection has an id of its own: the HTTP signature covers the Date (whole seconds) and the
+ * body's digest, so the same events sent twice in one second (a Follow posted by
+ * make-friends, then pushed by delivery) would otherwise be the very same signed request,
+ * which the inbox refuses as a replay.
+ */
 export function deliveryBody(events: readonly EventEnvelope[]): Json {
   const items = events.map((event) => {
     const { '@context': _context, ...activity } = activityFor(event);
     return activity;
   });
-  return { '@context': SWARMTUBE_CONTEXT, type: 'Collection', totalItems: items.length, items };
+  return { '@context': SWARMTUBE_CONTEXT, id: `urn:uuid:${randomUUID()}`, type: 'Collection', totalItems: items.length, items };
 }
 
 export interface ReceivedActivity {

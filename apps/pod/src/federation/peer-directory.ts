@@ -13,16 +13,26 @@ export class PeerDirectory {
     private readonly me: string,
   ) {}
 
-  /** Pods this pod delivers to: its friends, and pods it just left until they got the news. */
+  /**
+   * Pods this pod delivers to: its friends, and pods it just left until they got the news.
+   * A friend left by quit-friends gets every FriendshipEnded of that departure (the run of
+   * consecutive quit events its own belongs to), not only its own: all friends then agree on
+   * which friendships ended.
+   */
   async deliveryTargets(): Promise<DeliveryTarget[]> {
-    const rows = await this.db.query<{ requester: string; target: string; status: string; ended_by: string | null; ended_origin_seq: number | string | null }>(
-      `SELECT requester, target, status, ended_by, ended_origin_seq FROM rm_friendships
+    const rows = await this.db.query<{ requester: string; target: string; status: string; ended_by: string | null; ended_reason: string | null; ended_origin_seq: number | string | null }>(
+      `SELECT requester, target, status, ended_by, ended_reason, ended_origin_seq FROM rm_friendships
        WHERE (requester = $1 OR target = $1) AND (status = 'accepted' OR (status = 'ended' AND ended_by = $1))`,
       [this.me],
     );
+    const quits = new Set(rows.filter((row) => row.status === 'ended' && row.ended_reason === 'quit').map((row) => Number(row.ended_origin_seq)));
+    const endOfDeparture = (seq: number) => {
+      while (quits.has(seq + 1)) seq += 1;
+      return seq;
+    };
     return rows.map((row) => ({
       actor: row.requester === this.me ? row.target : row.requester,
-      untilSeq: row.status === 'ended' ? Number(row.ended_origin_seq) : null,
+      untilSeq: row.status !== 'ended' ? null : row.ended_reason === 'quit' ? endOfDeparture(Number(row.ended_origin_seq)) : Number(row.ended_origin_seq),
     }));
   }
 

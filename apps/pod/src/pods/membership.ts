@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
+import type { EventDraft, EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
 import { friendshipStream } from '../../../../libs/contracts/src/events/event-streams.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
@@ -56,10 +56,12 @@ export class Membership {
        FROM rm_pods p LEFT JOIN fed_deliveries d ON d.actor = p.actor WHERE p.actor <> $1 ORDER BY p.host`,
       [this.me],
     );
+    // A pod that quit has no friends: the pods still active among themselves are not active for it.
+    const left = (await this.peers.status(this.me)) === 'left';
     return rows.map((row) => ({
       host: row.host!,
       actor: row.actor!,
-      status: row.status === 'known' ? 'pending' : row.status!,
+      status: row.status === 'known' || (left && row.status === 'active') ? 'pending' : row.status!,
       score: 100,
       joinedAt: row.joined_at,
       lastSeenAt: [row.last_success_at, row.last_event_at].filter(Boolean).sort().pop() ?? null,
@@ -132,17 +134,21 @@ export class Membership {
     return event.event;
   }
 
-  /** Leaves the network: one FriendshipEnded per friend, each delivered before delivery stops. */
+  /**
+   * Leaves the network: one FriendshipEnded per friend, each friend getting all of them before
+   * delivery to it stops (PeerDirectory.deliveryTargets). They are appended in one turn, so
+   * that they commit together (one group commit) with consecutive originSeqs: a delivery that
+   * started after the first one would otherwise carry it alone, and the friend, which then
+   * sees this pod as left, would refuse the rest.
+   */
   async quitFriends(): Promise<{ left: string[] }> {
     const friends = await this.peers.friends();
+    const ends: Array<{ stream: string; draft: EventDraft }> = [];
     for (const friend of friends) {
       const stream = friendshipStream(hostOfActor(this.me), hostOfActor(friend));
-      await this.eventLog.append(
-        stream,
-        [{ type: 'FriendshipEnded', schemaVersion: 1, data: { peer: friend, reason: 'quit' }, occurredAt: await this.stamp(stream) }],
-        { expectedVersion: 'any' },
-      );
+      ends.push({ stream, draft: { type: 'FriendshipEnded', schemaVersion: 1, data: { peer: friend, reason: 'quit' }, occurredAt: await this.stamp(stream) } });
     }
+    await Promise.all(ends.map(({ stream, draft }) => this.eventLog.append(stream, [draft], { expectedVersion: 'any' })));
     return { left: friends.map(hostOfActor).sort() };
   }
 
