@@ -138,8 +138,8 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
     assert.equal(await A.runtime.federation.peers.mayContribute(D.runtime.actor), false);
     // Three new events of B that A has never seen: every attack below carries them or a forgery of them.
     bEvents = await appendVideos(B, 3);
-  });
-  after(() => Promise.all([A, B, C, D].filter(Boolean).map((pod) => pod.destroy())));
+  }, { timeout: 60_000 });
+  after(() => Promise.all([A, B, C, D].filter(Boolean).map((pod) => pod.destroy())), { timeout: 30_000 });
 
   /** Sends, checks the answer, and that A's log did not move and A still answers. */
   async function refused(send: () => Promise<Answer>, expected: { status: number; code: string } | { rejected: string[] }): Promise<Answer> {
