@@ -323,8 +323,7 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
     assert.deepEqual(first.body, { accepted: 3, duplicates: 0, rejected: [] });
     assert.equal(await A.runtime.store.headPosition(), head + 3);
     assert.deepEqual(await A.runtime.store.originHead(B.runtime.actor), await B.runtime.store.originHead(B.runtime.actor));
-    // Signed anew: the Date has whole seconds, so a retry in the same second would be the very
-    // same signed request (a replay); a retry after a backoff carries a later Date.
+    // Signed anew, as a retry after a backoff would be (a later Date, a new Collection id).
     const again = await refused(() => deliver(A, good(), signerOf(B), new Date(Date.now() + 1000)), { rejected: [] });
     assert.deepEqual(again.body, { accepted: 0, duplicates: 3, rejected: [] });
   });
