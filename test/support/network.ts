@@ -85,10 +85,24 @@ export async function quitFriends(pod: PodProcess): Promise<{ left: string[] }> 
   return JSON.parse(body) as { left: string[] };
 }
 
+/**
+ * Is the pod idle? false when it does not answer within 2 s: a message sent to a pod that
+ * has just started may arrive before it listens to its IPC channel, and would be lost.
+ */
+async function idleOrNot(pod: PodProcess): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 2000)));
+  try {
+    return await Promise.race([pod.idle(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Every pod idle (nothing being delivered, pulled or projected), twice in a row. */
 export async function quiescent(pods: PodProcess[], timeoutMs = 30_000): Promise<void> {
   await waitUntil('the network to be quiescent', async () => {
-    for (let round = 0; round < 2; round++) if (!(await Promise.all(pods.map((p) => p.idle()))).every(Boolean)) return undefined;
+    for (let round = 0; round < 2; round++) if (!(await Promise.all(pods.map(idleOrNot))).every(Boolean)) return undefined;
     return true;
   }, timeoutMs);
 }

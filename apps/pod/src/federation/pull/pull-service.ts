@@ -20,6 +20,8 @@ export interface PullReport {
 export class PullService {
   private readonly inProgress = new Map<string, Promise<PullReport>>();
   private timer: NodeJS.Timeout | undefined;
+  /** pullFromFriends rounds under way (between asking a friend for its heads and pulling, no pull is in progress yet). */
+  private rounds = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -41,13 +43,22 @@ export class PullService {
     clearInterval(this.timer);
   }
 
-  /** Pending pulls, for quiescence checks. */
+  /** Pending pulls, and rounds still asking friends what they hold, for quiescence checks. */
   get busy(): boolean {
-    return this.inProgress.size > 0;
+    return this.inProgress.size > 0 || this.rounds > 0;
   }
 
   /** Asks every friend what it holds and pulls what we miss of any origin that may contribute. */
   async pullFromFriends(): Promise<void> {
+    this.rounds += 1;
+    try {
+      await this.pullFromEachFriend();
+    } finally {
+      this.rounds -= 1;
+    }
+  }
+
+  private async pullFromEachFriend(): Promise<void> {
     for (const friend of await this.peers.friends()) {
       try {
         const { origins } = await this.client.getJson<{ origins: Array<{ origin: string; lastSeq: number }> }>(
