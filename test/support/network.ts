@@ -86,8 +86,8 @@ export async function quitFriends(pod: PodProcess): Promise<{ left: string[] }> 
 }
 
 /**
- * Is the pod idle? false when it does not answer within 2 s: a message sent to a pod that
- * has just started may arrive before it listens to its IPC channel, and would be lost.
+ * Is the pod idle? false when it does not answer within 2 s, so that a pod that hangs makes
+ * `quiescent` time out with a message instead of hanging the test run.
  */
 async function idleOrNot(pod: PodProcess): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
