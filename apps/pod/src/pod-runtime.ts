@@ -12,6 +12,7 @@ import { ProjectionRunner } from './projections/projection-runner.js';
 import { ensureAdminPassword, type AdminPassword } from './users/admin-password.js';
 import { LocalAccounts } from './users/local-accounts.js';
 import { DeliveryService } from './federation/delivery/delivery-service.js';
+import { ensureDeliveryTables } from './federation/delivery/delivery-tables.js';
 import { FederationClient } from './federation/federation-client.js';
 import { ReceiveActivities } from './federation/inbox/receive-activities.js';
 import { PeerDirectory } from './federation/peer-directory.js';
@@ -71,6 +72,7 @@ export class PodRuntime {
       const adminPassword = ensureAdminPassword(config.dataDir, env);
       const accounts = new LocalAccounts(store.readModels);
       await accounts.init(adminPassword.password);
+      await ensureDeliveryTables(store.readModels);
       const federation = createFederation(config, actor, keys, store, eventLog, runner, logger);
       metrics.trackFederation({
         ownHead: async () => (await store.originHead(actor))?.seq ?? 0,

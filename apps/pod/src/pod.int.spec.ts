@@ -27,6 +27,12 @@ describe('a pod over HTTP (SQLite)', () => {
   });
   after(() => pod.destroy());
 
+  test('GET /api/v1/pods answers before federation has started (a lone pod knows nobody)', async () => {
+    const response = await fetch(`${pod.baseUrl}/api/v1/pods`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), []);
+  });
+
   test('GET /api/v1/config names the pod', async () => {
     const response = await fetch(`${pod.baseUrl}/api/v1/config`);
     assert.equal(response.status, 200);
