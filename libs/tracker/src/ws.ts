@@ -113,13 +113,14 @@ export class WebSocketTracker {
     if (req.headers['sec-websocket-version'] !== '13') {
       return this.refuseUpgrade(socket, '426 Upgrade Required', failure('invalidMessage', 'WebSocket version 13 only'), 'Sec-WebSocket-Version: 13\r\n');
     }
-    const now = this.core.now();
-    if (!this.core.admit(address, now)) {
-      return this.refuseUpgrade(socket, '429 Too Many Requests', failure('rateLimited', 'rate limited'), '', false);
-    }
+    // The connection cap first: refusing there costs nothing, so it spends no token.
     const open = this.perAddress.get(address) ?? 0;
     if (open >= this.core.options.maxWsConnectionsPerAddress) {
       return this.refuseUpgrade(socket, '429 Too Many Requests', failure('rateLimited', 'too many WebSocket connections from this address'));
+    }
+    const now = this.core.now();
+    if (!this.core.admit(address, now)) {
+      return this.refuseUpgrade(socket, '429 Too Many Requests', failure('rateLimited', 'rate limited'), '', false);
     }
     this.perAddress.set(address, open + 1);
     const conn = new WsConnection(this, tracked, address, Math.floor(now / 1000));
