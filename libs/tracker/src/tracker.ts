@@ -27,6 +27,8 @@ export interface Tracker {
   /** Runs an expiry sweep now (it also runs every sweepIntervalSeconds). */
   sweep(): { peers: number; swarms: number; wsConnections: number };
   stats(): TrackerSnapshot;
+  /** One torrent's figures (all protocols), as a scrape gives them; null when not allowed. */
+  scrape(infoHashHex: string): { complete: number; incomplete: number; downloaded: number } | null;
   /** Stops the sweep timer, closes UDP sockets and WebSocket peers. HTTP belongs to the caller. */
   close(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       };
     },
     sweep,
+    scrape: (infoHashHex) => core.registry.scrape(infoHashHex.toLowerCase()),
     stats() {
       return {
         ...structuredClone(core.stats),
