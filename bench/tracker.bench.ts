@@ -16,7 +16,8 @@ import { benchInfoHashes, BENCH_SWARMS } from './lib/tracker-swarms.js';
  *    alternate ours and opentracker; each figure is the median. Goal: ≥ 0.5x.
  *    The generator keeps connections alive unless the server closes them (opentracker
  *    closes after every answer, so it reconnects there); a second pass asks both for
- *    `Connection: close`, one request per connection.
+ *    `Connection: close`, one request per connection. A Node http server that answers a
+ *    constant body (no tracker code) is measured too: the ceiling Node sets.
  * 2. WebSocket peers held per GB of RSS: 19,000 idle WebTorrent-style peers (another
  *    process, the ws package) connect and announce; RSS of the tracker process after a
  *    full GC, before and after. Goal: ≥ 250,000 peers per GB of RSS growth. Total RSS
@@ -116,9 +117,11 @@ async function httpFigures(): Promise<Record<string, unknown>> {
   }
   const hashes = benchInfoHashes().map((hash) => hash.toString('hex'));
   const ours = nodeChild([lib('tracker-server.js')], true);
+  const floor = nodeChild([lib('tracker-server.js'), '--constant'], true);
   const anchor = await startOpentracker(hashes, await freePort());
   try {
     const { port } = (await firstLine(ours, 'our tracker', 10_000)) as { port: number };
+    const { port: floorPort } = (await firstLine(floor, 'constant server', 10_000)) as { port: number };
     console.log(`  ${BENCH_SWARMS} swarms × ${PEERS_PER_SWARM} peers, ${CONNECTIONS} connections, ${SECONDS} s a run, ${ROUNDS} rounds`);
     for (const [name, targetPort] of [['ours', port], ['opentracker', anchor.port]] as const) {
       const populated = await load(targetPort, 'keep-alive', true);
@@ -126,14 +129,15 @@ async function httpFigures(): Promise<Record<string, unknown>> {
         throw new Error(`${name}: populating gave ${populated.done} answers, ${populated.failures} failures (whitelist?)`);
       }
     }
-    const runs: Record<'keep-alive' | 'close', { ours: Measured[]; anchor: Measured[] }> = {
-      'keep-alive': { ours: [], anchor: [] },
-      close: { ours: [], anchor: [] },
+    const runs: Record<'keep-alive' | 'close', { ours: Measured[]; anchor: Measured[]; floor: Measured[] }> = {
+      'keep-alive': { ours: [], anchor: [], floor: [] },
+      close: { ours: [], anchor: [], floor: [] },
     };
     for (let round = 0; round < ROUNDS; round++) {
       for (const mode of ['keep-alive', 'close'] as const) {
         runs[mode].ours.push(await measure(ours.pid!, port, mode));
         runs[mode].anchor.push(await measure(anchor.pid, anchor.port, mode));
+        runs[mode].floor.push(await measure(floor.pid!, floorPort, mode));
       }
     }
     const failures = [...runs['keep-alive'].ours, ...runs['keep-alive'].anchor, ...runs.close.ours, ...runs.close.anchor].reduce((n, m) => n + m.failures, 0);
@@ -146,17 +150,21 @@ async function httpFigures(): Promise<Record<string, unknown>> {
       console.log(`  -- ${label}`);
       printFigure({ name: 'ours: announces per CPU-second', value: oursCpu, unit: 'announces/CPU-s' });
       printFigure({ name: 'opentracker: announces per CPU-second', value: anchorCpu, unit: 'announces/CPU-s' });
+      const floorCpu = median(runs[mode].floor.map((m) => m.announcesPerCpuSecond));
+      printFigure({ name: 'Node http, constant answer (no tracker): per CPU-second', value: floorCpu, unit: 'answers/CPU-s' });
       printFigure({ name: 'ours: announces per second (shared 2 cores)', value: median(runs[mode].ours.map((m) => m.announcesPerSecond)), unit: 'announces/s' });
       printFigure({ name: 'opentracker: announces per second (shared 2 cores)', value: median(runs[mode].anchor.map((m) => m.announcesPerSecond)), unit: 'announces/s' });
       const ratio = oursCpu / anchorCpu;
       if (mode === 'keep-alive') met = printRatio('ratio ours / opentracker, per CPU-second', ratio, GOAL_HTTP);
       else printRatio('ratio ours / opentracker, per CPU-second (close)', ratio, GOAL_HTTP);
-      summary[mode] = { ours: round(oursCpu, 0), opentracker: round(anchorCpu, 0), ratio: round(ratio) };
+      printFigure({ name: 'ceiling for a Node handler: constant / opentracker', value: floorCpu / anchorCpu, unit: 'x' });
+      summary[mode] = { ours: round(oursCpu, 0), opentracker: round(anchorCpu, 0), nodeFloor: round(floorCpu, 0), ratio: round(ratio) };
     }
     if (failures > 0) console.log(`  WARNING: ${failures} failed or refused announces during the runs`);
     return { ...summary, met };
   } finally {
     ours.kill();
+    floor.kill();
     await anchor.stop();
   }
 }

@@ -9,7 +9,9 @@ import { benchInfoHashes } from './tracker-swarms.js';
  * /announce and /scrape to the handlers and /tracker/socket upgrades to the WebSocket
  * tracker; only the bench's 1,000 torrents allowed (a Set lookup, like the pod's read
  * model). The rate limit stays on, with a bucket no loopback load can empty, so its cost
- * is measured too. Prints {"port"} then answers IPC:
+ * is measured too. With --constant, every request gets the same fixed answer and no
+ * tracker code runs: the floor that Node's own HTTP server sets for any handler.
+ * Prints {"port"} then answers IPC:
  *   {cmd:'memory'} → {rss, heapUsed, rssAnon, rssFile} after a full GC (run with --expose-gc)
  *   {cmd:'stats'}  → tracker.stats()
  */
@@ -20,7 +22,14 @@ const tracker = createTracker({
   rateLimit: { ratePerSecond: 1e9, burst: 1e9 },
   maxWsConnectionsPerAddress: 1_000_000,
 });
+const constant = process.argv.includes('--constant');
+const CONSTANT_BODY = Buffer.from('d8:completei5e10:downloadedi0e10:incompletei15e8:intervali600e12:min intervali60e5:peers0:e', 'latin1');
 const server = http.createServer((req, res) => {
+  if (constant) {
+    res.writeHead(200, ['Content-Type', 'text/plain', 'Content-Length', String(CONSTANT_BODY.length)]);
+    res.end(CONSTANT_BODY);
+    return;
+  }
   const url = req.url ?? '';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);

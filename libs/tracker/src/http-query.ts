@@ -88,11 +88,9 @@ function decodeText(url: string, start: number, end: number): string | null {
   }
 }
 
-const DIGITS = /^[0-9]{1,20}$/;
-const SIGNED = /^-?[0-9]+$/;
-
 /** Parameters this tracker reads; any other (key, trackerid, ip, corrupt, …) is ignored. */
 const enum Param {
+  None = -1,
   InfoHash,
   PeerId,
   Port,
@@ -105,27 +103,61 @@ const enum Param {
   NoPeerId,
 }
 
-const PARAMS: ReadonlyMap<string, Param> = new Map([
-  ['info_hash', Param.InfoHash],
-  ['peer_id', Param.PeerId],
-  ['port', Param.Port],
-  ['uploaded', Param.Uploaded],
-  ['downloaded', Param.Downloaded],
-  ['left', Param.Left],
-  ['event', Param.Event],
-  ['numwant', Param.Numwant],
-  ['compact', Param.Compact],
-  ['no_peer_id', Param.NoPeerId],
-]);
+const NAMES = ['info_hash', 'peer_id', 'port', 'uploaded', 'downloaded', 'left', 'event', 'numwant', 'compact', 'no_peer_id'];
+const REQUIRED = [Param.InfoHash, Param.PeerId, Param.Port, Param.Uploaded, Param.Downloaded, Param.Left];
 
-const REQUIRED: ReadonlyArray<[Param, string]> = [
-  [Param.InfoHash, 'info_hash'],
-  [Param.PeerId, 'peer_id'],
-  [Param.Port, 'port'],
-  [Param.Uploaded, 'uploaded'],
-  [Param.Downloaded, 'downloaded'],
-  [Param.Left, 'left'],
-];
+/** Which parameter url[start, start + length) names, without slicing it (this runs for every announce). */
+function paramAt(url: string, start: number, length: number): Param {
+  let candidate: Param;
+  switch (length) {
+    case 4:
+      candidate = url.charCodeAt(start) === 0x70 /* p */ ? Param.Port : Param.Left;
+      break;
+    case 5:
+      candidate = Param.Event;
+      break;
+    case 7:
+      candidate = url.charCodeAt(start) === 0x70 ? Param.PeerId : url.charCodeAt(start) === 0x6e /* n */ ? Param.Numwant : Param.Compact;
+      break;
+    case 8:
+      candidate = Param.Uploaded;
+      break;
+    case 9:
+      candidate = Param.InfoHash;
+      break;
+    case 10:
+      candidate = url.charCodeAt(start) === 0x64 /* d */ ? Param.Downloaded : Param.NoPeerId;
+      break;
+    default:
+      return Param.None;
+  }
+  return url.startsWith(NAMES[candidate], start) ? candidate : Param.None;
+}
+
+const MAX_DIGITS = 20; // uint64
+
+/**
+ * The value of a decimal parameter: url[start, end) if it is only digits, else its
+ * percent-decoding if that is only digits (rare: nobody escapes digits). -1 when not a
+ * non-negative integer of at most 20 digits; values beyond 2^53 come back inexact, which
+ * only matters for "is it zero" (exact) and range checks (still out of range).
+ */
+function decimal(url: string, start: number, end: number): number {
+  if (end === start || end - start > MAX_DIGITS) return end - start > MAX_DIGITS ? escapedDecimal(url, start, end) : -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = url.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return escapedDecimal(url, start, end);
+    value = value * 10 + c;
+  }
+  return value;
+}
+
+function escapedDecimal(url: string, start: number, end: number): number {
+  const text = decodeText(url, start, end);
+  if (text === null || text.length === 0 || text.length > MAX_DIGITS || !/^[0-9]+$/.test(text) || text === url.slice(start, end)) return -1;
+  return Number(text);
+}
 
 export function parseAnnounceQuery(url: string, limits: QueryLimits = DEFAULT_QUERY_LIMITS): AnnounceRequest | TrackerFailure {
   const query = url.indexOf('?');
@@ -140,15 +172,16 @@ export function parseAnnounceQuery(url: string, limits: QueryLimits = DEFAULT_QU
   let numwant = limits.defaultNumwant;
   let compact = true;
   let noPeerId = false;
+  const length = url.length;
   let start = query + 1;
-  while (start <= url.length) {
+  while (start <= length) {
     let end = url.indexOf('&', start);
-    if (end < 0) end = url.length;
-    const eq = url.indexOf('=', start);
-    const keyEnd = eq >= 0 && eq < end ? eq : end;
-    const param = PARAMS.get(url.slice(start, keyEnd));
-    if (param !== undefined) {
-      if (seen & (1 << param)) return failure('duplicateParameter', `${url.slice(start, keyEnd)} given twice`);
+    if (end < 0) end = length;
+    let keyEnd = start;
+    while (keyEnd < end && url.charCodeAt(keyEnd) !== 0x3d /* = */) keyEnd++;
+    const param = paramAt(url, start, keyEnd - start);
+    if (param !== Param.None) {
+      if (seen & (1 << param)) return failure('duplicateParameter', `${NAMES[param]} given twice`);
       seen |= 1 << param;
       const valueStart = keyEnd === end ? end : keyEnd + 1;
       switch (param) {
@@ -165,8 +198,7 @@ export function parseAnnounceQuery(url: string, limits: QueryLimits = DEFAULT_QU
           break;
         }
         case Param.Port: {
-          const text = decodeText(url, valueStart, end);
-          const value = text !== null && text.length <= 5 && DIGITS.test(text) ? Number(text) : 0;
+          const value = decimal(url, valueStart, end);
           if (value < 1 || value > 65535) return failure('invalidPort', 'port must be a number from 1 to 65535');
           port = value;
           break;
@@ -174,15 +206,13 @@ export function parseAnnounceQuery(url: string, limits: QueryLimits = DEFAULT_QU
         case Param.Uploaded:
         case Param.Downloaded:
         case Param.Left: {
-          const text = decodeText(url, valueStart, end);
-          if (text === null || !DIGITS.test(text)) {
-            return failure('invalidAmount', `${url.slice(start, keyEnd)} must be a non-negative integer (bytes)`);
-          }
-          if (param === Param.Left) seeder = /^0+$/.test(text);
+          const value = decimal(url, valueStart, end);
+          if (value < 0) return failure('invalidAmount', `${NAMES[param]} must be a non-negative integer (bytes)`);
+          if (param === Param.Left) seeder = value === 0;
           break;
         }
         case Param.Event: {
-          const text = decodeText(url, valueStart, end);
+          const text = end - valueStart <= 16 ? decodeText(url, valueStart, end) : null;
           if (text === 'started') event = EVENT_STARTED;
           else if (text === 'completed') event = EVENT_COMPLETED;
           else if (text === 'stopped') event = EVENT_STOPPED;
@@ -190,10 +220,12 @@ export function parseAnnounceQuery(url: string, limits: QueryLimits = DEFAULT_QU
           break;
         }
         case Param.Numwant: {
-          const text = decodeText(url, valueStart, end);
-          if (text === null || !SIGNED.test(text)) return failure('invalidNumwant', 'numwant must be an integer');
           // Huge values are clamped, negative ones (-1: "default", as in BEP 15) take the default.
-          if (text[0] !== '-') numwant = text.length > 9 ? limits.maxNumwant : Math.min(Number(text), limits.maxNumwant);
+          const negative = url.charCodeAt(valueStart) === 0x2d /* - */;
+          const digitsStart = negative ? valueStart + 1 : valueStart;
+          const value = end - digitsStart > MAX_DIGITS ? (/^[0-9]+$/.test(url.slice(digitsStart, end)) ? Infinity : -1) : decimal(url, digitsStart, end);
+          if (value < 0) return failure('invalidNumwant', 'numwant must be an integer');
+          if (!negative) numwant = Math.min(value, limits.maxNumwant);
           break;
         }
         case Param.Compact:
@@ -206,8 +238,8 @@ export function parseAnnounceQuery(url: string, limits: QueryLimits = DEFAULT_QU
     }
     start = end + 1;
   }
-  for (const [param, name] of REQUIRED) {
-    if ((seen & (1 << param)) === 0) return failure('missingParameter', `missing ${name}`);
+  for (const param of REQUIRED) {
+    if ((seen & (1 << param)) === 0) return failure('missingParameter', `missing ${NAMES[param]}`);
   }
   return { ok: true, infoHashHex, peerId, port, seeder, event, numwant, compact, noPeerId };
 }

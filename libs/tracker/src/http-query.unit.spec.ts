@@ -60,6 +60,8 @@ describe('announce query (BEP 3 parameters, raw query string)', () => {
     assert.equal(ok(base('&numwant=999999')).numwant, 200, 'clamped');
     assert.equal(ok(base('&numwant=99999999999999999999999999999')).numwant, 200, 'clamped, no overflow');
     assert.equal(ok(base().replace('left=10', 'left=00')).seeder, true);
+    assert.equal(ok(base().replace('left=10', 'left=%30')).seeder, true);
+    assert.equal(ok(base().replace('left=10', 'left=18446744073709551615')).seeder, false);
     assert.equal(ok(base('&key=abc&trackerid=x&supportcrypto=1&ip=6.6.6.6&corrupt=0&flag')).port, 6881, 'unknown parameters are ignored');
   });
 
@@ -88,10 +90,16 @@ describe('announce query (BEP 3 parameters, raw query string)', () => {
     assert.equal(code(q(good, '-1')), 'invalidPort');
     assert.equal(code(q(good, '1e3')), 'invalidPort');
     assert.equal(code(q(good, '')), 'invalidPort');
-    assert.equal(code(q(good, '0000000000080')), 'invalidPort');
+    assert.equal(code(q(good, '000000000000000070000')), 'invalidPort');
+    assert.equal(ok(q(good, '0080')).port, 80, 'leading zeros are still decimal');
+    assert.equal(ok(q(good, '%36%38%38%31')).port, 6881, 'escaped digits are decoded');
+    assert.equal(code(q(good, '%36%38%38%3')), 'invalidPort');
+    assert.equal(code(q(good, '6881%00')), 'invalidPort');
     assert.equal(ok(q(good, '65535')).port, 65535);
     assert.equal(code(q(good, '1', '&left=-5').replace('&left=1', '')), 'invalidAmount');
     assert.equal(code(q(good, '1').replace('uploaded=0', 'uploaded=1.5')), 'invalidAmount');
+    assert.equal(code(q(good, '1').replace('uploaded=0', 'uploaded=1%2E5')), 'invalidAmount');
+    assert.equal(code(q(good, '1').replace('uploaded=0', 'uploaded=')), 'invalidAmount');
     assert.equal(code(q(good, '1').replace('downloaded=0', 'downloaded=' + '9'.repeat(21))), 'invalidAmount');
     assert.equal(code(q(good, '1', '&event=paused')), 'invalidEvent');
     assert.equal(code(q(good, '1', '&numwant=lots')), 'invalidNumwant');

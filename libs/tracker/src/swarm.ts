@@ -38,7 +38,7 @@ export class PeerList {
   push(id: string, addr: Uint8Array, expires: number): number {
     const slot = this.count;
     if (slot === this.expires.length) this.grow();
-    this.addrs.set(addr.subarray(0, this.stride), slot * this.stride);
+    this.write(slot, addr);
     this.expires[slot] = expires;
     this.ids[slot] = id;
     this.count = slot + 1;
@@ -46,8 +46,16 @@ export class PeerList {
   }
 
   update(slot: number, addr: Uint8Array, expires: number): void {
-    this.addrs.set(addr.subarray(0, this.stride), slot * this.stride);
+    this.write(slot, addr);
     this.expires[slot] = expires;
+  }
+
+  /** A byte loop: 6 or 18 bytes, cheaper than a subarray and a copy call. */
+  private write(slot: number, addr: Uint8Array): void {
+    const addrs = this.addrs;
+    const stride = this.stride;
+    const at = slot * stride;
+    for (let i = 0; i < stride; i++) addrs[at + i] = addr[i];
   }
 
   /** Removes `slot` by moving the last peer into it; returns that peer's id, or undefined if none moved. */
