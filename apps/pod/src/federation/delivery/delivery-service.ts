@@ -9,6 +9,13 @@ import type { PeerDirectory } from '../peer-directory.js';
 const BASE_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 5 * 60_000;
 const RETRY_TICK_MS = 250;
+/**
+ * A friend's cursor is saved at most this long after it moved, with every other cursor that
+ * moved meanwhile, in one transaction. Saving after every acknowledgement cost one synchronous
+ * fsync per request on the event loop that also signs and sends the next ones; a crash now
+ * means sending again at most this much, which the friends recognise by id.
+ */
+const CURSOR_SAVE_DELAY_MS = 500;
 
 export interface PeerDeliveryState {
   actor: string;
@@ -22,15 +29,19 @@ export interface PeerDeliveryState {
 /**
  * Push: this pod's own events go to every friend's inbox, up to 100 per request, in order.
  * The outbox is the log itself; what each friend has acknowledged is one cursor per friend,
- * saved after each acknowledgement, so a crash only means sending again what the friend will
- * recognise by id. Each friend has its own loop and its own exponential backoff: a slow or
- * dead friend never holds up the others.
+ * saved shortly after each acknowledgement (failures at once), so a crash only means sending
+ * again what the friend will recognise by id. Each friend has its own loop and its own
+ * exponential backoff: a slow or dead friend never holds up the others.
  */
 export class DeliveryService {
   private readonly running = new Map<string, Promise<void>>();
   private readonly states = new Map<string, PeerDeliveryState>();
   private subscription: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Friends whose cursor moved since it was last saved. */
+  private readonly unsaved = new Set<string>();
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
   private stopped = false;
   delivered = 0;
   requests = 0;
@@ -79,6 +90,9 @@ export class DeliveryService {
     clearInterval(this.timer);
     await this.subscription?.close();
     await Promise.all(this.running.values());
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.saveUnsaved();
   }
 
   /** Is anything being delivered, or due to a friend that is not failing? For quiescence checks. */
@@ -144,22 +158,45 @@ export class DeliveryService {
         const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (state.failures - 1));
         state.nextAttemptAt = Date.now() + backoff * (0.75 + Math.random() * 0.5);
         state.lastError = (error as Error).message.slice(0, 500);
-        await this.save(state);
+        this.unsaved.add(actor);
+        await this.saveUnsaved();
         if (state.failures === 1 || state.failures % 10 === 0) this.log(`delivery to ${actor} failed (${state.failures}x), retry in ${Math.round(backoff / 1000)} s: ${state.lastError}`);
         return;
       }
-      await this.save(state);
+      this.saveSoon(actor);
     }
   }
 
-  private async save(state: PeerDeliveryState): Promise<void> {
-    await this.db.execute([
-      {
-        sql: `INSERT INTO fed_deliveries (actor, acked_seq, failures, next_attempt_at, last_success_at, last_error) VALUES ($1, $2, $3, $4, $5, $6)
-              ON CONFLICT (actor) DO UPDATE SET acked_seq = excluded.acked_seq, failures = excluded.failures,
-                next_attempt_at = excluded.next_attempt_at, last_success_at = excluded.last_success_at, last_error = excluded.last_error`,
-        params: [state.actor, state.ackedSeq, state.failures, Math.round(state.nextAttemptAt), state.lastSuccessAt, state.lastError],
-      },
-    ]);
+  private saveSoon(actor: string): void {
+    this.unsaved.add(actor);
+    if (this.saveTimer || this.stopped) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.saveUnsaved();
+    }, CURSOR_SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  /** Saves every cursor that moved, in one transaction; one save at a time, in order. */
+  private saveUnsaved(): Promise<void> {
+    this.saving = this.saving.then(async () => {
+      if (this.unsaved.size === 0) return;
+      const states = [...this.unsaved].map((actor) => this.stateOf(actor));
+      this.unsaved.clear();
+      try {
+        await this.db.execute(
+          states.map((state) => ({
+            sql: `INSERT INTO fed_deliveries (actor, acked_seq, failures, next_attempt_at, last_success_at, last_error) VALUES ($1, $2, $3, $4, $5, $6)
+                  ON CONFLICT (actor) DO UPDATE SET acked_seq = excluded.acked_seq, failures = excluded.failures,
+                    next_attempt_at = excluded.next_attempt_at, last_success_at = excluded.last_success_at, last_error = excluded.last_error`,
+            params: [state.actor, state.ackedSeq, state.failures, Math.round(state.nextAttemptAt), state.lastSuccessAt, state.lastError],
+          })),
+        );
+      } catch (error) {
+        this.log(`delivery: cannot save the cursors, will retry: ${(error as Error).message}`);
+        for (const state of states) this.saveSoon(state.actor);
+      }
+    });
+    return this.saving;
   }
 }
