@@ -74,9 +74,12 @@ export class DeliveryService {
         lastError: row.last_error,
       });
     }
-    // Any new event may be ours to push or a friendship that adds a friend: look again, once
-    // the read models have seen it.
+    // A new event of ours is to push, a friendship event may add or end a friend: look again,
+    // once the read models have seen it. Other pods' other events (most of the traffic a pod
+    // receives) change neither, and looking cost a query per friend for every batch received;
+    // the retry tick still looks now and then, whatever happened.
     this.subscription = this.store.subscribe(await this.store.headPosition(), async (batch) => {
+      if (!batch.some(({ event }) => event.origin === this.me || event.type.startsWith('Friendship'))) return;
       await this.projections.waitFor(batch[batch.length - 1].position, 60_000).catch(() => undefined);
       this.kick();
     });
