@@ -44,7 +44,7 @@ function failureOf(dict: Map<string, Decoded>): string {
   return text(dict.get('failure reason'));
 }
 
-describe('HTTP tracker', () => {
+describe('HTTP tracker', { timeout: 60_000 }, () => {
   let t: HttpTracker;
   before(async () => {
     t = await startHttpTracker({ rateLimit: false });

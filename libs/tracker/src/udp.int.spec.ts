@@ -104,7 +104,7 @@ function errorText(reply: Buffer, tx: number): string {
   return reply.toString('utf8', 8);
 }
 
-describe('UDP tracker (BEP 15)', () => {
+describe('UDP tracker (BEP 15)', { timeout: 60_000 }, () => {
   let clock = 1_700_000_000_000;
   let tracker: Tracker;
   let udp: UdpTrackerHandle;

@@ -41,7 +41,7 @@ class Peer {
   }
 }
 
-describe('WebSocket tracker (WebTorrent protocol)', () => {
+describe('WebSocket tracker (WebTorrent protocol)', { timeout: 60_000 }, () => {
   let t: HttpTracker;
   before(async () => {
     t = await startHttpTracker({ rateLimit: false, maxWsConnectionsPerAddress: 20 });
@@ -154,6 +154,22 @@ describe('WebSocket tracker (WebTorrent protocol)', () => {
     }
   });
 
+  it('forgets a peer whose TCP connection ends without a close frame', async () => {
+    const socket = net.connect(t.port, '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (chunk) => received.push(chunk));
+    let closed = false;
+    socket.on('close', () => (closed = true));
+    socket.write('GET /tracker/socket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    await pollUntil(() => Buffer.concat(received).includes('\r\n\r\n'), 5000, 'the handshake');
+    const announce = { action: 'announce', info_hash: bin(HASH_A), peer_id: bin(peerId('-HALF')), left: 3 };
+    socket.write(encodeFrame(OPCODE_TEXT, Buffer.from(JSON.stringify(announce)), Buffer.from([1, 2, 3, 4])));
+    await pollUntil(() => t.tracker.stats().wsPeers === 1, 5000, 'the announce');
+    socket.end(); // FIN only
+    await pollUntil(() => closed, 5000, 'the tracker to close its side too');
+    await pollUntil(() => t.tracker.stats().wsPeers === 0 && t.tracker.stats().wsConnections === 0, 5000, 'the tracker to let go');
+  });
+
   it('refuses bad handshakes with plain HTTP statuses', async () => {
     const handshake = async (path: string, headers: string): Promise<string> => {
       const socket = net.connect(t.port, '127.0.0.1');
@@ -172,7 +188,7 @@ describe('WebSocket tracker (WebTorrent protocol)', () => {
   });
 });
 
-describe('WebSocket tracker limits', () => {
+describe('WebSocket tracker limits', { timeout: 30_000 }, () => {
   it('caps connections per address and rate-limits messages', async () => {
     const t = await startHttpTracker({ maxWsConnectionsPerAddress: 2, rateLimit: { ratePerSecond: 0.001, burst: 4 } });
     try {

@@ -127,6 +127,9 @@ export class WebSocketTracker {
     this.connections.add(conn);
     this.core.stats.wsConnections = this.connections.size;
     tracked[CONNECTION] = conn;
+    // Node's HTTP server makes its sockets half-open: a client that sends FIN without a
+    // close frame would then stay open for ever. Let the socket end (and 'close') with it.
+    tracked.allowHalfOpen = false;
     tracked.on('data', onSocketData);
     tracked.on('error', onSocketError);
     tracked.on('close', onSocketClose);
@@ -140,7 +143,7 @@ export class WebSocketTracker {
 
   private refuseUpgrade(socket: Duplex, status: string, outcome: TrackerFailure, extra = '', count = true): TrackerFailure {
     if (count) this.core.count(outcome.code);
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n${extra}\r\n`);
+    refuseSocket(socket, `${status}\r\nConnection: close\r\nContent-Length: 0\r\n${extra}`);
     return outcome;
   }
 
@@ -361,6 +364,19 @@ function onSocketClose(this: TrackedSocket): void {
   this[CONNECTION] = undefined;
 }
 
+/**
+ * A plain HTTP refusal on an upgrade socket. Node removed its own error listener before
+ * handing the socket over: without one, a reset during this write would crash the pod.
+ */
+function refuseSocket(socket: Duplex, statusAndHeaders: string): void {
+  socket.on('error', onSocketError);
+  socket.write(`HTTP/1.1 ${statusAndHeaders}\r\n`);
+  // Closed once the answer is out, whether or not the client ever closes its side.
+  const destroySoon = (socket as Duplex & { destroySoon?: () => void }).destroySoon;
+  if (destroySoon) destroySoon.call(socket);
+  else socket.end();
+}
+
 function isBinaryId(value: unknown): value is string {
   if (typeof value !== 'string' || value.length !== 20) return false;
   for (let i = 0; i < 20; i++) if (value.charCodeAt(i) > 0xff) return false;
@@ -392,7 +408,7 @@ export function attachWebSocketTracker(server: HttpServer, tracker: WebSocketTra
     if (pathname === options.path) {
       tracker.handleUpgrade(req, socket, head);
     } else if (server.listenerCount('upgrade') === 1) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      refuseSocket(socket, '404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n');
     }
   };
   server.on('upgrade', listener);
