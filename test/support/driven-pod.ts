@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { Subscription } from '../../libs/event-store/src/event-store.port.js';
 import type { EventDraft } from '../../libs/event-envelope/src/envelope.js';
 import { loadPodConfig } from '../../apps/pod/src/config/pod-config.js';
 import { startPodApp } from '../../apps/pod/src/pod-app.js';
@@ -12,8 +14,38 @@ import { PodRuntime } from '../../apps/pod/src/pod-runtime.js';
  */
 type Request =
   | { id: number; kind: 'append'; stream: string; drafts: EventDraft[] }
+  | { id: number; kind: 'appendEach'; items: Array<{ stream: string; drafts: EventDraft[] }> }
   | { id: number; kind: 'idle' }
-  | { id: number; kind: 'head' };
+  | { id: number; kind: 'head' }
+  | { id: number; kind: 'watchApplied'; enabled: boolean }
+  | { id: number; kind: 'federationStats' };
+
+/**
+ * "Applied" notices for benchmarks: once asked, the pod sends the parent, unasked, one
+ * `{ kind: 'applied', at, ids }` message per batch of new events (local or foreign) as soon as
+ * every read model holds them; `at` is this process's wall clock (ms, sub-ms precision).
+ * No polling: a log subscription woken by the store, then the projection runner's waitFor.
+ */
+let appliedSubscription: Subscription | undefined;
+/** How late the event loop ran timers while watched: a blocked loop delays every request the pod serves. */
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+
+async function watchApplied(enabled: boolean): Promise<number> {
+  await appliedSubscription?.close();
+  appliedSubscription = undefined;
+  const head = await runtime.store.headPosition();
+  if (!enabled) {
+    loopDelay.disable();
+    return head;
+  }
+  loopDelay.reset();
+  loopDelay.enable();
+  appliedSubscription = runtime.store.subscribe(head, async (batch) => {
+    await runtime.projections.waitFor(batch[batch.length - 1].position, 60_000);
+    process.send!({ kind: 'applied', at: performance.timeOrigin + performance.now(), ids: batch.map((e) => e.event.id) });
+  }, { batchSize: 2000 });
+  return head;
+}
 
 const config = loadPodConfig();
 const runtime = await PodRuntime.open(config, { log: () => {}, warn: (m) => console.warn(m), error: (m) => console.error(m) });
@@ -27,6 +59,25 @@ process.on('message', async (request: Request) => {
     if (request.kind === 'append') {
       const appended = await runtime.eventLog.append(request.stream, request.drafts, { expectedVersion: 'any' });
       result = appended.events.map((e) => ({ id: e.event.id, originSeq: e.event.originSeq, position: e.position }));
+    } else if (request.kind === 'appendEach') {
+      // Many streams at once, concurrently (group commit): a burst without one IPC round trip per event.
+      const appended = await Promise.all(request.items.map((item) => runtime.eventLog.append(item.stream, item.drafts, { expectedVersion: 'any' })));
+      result = appended.flatMap((a) => a.events.map((e) => ({ id: e.event.id, originSeq: e.event.originSeq, position: e.position })));
+    } else if (request.kind === 'watchApplied') {
+      result = await watchApplied(request.enabled);
+    } else if (request.kind === 'federationStats') {
+      const { delivery, client, inbox } = runtime.federation;
+      result = {
+        delivered: delivery.delivered,
+        requests: delivery.requests,
+        signatures: client.signatures,
+        rejectedEvents: inbox.rejectedEvents,
+        store: runtime.store.stats(),
+        head: await runtime.store.headPosition(),
+        peers: delivery.peerStates(),
+        cpu: process.cpuUsage(),
+        eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+      };
     } else if (request.kind === 'idle') {
       result = await runtime.idle();
     } else {
@@ -38,6 +89,7 @@ process.on('message', async (request: Request) => {
   }
 });
 process.on('SIGTERM', async () => {
+  await appliedSubscription?.close();
   await pod.close();
   process.exit(0);
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { EventDraft } from '../../event-envelope/src/envelope.js';
 import { tempDir } from './test-databases.js';
@@ -57,16 +58,52 @@ export interface PodProcess {
   idle(): Promise<boolean>;
   /** A bearer token of the root admin. */
   adminToken(): Promise<string>;
+  /** Driven pods only: many streams appended concurrently in the pod (one IPC round trip). */
+  appendEach(items: Array<{ stream: string; drafts: EventDraft[] }>): Promise<Array<{ id: string; originSeq: number; position: number }>>;
+  /**
+   * Driven pods only: from now on (or no more), the pod reports every event its read models
+   * have applied; `listener` gets the event ids, the pod's wall clock when applied (ms), and
+   * this process's `performance.now()` when the notice arrived. Resolves with the pod's head.
+   */
+  watchApplied(listener: AppliedListener | undefined): Promise<number>;
+  /** Driven pods only: push delivery and signing counters since the pod started. */
+  federationStats(): Promise<FederationStats>;
+}
+
+export type AppliedListener = (notice: { ids: string[]; at: number; receivedAt: number }) => void;
+
+export interface FederationStats {
+  /** Events acknowledged by friends' inboxes (one per event and friend). */
+  delivered: number;
+  /** Delivery requests sent (each one signed). */
+  requests: number;
+  /** RSA HTTP signatures made by the pod's federation client (deliveries, pulls, key fetches). */
+  signatures: number;
+  rejectedEvents: number;
+  store: { commits: number; writes: number; events: number };
+  head: number;
+  peers: Array<{ actor: string; ackedSeq: number; failures: number; lastError: string | null }>;
+  /** The pod process's CPU time so far (process.cpuUsage(), µs). */
+  cpu: { user: number; system: number };
+  /** Event loop delay (ms) since `watchApplied` was last turned on (0 when never). */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
 }
 
 /** A pod in a process of its own on a loopback port, as in production. */
-export async function createPodProcess(options: { name: string; env?: NodeJS.ProcessEnv; driven?: boolean }): Promise<PodProcess> {
+export async function createPodProcess(options: {
+  name: string;
+  env?: NodeJS.ProcessEnv;
+  driven?: boolean;
+  /** Extra node flags for the pod's process, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] (not allowed in NODE_OPTIONS). */
+  execArgv?: string[];
+}): Promise<PodProcess> {
   const port = await freePort();
   const dir = tempDir(`swarmtube-${options.name}-`);
   const host = `127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let log = '';
   let nextRequest = 0;
+  let appliedListener: AppliedListener | undefined;
   const replies = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const ask = <T>(message: Record<string, unknown>): Promise<T> => {
     if (!options.driven || !child?.connected) return Promise.reject(new Error(`${options.name} is not a running driven pod`));
@@ -87,7 +124,7 @@ export async function createPodProcess(options: { name: string; env?: NodeJS.Pro
     dataDir: dir.path,
     output: () => log,
     async start() {
-      child = spawn(process.execPath, ['--enable-source-maps', options.driven ? DRIVEN_POD : POD_MAIN], {
+      child = spawn(process.execPath, ['--enable-source-maps', ...(options.execArgv ?? []), options.driven ? DRIVEN_POD : POD_MAIN], {
         env: {
           ...process.env,
           SWARMTUBE_NAME: options.name,
@@ -99,7 +136,11 @@ export async function createPodProcess(options: { name: string; env?: NodeJS.Pro
         },
         stdio: options.driven ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
       });
-      child.on('message', (reply: { id: number; ok: boolean; result?: unknown; error?: string }) => {
+      child.on('message', (reply: { id: number; ok: boolean; result?: unknown; error?: string; kind?: string; at?: number; ids?: string[] }) => {
+        if (reply.kind === 'applied') {
+          appliedListener?.({ ids: reply.ids!, at: reply.at!, receivedAt: performance.now() });
+          return;
+        }
         const waiter = replies.get(reply.id);
         replies.delete(reply.id);
         if (reply.ok) waiter?.resolve(reply.result);
@@ -134,6 +175,12 @@ export async function createPodProcess(options: { name: string; env?: NodeJS.Pro
     },
     append: (stream, drafts) => ask({ kind: 'append', stream, drafts }),
     idle: () => ask<boolean>({ kind: 'idle' }),
+    appendEach: (items) => ask({ kind: 'appendEach', items }),
+    async watchApplied(listener) {
+      appliedListener = listener;
+      return ask<number>({ kind: 'watchApplied', enabled: listener !== undefined });
+    },
+    federationStats: () => ask<FederationStats>({ kind: 'federationStats' }),
     async adminToken() {
       const response = await fetch(`${pod.baseUrl}/api/v1/users/token`, {
         method: 'POST',
