@@ -155,12 +155,14 @@ async function httpFigures(): Promise<Record<string, unknown>> {
       printFigure({ name: 'ours: announces per second (shared 2 cores)', value: median(runs[mode].ours.map((m) => m.announcesPerSecond)), unit: 'announces/s' });
       printFigure({ name: 'opentracker: announces per second (shared 2 cores)', value: median(runs[mode].anchor.map((m) => m.announcesPerSecond)), unit: 'announces/s' });
       const ratio = oursCpu / anchorCpu;
-      if (mode === 'keep-alive') met = printRatio('ratio ours / opentracker, per CPU-second', ratio, GOAL_HTTP);
-      else printRatio('ratio ours / opentracker, per CPU-second (close)', ratio, GOAL_HTTP);
+      const modeMet = printRatio(`ratio ours / opentracker, per CPU-second${mode === 'close' ? ' (close)' : ''}`, ratio, GOAL_HTTP);
+      met = met && modeMet;
       printFigure({ name: 'ceiling for a Node handler: constant / opentracker', value: floorCpu / anchorCpu, unit: 'x' });
-      summary[mode] = { ours: round(oursCpu, 0), opentracker: round(anchorCpu, 0), nodeFloor: round(floorCpu, 0), ratio: round(ratio) };
+      summary[mode] = { ours: round(oursCpu, 0), opentracker: round(anchorCpu, 0), nodeFloor: round(floorCpu, 0), ratio: round(ratio), met: modeMet };
     }
     if (failures > 0) console.log(`  WARNING: ${failures} failed or refused announces during the runs`);
+    // Met only if met both ways: real clients announce minutes apart, so in the field
+    // most announces arrive on a fresh connection, as in the `close` pass.
     return { ...summary, met };
   } finally {
     ours.kill();

@@ -242,3 +242,41 @@ describe('UDP tracker (BEP 15)', { timeout: 60_000 }, () => {
     assert.equal((await announceWith(await connect(a))).readUInt32BE(0), 1, 'a new connect works');
   });
 });
+
+describe('UDP tracker over IPv6 (BEP 15 IPv6 layout)', { timeout: 30_000 }, () => {
+  it('answers a packet from an IPv6 address with 18-byte peers', async (context) => {
+    const allowed = HASH_A.toString('hex');
+    const tracker = createTracker({ allow: (hex) => hex === allowed, rateLimit: false });
+    let udp: UdpTrackerHandle;
+    try {
+      udp = await tracker.listenUdp({ port: 0, host: '::1' });
+    } catch {
+      await tracker.close();
+      return context.skip('no IPv6 loopback here');
+    }
+    const sockets = [dgram.createSocket('udp6'), dgram.createSocket('udp6')];
+    try {
+      const request = (socket: dgram.Socket, packet: Buffer): Promise<Buffer> =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('no reply')), 3000);
+          socket.once('message', (reply) => {
+            clearTimeout(timer);
+            resolve(reply);
+          });
+          socket.send(packet, udp.address().port, '::1');
+        });
+      const replies: Buffer[] = [];
+      for (const [i, socket] of sockets.entries()) {
+        await new Promise<void>((resolve) => socket.bind(0, '::1', resolve));
+        const connected = await request(socket, connectRequest(100 + i));
+        replies.push(await request(socket, announceRequest({ connectionId: connected.subarray(8, 16), tx: 200 + i, infoHash: HASH_A, peerId: peerId(`-V6000${i}-`), port: 6881 + i })));
+      }
+      assert.equal(replies[0].length, 20);
+      assert.equal(replies[1].length, 20 + 18);
+      assert.deepEqual(replies[1].subarray(20), Buffer.concat([Buffer.alloc(15), Buffer.from([1, 6881 >> 8, 6881 & 255])]));
+    } finally {
+      for (const socket of sockets) socket.close();
+      await tracker.close();
+    }
+  });
+});
