@@ -39,6 +39,8 @@ const CASES = (process.env.BENCH_CASES ?? 'one,all').split(',');
 const CHUNK = 500;
 const GOAL_P99_MS = 300;
 const GOAL_PODS = 10;
+/** "Well above 1": at least 10 events per signed delivery request after a burst. */
+const GOAL_EVENTS_PER_SIGNATURE = 10;
 const WATCHDOG_MS = 6 * 60_000;
 /** BENCH_PROFILE_DIR=/tmp/prof: every pod runs with --cpu-prof and is stopped (SIGTERM) so that it writes its profile. */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
@@ -472,8 +474,9 @@ async function main(): Promise<void> {
     printFigure({ name: `CPU of the sending pod per event (append + ${r.peers} deliveries)`, value: r.senderCpuMsPerEvent, unit: 'ms' });
     printFigure({ name: 'CPU of each friend per event received', value: r.receiverCpuMsPerEvent, unit: 'ms' });
     printFigure({ name: 'cores busy: the pods / the machine (2) / other work on it', value: r.coresBusy, unit: `/ ${r.machineCoresBusy.toFixed(2)} / ${r.otherCoresBusy.toFixed(2)}` });
-    printFigure({ name: 'events per RSA signature (all signed requests)', value: r.delivered / r.signatures, unit: `ev/signature (${r.signatures} signatures)` });
-    printRatio('deliveries/s / raw RSA-2048 signs/s', r.deliveriesPerSecond / rsaRate, 1);
+    printFigure({ name: 'RSA signatures made by the sender (deliveries, pulls)', value: r.signatures, unit: 'signatures' });
+    printRatio('events per RSA signature (batching; goal: well above 1)', r.delivered / r.signatures, GOAL_EVENTS_PER_SIGNATURE);
+    printFigure({ name: 'deliveries/s / raw RSA-2048 signs/s (unbatched push: < 1)', value: r.deliveriesPerSecond / rsaRate, unit: 'x' });
     printFigure({ name: 'share of 2 cores the friends\' Ed25519 checks alone take', value: (100 * r.deliveriesPerSecond) / (2 * ed25519Rate), unit: `% (one verify per delivery, at the raw rate)` });
   }
   console.log(`\n  (bench took ${((performance.now() - benchStarted) / 1000).toFixed(1)} s)`);
