@@ -93,3 +93,10 @@ process.on('SIGTERM', async () => {
   await pod.close();
   process.exit(0);
 });
+// A driven pod is nothing without the process that drives it: if that one dies without
+// stopping it (a crashed test or benchmark), stop too rather than run on, orphaned.
+process.on('disconnect', async () => {
+  await appliedSubscription?.close();
+  await pod.close();
+  process.exit(1);
+});
