@@ -103,6 +103,12 @@ describe('sqlite event store: the file', () => {
       assert.deepEqual(await full.readModels.query('PRAGMA synchronous'), [{ synchronous: 2 }]);
       assert.deepEqual(await normal.readModels.query('PRAGMA synchronous'), [{ synchronous: 1 }]);
       assert.deepEqual(await full.readModels.query('PRAGMA journal_mode'), [{ journal_mode: 'wal' }]);
+      // Read-model transactions commit without fsync, then the log's setting is back, even after a failed one.
+      await full.readModels.execute([{ sql: 'CREATE TABLE rm_probe (x INTEGER)' }, { sql: 'INSERT INTO rm_probe VALUES ($1)', params: [1] }]);
+      await assert.rejects(full.readModels.execute([{ sql: 'INSERT INTO no_such_table VALUES (1)' }]));
+      assert.deepEqual(await full.readModels.query('PRAGMA synchronous'), [{ synchronous: 2 }]);
+      await normal.readModels.execute([{ sql: 'CREATE TABLE rm_probe (x INTEGER)' }]);
+      assert.deepEqual(await normal.readModels.query('PRAGMA synchronous'), [{ synchronous: 1 }]);
     } finally {
       await full.close();
       await normal.close();

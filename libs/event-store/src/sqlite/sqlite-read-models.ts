@@ -12,6 +12,12 @@ interface Prepared {
 /**
  * Read models in the log's own file. `execute` runs synchronously in one transaction:
  * the log's writer is synchronous too, so the two can never interleave.
+ *
+ * Read-model commits do not wait for fsync (synchronous=NORMAL for their transaction only):
+ * a read model and its checkpoint commit together, so a power cut can only take both back
+ * to an earlier consistent point, from which the projection re-applies the log. The log's own
+ * commits keep the store's setting (FULL by default), and each of them syncs the WAL,
+ * read-model frames before it included.
  */
 export class SqliteReadModelDatabase implements ReadModelDatabase {
   readonly dialect = 'sqlite' as const;
@@ -22,12 +28,22 @@ export class SqliteReadModelDatabase implements ReadModelDatabase {
     private readonly guard: <T>(work: () => T) => T,
   ) {}
 
+  private logSynchronous: number | undefined;
+
   async execute(statements: readonly SqlStatement[]): Promise<void> {
-    this.guard(() =>
-      this.db.transaction(() => {
-        for (const statement of statements) this.run(statement.sql, statement.params);
-      })(),
-    );
+    this.guard(() => {
+      this.logSynchronous ??= this.db.pragma('synchronous', { simple: true }) as number;
+      // 1 is NORMAL: lower only, never raise a store opened with synchronous=OFF.
+      const relaxed = this.logSynchronous > 1;
+      if (relaxed) this.db.pragma('synchronous = NORMAL');
+      try {
+        this.db.transaction(() => {
+          for (const statement of statements) this.run(statement.sql, statement.params);
+        })();
+      } finally {
+        if (relaxed) this.db.pragma(`synchronous = ${this.logSynchronous}`);
+      }
+    });
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
