@@ -1,6 +1,7 @@
 import type { EventStore, Subscription } from '../../../../../libs/event-store/src/event-store.port.js';
 import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
+import { ensureDeliveryTables } from './delivery-tables.js';
 import { deliveryBody, MAX_ACTIVITIES_PER_REQUEST } from '../activities.js';
 import { actorBase } from '../actor-base.js';
 import type { FederationClient } from '../federation-client.js';
@@ -57,13 +58,7 @@ export class DeliveryService {
   ) {}
 
   async start(): Promise<void> {
-    await this.db.execute([
-      {
-        sql: `CREATE TABLE IF NOT EXISTS fed_deliveries (
-          actor TEXT PRIMARY KEY, acked_seq BIGINT NOT NULL, failures INTEGER NOT NULL,
-          next_attempt_at BIGINT NOT NULL, last_success_at TEXT, last_error TEXT)`,
-      },
-    ]);
+    await ensureDeliveryTables(this.db);
     for (const row of await this.db.query<Record<string, any>>('SELECT * FROM fed_deliveries')) {
       this.states.set(row.actor, {
         actor: row.actor,
