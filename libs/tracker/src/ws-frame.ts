@@ -154,12 +154,10 @@ function validCloseCode(code: number): boolean {
   return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }
 
-/** One unfragmented frame. Servers send unmasked; pass `mask` (4 bytes) to build a client frame (tests). */
-export function encodeFrame(opcode: number, payload: Buffer, mask?: Buffer): Buffer {
-  const length = payload.length;
+/** Allocates a final frame of `opcode` for a payload of `length` bytes and writes its header; returns the frame and where the payload goes. */
+function frameWithHeader(opcode: number, length: number, extra = 0): { frame: Buffer; header: number } {
   const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const maskBytes = mask ? 4 : 0;
-  const frame = Buffer.allocUnsafe(header + maskBytes + length);
+  const frame = Buffer.allocUnsafe(header + extra + length);
   frame[0] = 0x80 | opcode;
   if (header === 2) frame[1] = length;
   else if (header === 4) {
@@ -170,6 +168,13 @@ export function encodeFrame(opcode: number, payload: Buffer, mask?: Buffer): Buf
     frame.writeUInt32BE(0, 2);
     frame.writeUInt32BE(length, 6);
   }
+  return { frame, header };
+}
+
+/** One unfragmented frame. Servers send unmasked; pass `mask` (4 bytes) to build a client frame (tests). */
+export function encodeFrame(opcode: number, payload: Buffer, mask?: Buffer): Buffer {
+  const length = payload.length;
+  const { frame, header } = frameWithHeader(opcode, length, mask ? 4 : 0);
   if (mask) {
     frame[1] |= 0x80;
     mask.copy(frame, header);
@@ -182,19 +187,7 @@ export function encodeFrame(opcode: number, payload: Buffer, mask?: Buffer): Buf
 
 /** A text frame written straight from a string (one allocation). */
 export function encodeText(text: string): Buffer {
-  const length = Buffer.byteLength(text, 'utf8');
-  const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(header + length);
-  frame[0] = 0x80 | OPCODE_TEXT;
-  if (header === 2) frame[1] = length;
-  else if (header === 4) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(0, 2);
-    frame.writeUInt32BE(length, 6);
-  }
+  const { frame, header } = frameWithHeader(OPCODE_TEXT, Buffer.byteLength(text, 'utf8'));
   frame.write(text, header, 'utf8');
   return frame;
 }
