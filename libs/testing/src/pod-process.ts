@@ -50,6 +50,10 @@ export interface PodProcess {
   stop(): Promise<void>;
   /** SIGKILL and wait: a crash. */
   kill(): Promise<void>;
+  /** SIGSTOP: the process hangs, its sockets stay open; requests to it wait unanswered. */
+  freeze(): void;
+  /** SIGCONT after freeze(). */
+  thaw(): void;
   /** Stop and delete its data. */
   destroy(): Promise<void>;
   /** Driven pods only: append events through the pod's EventLog, as a use case would. */
@@ -168,6 +172,12 @@ export async function createPodProcess(options: {
       if (!child) return;
       child.kill('SIGKILL');
       await exited();
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
     },
     async destroy() {
       await pod.kill();
