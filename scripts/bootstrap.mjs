@@ -35,7 +35,11 @@ if (!existsSync(lockPath)) fail('package-lock.json is missing');
 // The Node ABI is part of the key: a native module (better-sqlite3) built for another Node
 // version does not load.
 const abi = `node-abi-${process.versions.modules}`;
-const wanted = `${createHash('sha256').update(readFileSync(lockPath)).digest('hex')} ${abi}`;
+// patches/ (patch-package, applied by postinstall) is part of it too: a new patch needs a reinstall.
+const installKey = createHash('sha256').update(readFileSync(lockPath));
+const patchesDir = join(root, 'patches');
+if (existsSync(patchesDir)) for (const name of readdirSync(patchesDir).sort()) installKey.update(name).update(readFileSync(join(patchesDir, name)));
+const wanted = `${installKey.digest('hex')} ${abi}`;
 const installed = existsSync(hashPath) ? readFileSync(hashPath, 'utf8').trim() : null;
 
 if (installed !== wanted) {
