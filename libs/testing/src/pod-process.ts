@@ -102,6 +102,8 @@ export async function createPodProcess(options: {
   execArgv?: string[];
 }): Promise<PodProcess> {
   const port = await freePort();
+  // The seeder's BitTorrent port (TCP and uTP): one per pod, or parallel pods would collide on 6881.
+  const peerPort = await freePort();
   const dir = tempDir(`swarmtube-${options.name}-`);
   const host = `127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
@@ -134,6 +136,7 @@ export async function createPodProcess(options: {
           SWARMTUBE_NAME: options.name,
           SWARMTUBE_HOST: host,
           SWARMTUBE_PORT: String(port),
+          SWARMTUBE_PEER_PORT: String(peerPort),
           SWARMTUBE_DATA_DIR: dir.path,
           SWARMTUBE_ADMIN_PASSWORD: 'test-admin-password',
           ...options.env,

@@ -20,6 +20,8 @@ export interface TestPodOptions {
    * so that the pod's actor URL reaches it (pods that federate with each other). Wins over `host`.
    */
   reachableHost?: boolean;
+  /** More configuration, as SWARMTUBE_* variables (they win over the defaults above). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface TestPod {
@@ -49,11 +51,13 @@ export async function startTestPod(options: TestPodOptions = {}): Promise<TestPo
   const env: NodeJS.ProcessEnv = {
     SWARMTUBE_DATA_DIR: dir.path,
     SWARMTUBE_PORT: String(port),
+    SWARMTUBE_PEER_PORT: String(await freePort()),
     SWARMTUBE_HOST: port !== 0 ? `127.0.0.1:${port}` : (options.host ?? 'localhost:9999'),
     SWARMTUBE_NAME: 'Test pod',
     SWARMTUBE_DATABASE: database === 'sqlite' ? 'sqlite' : TEST_POSTGRES_URL,
     SWARMTUBE_DATABASE_SCHEMA: schema,
     SWARMTUBE_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    ...options.env,
   };
   const config = loadPodConfig({ env });
   const runtime = await PodRuntime.open(config, quietLogger, env);

@@ -22,7 +22,9 @@ export interface PodConfig {
   seeds: string[];
   friends: { autoAccept: boolean };
   health: { probeIntervalSeconds: number; threshold: number; autoVote: boolean };
-  uploads: { maxBytes: number };
+  uploads: { maxBytes: number; minFreeBytes: number };
+  /** The seeder's upload rate cap in bytes per second; 0 means none. */
+  seeding: { uploadLimitBytesPerSecond: number };
   signup: boolean;
   federation: { pullIntervalSeconds: number };
 }
@@ -43,7 +45,8 @@ const DEFAULTS: PodConfig = {
   seeds: [],
   friends: { autoAccept: true },
   health: { probeIntervalSeconds: 30, threshold: 20, autoVote: true },
-  uploads: { maxBytes: 4 * 1024 ** 3 },
+  uploads: { maxBytes: 4 * 1024 ** 3, minFreeBytes: 64 * 1024 ** 2 },
+  seeding: { uploadLimitBytesPerSecond: 0 },
   signup: false,
   federation: { pullIntervalSeconds: 60 },
 };
@@ -65,6 +68,8 @@ export const CONFIG_KEYS: ReadonlyArray<{ path: string; shape: Shape; env: strin
   { path: 'health.threshold', shape: 'count', env: 'SWARMTUBE_HEALTH_THRESHOLD' },
   { path: 'health.autoVote', shape: 'boolean', env: 'SWARMTUBE_HEALTH_AUTO_VOTE' },
   { path: 'uploads.maxBytes', shape: 'count', env: 'SWARMTUBE_UPLOADS_MAX_BYTES' },
+  { path: 'uploads.minFreeBytes', shape: 'count', env: 'SWARMTUBE_UPLOADS_MIN_FREE_BYTES' },
+  { path: 'seeding.uploadLimitBytesPerSecond', shape: 'count', env: 'SWARMTUBE_SEEDING_UPLOAD_LIMIT_BYTES_PER_SECOND' },
   { path: 'signup', shape: 'boolean', env: 'SWARMTUBE_SIGNUP' },
   { path: 'federation.pullIntervalSeconds', shape: 'count', env: 'SWARMTUBE_FEDERATION_PULL_INTERVAL_SECONDS' },
 ];

@@ -1,0 +1,35 @@
+import type { Express } from 'express';
+import type { Server as HttpServer } from 'node:http';
+import { createTracker, type Tracker } from '../../../../libs/tracker/src/index.js';
+import type { TrackerRegistry } from './tracker-registry.js';
+
+/**
+ * The pod's embedded tracker (libs/tracker) on the pod's own port: HTTP announce and scrape
+ * as Express routes, WebSocket upgrades at /tracker/socket, and BEP 15 on the same port
+ * number over UDP. It answers only for the registry's torrents: the pod's own videos.
+ */
+export class PodTracker {
+  readonly tracker: Tracker;
+  private detachWebSocket: (() => void) | null = null;
+
+  constructor(registry: TrackerRegistry) {
+    this.tracker = createTracker({ allow: (infoHashHex) => registry.has(infoHashHex) });
+  }
+
+  /** Before Nest's own routes, so that Nest's body parsers and 404 never see these. */
+  mountHttp(app: Express): void {
+    app.get('/tracker/announce', (req, res) => void this.tracker.handleAnnounce(req, res));
+    app.get('/tracker/scrape', (req, res) => void this.tracker.handleScrape(req, res));
+  }
+
+  /** Once the HTTP server exists: WebSocket on it, UDP on the port it bound. */
+  async listen(server: HttpServer, udp: { port: number; host: string }): Promise<void> {
+    this.detachWebSocket = this.tracker.attachWebSocketTracker(server, { path: '/tracker/socket' });
+    await this.tracker.listenUdp(udp);
+  }
+
+  async close(): Promise<void> {
+    this.detachWebSocket?.();
+    await this.tracker.close();
+  }
+}

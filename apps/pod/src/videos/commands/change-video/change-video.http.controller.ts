@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, HttpCode, Inject, Param, Put, UseGuards } from '@nestjs/common';
+import { ProblemError } from '../../../http/problem.js';
+import { POD_RUNTIME } from '../../../pod-runtime.token.js';
+import type { PodRuntime } from '../../../pod-runtime.js';
+import { CurrentSession } from '../../../users/current-session.decorator.js';
+import type { Session } from '../../../users/local-accounts.js';
+import { UserGuard } from '../../../users/user.guard.js';
+import { parseVideoUuid } from '../../queries/video-uuid.js';
+import { deleteVideo, updateVideo } from './change-video.handler.js';
+
+/**
+ * `PUT /api/v1/videos/{uuid}` (JSON: name, description, tags) and `DELETE`, by the video's
+ * owner or an admin of its origin. 204 either way; an edit that changes nothing appends nothing.
+ */
+@Controller('api/v1/videos')
+export class ChangeVideoHttpController {
+  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+
+  @Put(':uuid')
+  @HttpCode(204)
+  @UseGuards(UserGuard)
+  async update(@Param('uuid') raw: string, @Body() body: unknown, @CurrentSession() session: Session): Promise<void> {
+    const uuid = parseVideoUuid(raw);
+    await updateVideo(this.deps(), uuid, body, session);
+    await this.runtime.projections.waitFor(await this.runtime.store.headPosition());
+  }
+
+  @Delete(':uuid')
+  @HttpCode(204)
+  @UseGuards(UserGuard)
+  async delete(@Param('uuid') raw: string, @CurrentSession() session: Session): Promise<void> {
+    const uuid = parseVideoUuid(raw);
+    const { videos } = this.runtime;
+    const job = await videos.jobs.get(uuid);
+    if (job && job.state !== 'published') {
+      // Never published: no event to append, only a job and its files to drop.
+      if (session.role !== 'admin' && session.username !== job.owner) throw new ProblemError('forbidden', 'only the owner of a video or an admin can delete it');
+      await videos.processing.cancel(uuid);
+      await videos.jobs.remove(uuid);
+      await videos.local.deleted(uuid);
+      return;
+    }
+    await deleteVideo(this.deps(), uuid, session);
+    await videos.jobs.remove(uuid);
+    await videos.local.deleted(uuid);
+    await this.runtime.projections.waitFor(await this.runtime.store.headPosition());
+  }
+
+  private deps() {
+    return { store: this.runtime.store, eventLog: this.runtime.eventLog, me: this.runtime.actor };
+  }
+}

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { ProblemError } from '../../../http/problem.js';
+import type { Session } from '../../../users/local-accounts.js';
+import { parseVideoFields, type VideoFields } from '../../domain/video-fields.js';
+import { MediaError, probeMedia } from '../../media/index.js';
+import type { VideoProcessing } from '../../processing/video-processing.js';
+import type { ReceivedUpload } from './receive-upload.js';
+
+const PROBE_TIMEOUT_MS = 30_000;
+
+/**
+ * An upload that arrived whole: its fields must be valid and ffprobe must find a video in
+ * it, or it is refused and its file removed; then it becomes a processing job. The answer
+ * does not wait for processing: GET /api/v1/videos/{uuid} shows the job's state.
+ */
+export async function uploadVideo(received: ReceivedUpload, by: Session, processing: VideoProcessing): Promise<{ uuid: string }> {
+  try {
+    const parsed = parseVideoFields(received.fields, { partial: false });
+    if (!parsed.ok) throw new ProblemError('invalid-body', parsed.problems.join('; '), { problems: parsed.problems });
+    const probe = await probeMedia(received.file.path, { timeoutMs: PROBE_TIMEOUT_MS }).catch((error: unknown) => {
+      if (error instanceof MediaError) throw new ProblemError(error.code, error.message);
+      throw error;
+    });
+    const uuid = randomUUID();
+    await processing.accept({
+      uuid,
+      owner: by.username,
+      fields: parsed.value as VideoFields,
+      sourcePath: received.file.path,
+      probe,
+      pieces: received.file.pieces,
+    });
+    return { uuid };
+  } catch (error) {
+    await rm(received.file.path, { force: true });
+    throw error;
+  }
+}

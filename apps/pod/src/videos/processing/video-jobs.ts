@@ -1,0 +1,124 @@
+import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
+
+export type JobState = 'processing' | 'published' | 'failed';
+
+/**
+ * A local upload on its way to VideoPublished: local state, not an event (nothing happened
+ * that other pods should know of until the video is published; a failed upload never
+ * becomes an event at all).
+ */
+export interface VideoJob {
+  uuid: string;
+  owner: string;
+  state: JobState;
+  /** 0..1 */
+  progress: number;
+  step: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+  name: string;
+  description: string;
+  tags: string[];
+  /** The received upload, until processing no longer needs it. */
+  sourcePath: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface JobRow {
+  uuid: string;
+  owner: string;
+  state: JobState;
+  progress: number;
+  step: string;
+  error_code: string | null;
+  error_message: string | null;
+  name: string;
+  description: string;
+  tags: string;
+  source_path: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS: Record<keyof Omit<VideoJob, 'uuid'>, string> = {
+  owner: 'owner',
+  state: 'state',
+  progress: 'progress',
+  step: 'step',
+  errorCode: 'error_code',
+  errorMessage: 'error_message',
+  name: 'name',
+  description: 'description',
+  tags: 'tags',
+  sourcePath: 'source_path',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+function fromRow(row: JobRow): VideoJob {
+  return {
+    uuid: row.uuid,
+    owner: row.owner,
+    state: row.state,
+    progress: Number(row.progress),
+    step: row.step,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    name: row.name,
+    description: row.description,
+    tags: JSON.parse(row.tags) as string[],
+    sourcePath: row.source_path,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class VideoJobs {
+  constructor(private readonly db: ReadModelDatabase) {}
+
+  async init(): Promise<void> {
+    await this.db.execute([
+      {
+        sql: `CREATE TABLE IF NOT EXISTS local_video_jobs (
+          uuid TEXT PRIMARY KEY, owner TEXT NOT NULL, state TEXT NOT NULL, progress DOUBLE PRECISION NOT NULL,
+          step TEXT NOT NULL, error_code TEXT, error_message TEXT, name TEXT NOT NULL, description TEXT NOT NULL,
+          tags TEXT NOT NULL, source_path TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+      },
+      { sql: `CREATE INDEX IF NOT EXISTS local_video_jobs_state ON local_video_jobs (state)` },
+    ]);
+  }
+
+  async insert(job: VideoJob): Promise<void> {
+    await this.db.execute([
+      {
+        sql: `INSERT INTO local_video_jobs (uuid, owner, state, progress, step, error_code, error_message, name, description, tags, source_path, created_at, updated_at)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        params: [job.uuid, job.owner, job.state, job.progress, job.step, job.errorCode, job.errorMessage, job.name, job.description, JSON.stringify(job.tags), job.sourcePath, job.createdAt, job.updatedAt],
+      },
+    ]);
+  }
+
+  async update(uuid: string, patch: Partial<Omit<VideoJob, 'uuid' | 'createdAt'>> & { updatedAt: string }): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [uuid];
+    for (const [key, value] of Object.entries(patch)) {
+      params.push(key === 'tags' ? JSON.stringify(value) : value);
+      sets.push(`${COLUMNS[key as keyof typeof COLUMNS]} = $${params.length}`);
+    }
+    await this.db.execute([{ sql: `UPDATE local_video_jobs SET ${sets.join(', ')} WHERE uuid = $1`, params }]);
+  }
+
+  async get(uuid: string): Promise<VideoJob | null> {
+    const [row] = await this.db.query<JobRow>('SELECT * FROM local_video_jobs WHERE uuid = $1', [uuid]);
+    return row ? fromRow(row) : null;
+  }
+
+  async inState(state: JobState): Promise<VideoJob[]> {
+    return (await this.db.query<JobRow>('SELECT * FROM local_video_jobs WHERE state = $1 ORDER BY created_at', [state])).map(fromRow);
+  }
+
+  async remove(uuid: string): Promise<void> {
+    await this.db.execute([{ sql: 'DELETE FROM local_video_jobs WHERE uuid = $1', params: [uuid] }]);
+  }
+}

@@ -1,0 +1,61 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ProblemError } from '../../http/problem.js';
+import { POD_RUNTIME } from '../../pod-runtime.token.js';
+import type { PodRuntime } from '../../pod-runtime.js';
+import type { VideoJob } from '../processing/video-jobs.js';
+import { getVideo, listVideos, parseListVideosQuery } from './video-catalog.js';
+import type { VideoDto } from './video-dto.js';
+import { parseVideoUuid } from './video-uuid.js';
+
+/** A local upload that is not published (yet, or ever): what its uploader needs to follow it. */
+function jobView(job: VideoJob, host: string) {
+  return {
+    uuid: job.uuid,
+    name: job.name,
+    description: job.description,
+    tags: job.tags,
+    state: job.state,
+    progress: job.progress,
+    step: job.step,
+    error: job.errorCode ? { code: job.errorCode, message: job.errorMessage } : null,
+    originHost: host,
+    isLocal: true,
+    account: { username: job.owner },
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+  };
+}
+
+/**
+ * `GET /api/v1/videos?search=&start=&count=&sort=&origin=`: the videos of the whole network
+ * this pod knows, full-text searchable; `GET /api/v1/videos/{uuid}`: one, or the state of a
+ * local upload still processing (or failed).
+ */
+@Controller('api/v1/videos')
+export class VideosHttpController {
+  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+
+  @Get()
+  async list(@Query() raw: Record<string, unknown>): Promise<{ total: number; data: VideoDto[] }> {
+    const parsed = parseListVideosQuery(raw);
+    if (!parsed.ok) throw new ProblemError('invalid-query', parsed.problems.join('; '), { problems: parsed.problems });
+    return listVideos(this.runtime.store.readModels, parsed.query, this.runtime.actor);
+  }
+
+  @Get(':uuid')
+  async get(@Param('uuid') raw: string): Promise<VideoDto | ReturnType<typeof jobView>> {
+    const uuid = parseVideoUuid(raw);
+    const { store, actor, projections } = this.runtime;
+    const video = await getVideo(store.readModels, uuid, actor);
+    if (video) return video;
+    const job = await this.runtime.videos.jobs.get(uuid);
+    if (job && job.state !== 'published') return jobView(job, this.runtime.config.host);
+    if (job) {
+      // Published a moment ago: the read model is about to have it.
+      await projections.waitFor(await store.headPosition());
+      const fresh = await getVideo(store.readModels, uuid, actor);
+      if (fresh) return fresh;
+    }
+    throw new ProblemError('not-found', `no video ${uuid} on this pod`);
+  }
+}

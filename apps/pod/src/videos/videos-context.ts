@@ -1,0 +1,53 @@
+import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
+import type { PodConfig } from '../config/pod-config.js';
+import type { EventLog } from '../event-log/event-log.js';
+import type { PodLogger } from '../pod-runtime.js';
+import type { ProjectionRunner } from '../projections/projection-runner.js';
+import { PodTracker } from '../tracker/pod-tracker.js';
+import { TrackerRegistry } from '../tracker/tracker-registry.js';
+import { LocalVideos } from './local-videos.js';
+import { VideoJobs } from './processing/video-jobs.js';
+import { VideoProcessing } from './processing/video-processing.js';
+import { VideoStorage } from './video-storage.js';
+
+/** Everything about the pod's videos that is not a read model: files, jobs, tracker, seeder. */
+export interface VideosContext {
+  storage: VideoStorage;
+  jobs: VideoJobs;
+  processing: VideoProcessing;
+  registry: TrackerRegistry;
+  tracker: PodTracker;
+  local: LocalVideos;
+}
+
+/**
+ * Opens the videos side once the read models are current: the tracker registry comes from
+ * them. Interrupted jobs are resumed, and files that belong to no video (a crash between an
+ * event and the file operation that follows it) are removed.
+ */
+export async function openVideos(
+  config: PodConfig,
+  actor: string,
+  store: OpenedEventStore,
+  eventLog: EventLog,
+  projections: ProjectionRunner,
+  logger: PodLogger,
+): Promise<VideosContext> {
+  const storage = new VideoStorage(config.dataDir, config.host, config.port);
+  const jobs = new VideoJobs(store.readModels);
+  await jobs.init();
+  await projections.waitFor(await store.headPosition());
+  const registry = new TrackerRegistry(storage);
+  const { missingFiles } = await registry.load(store.readModels, actor);
+  for (const uuid of missingFiles) logger.error(`video ${uuid} is published by this pod but its file or torrent is missing: it is neither tracked nor seeded`);
+  const local = new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond }, logger);
+  const processing = new VideoProcessing(jobs, storage, eventLog, store, (video) => local.published(video), logger);
+
+  const resumedSources = await processing.resumeInterrupted();
+  await storage.removePartialUploads(resumedSources);
+  const processingUuids = new Set((await jobs.inState('processing')).map((job) => job.uuid));
+  for (const uuid of storage.uuidsOnDisk()) {
+    if (!registry.hasVideo(uuid) && !processingUuids.has(uuid) && !missingFiles.includes(uuid)) await storage.removeVideoFiles(uuid);
+  }
+  return { storage, jobs, processing, registry, tracker: new PodTracker(registry), local };
+}

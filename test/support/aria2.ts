@@ -1,0 +1,97 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { bdecode, bencode, type Decoded } from '../../libs/tracker/src/bencode.js';
+import { freePort } from '../../libs/testing/src/pod-process.js';
+
+/** aria2c, a real desktop BitTorrent client, kept on loopback (PLATFORM-NOTES: no DHT, LPD or PEX). */
+
+export const HAS_ARIA2 = spawnSync('aria2c', ['--version']).status === 0;
+
+/**
+ * The same torrent (same info dict, so the same info-hash) with only `tracker` to announce
+ * to and no web seed: a client given it can get bytes from peers only.
+ */
+export function peersOnlyTorrent(torrent: Buffer, tracker: string): Buffer {
+  const decoded = bdecode(torrent);
+  if (!decoded.ok || !(decoded.value instanceof Map)) throw new Error(`not a torrent: ${decoded.ok ? 'not a dictionary' : decoded.reason}`);
+  const info = decoded.value.get('info') as Decoded;
+  return bencode(new Map<string, unknown>([['announce', tracker], ['info', info]]) as never);
+}
+
+export interface Aria2Run {
+  child: ChildProcess;
+  rpcPort: number;
+  output(): string;
+  /** Resolves with the exit code; kills it after timeoutMs. */
+  exited(timeoutMs: number): Promise<number | null>;
+  /** aria2's own figures for its one download, through its JSON-RPC on loopback. */
+  status(): Promise<{ completedLength: number; uploadLength: number; connections: number; status: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs aria2c on a .torrent file. `seedSeconds` 0: exits once downloaded; more: stays a
+ * seeder that long. UDP trackers need aria2's DHT socket: it is on, bootstrap-less, with its
+ * own state file, so nothing leaves the machine.
+ */
+export async function runAria2(torrentPath: string, dir: string, options: { udp?: boolean; seedSeconds?: number } = {}): Promise<Aria2Run> {
+  const rpcPort = await freePort();
+  const args = [
+    `--dir=${dir}`,
+    `--listen-port=${await freePort()}`,
+    '--enable-peer-exchange=false',
+    '--bt-enable-lpd=false',
+    '--enable-dht6=false',
+    '--disable-ipv6=true',
+    '--console-log-level=warn',
+    '--summary-interval=0',
+    '--file-allocation=none',
+    '--bt-stop-timeout=60',
+    `--seed-time=${(options.seedSeconds ?? 0) / 60}`,
+    '--enable-rpc=true',
+    `--rpc-listen-port=${rpcPort}`,
+    '--rpc-listen-all=false',
+    ...(options.udp ? ['--enable-dht=true', `--dht-listen-port=${await freePort()}`, `--dht-file-path=${join(dir, 'dht.dat')}`] : ['--enable-dht=false']),
+    torrentPath,
+  ];
+  const child = spawn('aria2c', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const run: Aria2Run = {
+    child,
+    rpcPort,
+    output: () => log,
+    async exited(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`aria2c did not finish in ${timeoutMs} ms: ${log.slice(-2000)}`));
+        }, timeoutMs);
+      });
+      try {
+        return await Promise.race([exit, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async status() {
+      const response = await fetch(`http://127.0.0.1:${rpcPort}/jsonrpc`, {
+        method: 'POST',
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'aria2.tellActive', params: [['completedLength', 'uploadLength', 'connections', 'status']] }),
+      });
+      const { result } = (await response.json()) as { result: Array<Record<string, string>> };
+      const one = result[0] ?? { completedLength: '0', uploadLength: '0', connections: '0', status: 'none' };
+      return { completedLength: Number(one.completedLength), uploadLength: Number(one.uploadLength), connections: Number(one.connections), status: one.status };
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exit;
+      }
+    },
+  };
+  return run;
+}
