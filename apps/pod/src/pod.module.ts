@@ -9,6 +9,11 @@ import { OutboxHttpController } from './federation/outbox/outbox.http.controller
 import { PodsHttpController } from './pods/pods.http.controller.js';
 import { DiscoveryHttpController } from './federation/discovery/discovery.http.controller.js';
 import { IssueTokenHttpController } from './users/commands/issue-token/issue-token.http.controller.js';
+import { RegisterUserHttpController } from './users/commands/register-user/register-user.http.controller.js';
+import { CreateUserHttpController } from './users/commands/create-user/create-user.http.controller.js';
+import { RevokeTokenHttpController } from './users/commands/revoke-token/revoke-token.http.controller.js';
+import { DeleteUserHttpController } from './users/commands/delete-user/delete-user.http.controller.js';
+import { GetMeHttpController } from './users/queries/get-me/get-me.http.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MetricsHttpController } from './metrics/metrics.http.controller.js';
 import { POD_RUNTIME } from './pod-runtime.token.js';
@@ -23,6 +28,11 @@ export class PodModule {
       imports: [CqrsModule.forRoot()],
       controllers: [
         IssueTokenHttpController,
+        RegisterUserHttpController,
+        CreateUserHttpController,
+        RevokeTokenHttpController,
+        DeleteUserHttpController,
+        GetMeHttpController,
         PodsHttpController,
         InboxHttpController,
         OutboxHttpController,

@@ -1,21 +1,26 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ProblemError } from '../http/problem.js';
 import { POD_RUNTIME } from '../pod-runtime.token.js';
 import type { PodRuntime } from '../pod-runtime.js';
+import { authenticate } from './bearer-auth.js';
 
-/** Lets through requests with a valid bearer token of an admin; 401 without one, 403 for others. */
+/**
+ * Lets through requests with a valid bearer token of an admin; 401 without one, 403 for
+ * others. Like UserGuard, it leaves the session for @CurrentSession().
+ */
 @Injectable()
 export class AdminGuard implements CanActivate {
   constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request>();
-    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(request.headers.authorization ?? '');
-    if (!match) throw new ProblemError('unauthorized', 'this needs an admin: send Authorization: Bearer <token> from POST /api/v1/users/token');
-    const session = await this.runtime.accounts.sessionFor(match[1]);
-    if (!session) throw new ProblemError('unauthorized', 'the token is unknown or expired');
-    if (session.role !== 'admin') throw new ProblemError('forbidden', 'this needs an admin');
+    const http = context.switchToHttp();
+    const response = http.getResponse<Response>();
+    const session = await authenticate(http.getRequest<Request>(), response, this.runtime.accounts);
+    if (session.role !== 'admin') {
+      response.setHeader('WWW-Authenticate', 'Bearer realm="swarmtube", error="insufficient_scope"');
+      throw new ProblemError('forbidden', 'this needs an admin');
+    }
     return true;
   }
 }

@@ -10,10 +10,21 @@ function scryptAsync(password: BinaryLike, salt: BinaryLike): Promise<Buffer> {
 }
 
 export type Role = 'admin' | 'user';
+export const ROLES: readonly Role[] = ['admin', 'user'];
+
+/** The pod's first admin, made from the admin password at every start: never deleted. */
+export const ROOT_USERNAME = 'root';
 
 export interface Session {
   username: string;
   role: Role;
+}
+
+export interface Account {
+  username: string;
+  role: Role;
+  /** ISO 8601. */
+  createdAt: string;
 }
 
 export interface IssuedToken {
@@ -42,6 +53,9 @@ export class LocalAccounts {
         sql: `CREATE TABLE IF NOT EXISTS local_tokens (
           token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, expires_at TEXT NOT NULL, created_at TEXT NOT NULL)`,
       },
+      // Names of deleted accounts stay taken: signed events name their author by username, so
+      // a newcomer under the same name would inherit the old account's videos and voice.
+      { sql: 'CREATE TABLE IF NOT EXISTS local_retired_usernames (username TEXT PRIMARY KEY, retired_at TEXT NOT NULL)' },
     ]);
     // The root password may have changed ($SWARMTUBE_ADMIN_PASSWORD): keep root's hash in step.
     const [root] = await this.db.query<{ password_salt: string; password_hash: string }>(
@@ -82,6 +96,52 @@ export class LocalAccounts {
     return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS };
   }
 
+  /**
+   * A new account, or 'taken' when the name is in use or retired. Fields must be valid already
+   * (account-fields.ts). Safe under concurrent sign-ups of one name: exactly one wins.
+   */
+  async createAccount(fields: { username: string; password: string; role: Role }): Promise<Account | 'taken'> {
+    const salt = randomBytes(16).toString('base64');
+    const hash = (await scryptAsync(fields.password, salt)).toString('base64');
+    const createdAt = this.now().toISOString();
+    await this.db.execute([
+      {
+        // SQLite needs the WHERE to read ON CONFLICT as the upsert clause.
+        sql: `INSERT INTO local_accounts (username, role, password_salt, password_hash, created_at)
+              SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM local_retired_usernames WHERE username = $1)
+              ON CONFLICT (username) DO NOTHING`,
+        params: [fields.username, fields.role, salt, hash, createdAt],
+      },
+    ]);
+    // The salt is fresh randomness: finding it in the row proves this call wrote the row.
+    const [row] = await this.db.query<{ password_salt: string }>('SELECT password_salt FROM local_accounts WHERE username = $1', [fields.username]);
+    if (row?.password_salt !== salt) return 'taken';
+    return { username: fields.username, role: fields.role, createdAt };
+  }
+
+  async account(username: string): Promise<Account | null> {
+    const [row] = await this.db.query<{ username: string; role: Role; created_at: string }>(
+      'SELECT username, role, created_at FROM local_accounts WHERE username = $1',
+      [username],
+    );
+    return row ? { username: row.username, role: row.role, createdAt: row.created_at } : null;
+  }
+
+  /** Removes the account with every token it holds, and retires its name. Root stays. */
+  async deleteAccount(username: string): Promise<'deleted' | 'not-found' | 'root'> {
+    if (username === ROOT_USERNAME) return 'root';
+    if (!(await this.account(username))) return 'not-found';
+    await this.db.execute([
+      { sql: 'DELETE FROM local_tokens WHERE username = $1', params: [username] },
+      { sql: 'DELETE FROM local_accounts WHERE username = $1', params: [username] },
+      {
+        sql: 'INSERT INTO local_retired_usernames (username, retired_at) VALUES ($1, $2) ON CONFLICT (username) DO NOTHING',
+        params: [username, this.now().toISOString()],
+      },
+    ]);
+    return 'deleted';
+  }
+
   async sessionFor(token: string): Promise<Session | null> {
     if (token.length === 0 || token.length > 200) return null;
     const [row] = await this.db.query<{ username: string; role: Role }>(
@@ -92,6 +152,7 @@ export class LocalAccounts {
     return row ?? null;
   }
 
+  /** Revokes this one token; the account's other tokens keep working. */
   async revoke(token: string): Promise<void> {
     await this.db.execute([{ sql: 'DELETE FROM local_tokens WHERE token_hash = $1', params: [hashToken(token)] }]);
   }

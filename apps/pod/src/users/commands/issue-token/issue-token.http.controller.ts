@@ -1,11 +1,16 @@
-import { Body, Controller, HttpCode, Inject, Ip, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Ip, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ProblemError } from '../../../http/problem.js';
 import { POD_RUNTIME } from '../../../pod-runtime.token.js';
 import type { PodRuntime } from '../../../pod-runtime.js';
 import type { IssuedToken } from '../../local-accounts.js';
 import { AttemptLimiter } from '../../attempt-limiter.js';
 
-/** `POST /api/v1/users/token` with `{username, password}` as JSON or a form (OAuth's password grant). */
+/**
+ * `POST /api/v1/users/token` with `{username, password}` as JSON or a form (OAuth's password
+ * grant, as PeerTube clients send it). Their client_id and client_secret are ignored: this pod
+ * has one client, itself.
+ */
 @Controller('api/v1/users/token')
 export class IssueTokenHttpController {
   private readonly limiter = new AttemptLimiter({ attempts: 10, perSeconds: 60 });
@@ -14,9 +19,11 @@ export class IssueTokenHttpController {
 
   @Post()
   @HttpCode(200)
-  async issue(@Body() body: unknown, @Ip() ip: string): Promise<IssuedToken> {
-    if (!this.limiter.allow(ip)) throw new ProblemError('rate-limited', 'too many login attempts from this address; wait a minute');
-    const { username, password } = (body ?? {}) as Record<string, unknown>;
+  async issue(@Body() body: unknown, @Ip() ip: string, @Res({ passthrough: true }) response: Response): Promise<IssuedToken> {
+    this.limiter.enforce(ip, response, 'too many login attempts from this address; wait a minute');
+    const { username, password, grant_type: grantType } = (body ?? {}) as Record<string, unknown>;
+    // A refresh_token grant would otherwise fail as "username required", which misleads.
+    if (grantType !== undefined && grantType !== 'password') throw new ProblemError('invalid-body', 'only grant_type=password is supported');
     if (typeof username !== 'string' || typeof password !== 'string' || username.length === 0 || password.length === 0) {
       throw new ProblemError('invalid-body', 'username and password are required strings');
     }

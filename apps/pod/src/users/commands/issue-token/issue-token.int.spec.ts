@@ -16,6 +16,11 @@ describe('POST /api/v1/users/token', () => {
     for (const [body, type] of [
       [JSON.stringify({ username: 'root', password: TEST_ADMIN_PASSWORD }), 'application/json'],
       [`username=root&password=${TEST_ADMIN_PASSWORD}&grant_type=password`, 'application/x-www-form-urlencoded'],
+      // What PeerTube clients send: client_id and client_secret come along and are ignored.
+      [
+        `client_id=abc&client_secret=xyz&grant_type=password&response_type=code&username=root&password=${TEST_ADMIN_PASSWORD}`,
+        'application/x-www-form-urlencoded',
+      ],
     ]) {
       const response = await post(body, type);
       assert.equal(response.status, 200);
@@ -37,6 +42,7 @@ describe('POST /api/v1/users/token', () => {
     ['an unknown user', JSON.stringify({ username: 'mallory', password: 'x' }), 'application/json', 400, 'invalid-credentials'],
     ['no password', JSON.stringify({ username: 'root' }), 'application/json', 400, 'invalid-body'],
     ['a password that is not a string', JSON.stringify({ username: 'root', password: { $gt: '' } }), 'application/json', 400, 'invalid-body'],
+    ['a refresh_token grant', 'grant_type=refresh_token&refresh_token=abc', 'application/x-www-form-urlencoded', 400, 'invalid-body'],
     ['a body that is an array', JSON.stringify([1, 2]), 'application/json', 400, 'invalid-body'],
     ['malformed JSON', '{"username": "root", ', 'application/json', 400, 'malformed-json'],
     ['a huge password', JSON.stringify({ username: 'root', password: 'x'.repeat(5000) }), 'application/json', 400, 'invalid-body'],
@@ -57,5 +63,7 @@ describe('POST /api/v1/users/token', () => {
     assert.ok(statuses.includes(429), `got ${statuses.join(',')}`);
     const limited = await post(JSON.stringify({ username: 'root', password: TEST_ADMIN_PASSWORD }));
     assert.equal(limited.status, 429, 'even good credentials wait once the limit is hit');
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${limited.headers.get('retry-after')}`);
   });
 });

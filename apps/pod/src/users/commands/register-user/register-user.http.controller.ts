@@ -1,0 +1,31 @@
+import { Body, Controller, HttpCode, Inject, Ip, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ProblemError } from '../../../http/problem.js';
+import { POD_RUNTIME } from '../../../pod-runtime.token.js';
+import type { PodRuntime } from '../../../pod-runtime.js';
+import { AttemptLimiter } from '../../attempt-limiter.js';
+import { parseRegisterUserRequest } from './register-user.request.dto.js';
+
+/**
+ * `POST /api/v1/users/register`: a visitor makes a 'user' account, when the config has
+ * `signup: true`. 204 like PeerTube; then log in at /api/v1/users/token.
+ */
+@Controller('api/v1/users/register')
+export class RegisterUserHttpController {
+  // Counts well-formed attempts only: each costs a scrypt and may create an account, while a
+  // malformed body is turned away before any work. Taken names count, so probing them is slow.
+  private readonly limiter = new AttemptLimiter({ attempts: 10, perSeconds: 3600 });
+
+  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+
+  @Post()
+  @HttpCode(204)
+  async register(@Body() body: unknown, @Ip() ip: string, @Res({ passthrough: true }) response: Response): Promise<void> {
+    // Read per request: the switch is the config's, and tests flip it on a running pod.
+    if (!this.runtime.config.signup) throw new ProblemError('signup-disabled', 'this pod does not take sign-ups; ask its admin for an account');
+    const request = parseRegisterUserRequest(body);
+    this.limiter.enforce(ip, response, 'too many sign-ups from this address; try again later');
+    const created = await this.runtime.accounts.createAccount({ ...request, role: 'user' });
+    if (created === 'taken') throw new ProblemError('username-taken', `the username "${request.username}" is taken`);
+  }
+}

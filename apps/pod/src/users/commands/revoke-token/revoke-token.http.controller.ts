@@ -1,0 +1,25 @@
+import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { POD_RUNTIME } from '../../../pod-runtime.token.js';
+import type { PodRuntime } from '../../../pod-runtime.js';
+import { bearerToken } from '../../bearer-auth.js';
+import { UserGuard } from '../../user.guard.js';
+
+/**
+ * `POST /api/v1/users/revoke-token`: log out. Only the token of this call dies; the account's
+ * other logins (other devices) keep working.
+ */
+@Controller('api/v1/users/revoke-token')
+export class RevokeTokenHttpController {
+  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+
+  @Post()
+  @HttpCode(200)
+  @UseGuards(UserGuard)
+  async revoke(@Req() request: Request): Promise<Record<string, never>> {
+    // The guard has parsed and checked this very header.
+    await this.runtime.accounts.revoke(bearerToken(request)!);
+    // PeerTube answers with an object that may hold a redirectUrl; its clients read it.
+    return {};
+  }
+}
