@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
 import { ProblemError } from '../http/problem.js';
 import { actorBase } from './actor-base.js';
+import { AS_PUBLIC, deletedVideoId, PEERTUBE_VIDEO_TERMS, publishedVideoObject, SWARMTUBE_VIDEO_TERMS, updatedVideoObject } from './video-object.js';
 
 /**
  * The activity mapping (docs/protocol.md): each signed event travels inside the ActivityPub
@@ -10,9 +11,12 @@ import { actorBase } from './actor-base.js';
  * events and ignores the rest; a plain ActivityPub reader sees a sensible activity.
  */
 
+// PeerTube's terms in an object of their own, as PeerTube writes them: a reader that knows
+// PeerTube's vocabulary recognises it whole.
 export const SWARMTUBE_CONTEXT = [
   'https://www.w3.org/ns/activitystreams',
-  { st: 'https://swarmtube.invalid/ns#', events: { '@id': 'st:events', '@type': '@json' } },
+  { st: 'https://swarmtube.invalid/ns#', events: { '@id': 'st:events', '@type': '@json' }, ...SWARMTUBE_VIDEO_TERMS },
+  PEERTUBE_VIDEO_TERMS,
 ];
 
 /** At most this many activities in one delivered Collection (PeerTube refuses larger ones too). */
@@ -23,33 +27,6 @@ export const MAX_EVENTS_PER_REQUEST = 500;
 const FORBIDDEN_JSON_LD = ['@graph', '@reverse', '@included'];
 
 type Json = Record<string, unknown>;
-
-function videoUrl(actor: string, uuid: string): string {
-  return `${actorBase(actor)}/videos/watch/${uuid}`;
-}
-
-function videoObject(event: EventEnvelope): Json {
-  const d = event.data as Record<string, any>;
-  return {
-    type: 'Video',
-    id: videoUrl(event.origin, d.uuid),
-    uuid: d.uuid,
-    name: d.name,
-    content: d.description,
-    mediaType: 'text/markdown',
-    duration: `PT${Math.round(d.duration)}S`,
-    published: d.publishedAt,
-    attributedTo: event.origin,
-    tag: (d.tags as string[]).map((name) => ({ type: 'Hashtag', name })),
-    icon: [{ type: 'Image', url: d.thumbnailUrl, mediaType: 'image/jpeg' }],
-    url: [
-      { type: 'Link', mediaType: 'text/html', href: videoUrl(event.origin, d.uuid) },
-      { type: 'Link', mediaType: 'application/x-bittorrent', href: d.torrentUrl, infoHash: d.infoHash },
-      { type: 'Link', mediaType: 'application/x-bittorrent;x-scheme-handler/magnet', href: d.magnetUri },
-      ...(d.webSeedUrls as string[]).map((href) => ({ type: 'Link', mediaType: d.mimeType, href, size: d.size })),
-    ],
-  };
-}
 
 /** The activity that carries one event. Its id is derived from the event's, so it is stable. */
 export function activityFor(event: EventEnvelope): Json {
@@ -63,13 +40,13 @@ export function activityFor(event: EventEnvelope): Json {
   let shape: Json;
   switch (event.type) {
     case 'VideoPublished':
-      shape = { type: 'Create', object: videoObject(event) };
+      shape = { type: 'Create', object: publishedVideoObject(event) };
       break;
     case 'VideoUpdated':
-      shape = { type: 'Update', object: { type: 'Video', id: videoUrl(event.origin, d.uuid), name: d.name, content: d.description } };
+      shape = { type: 'Update', object: updatedVideoObject(event) };
       break;
     case 'VideoDeleted':
-      shape = { type: 'Delete', object: videoUrl(event.origin, d.uuid) };
+      shape = { type: 'Delete', object: deletedVideoId(event) };
       break;
     case 'PodJoined':
       shape = { type: 'Create', object: { type: 'Application', id: d.actor, name: d.name } };
@@ -100,7 +77,7 @@ export function activityFor(event: EventEnvelope): Json {
     default:
       shape = { type: 'Announce', object: event.stream };
   }
-  return { '@context': SWARMTUBE_CONTEXT, ...base, ...shape, to: ['https://www.w3.org/ns/activitystreams#Public'], events: [event] };
+  return { '@context': SWARMTUBE_CONTEXT, ...base, ...shape, to: [AS_PUBLIC], events: [event] };
 }
 
 /**

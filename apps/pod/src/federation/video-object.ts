@@ -1,0 +1,148 @@
+import type { VideoPublishedDataV1, VideoUpdatedDataV1 } from '../../../../libs/contracts/src/events/event-types.js';
+import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
+import { actorBase } from './actor-base.js';
+
+/**
+ * The Video object a plain ActivityPub reader gets for a video event (docs/protocol.md, "The
+ * Video object"). Shaped field by field like PeerTube's own (its 6.x captures in
+ * shared/reference/activitypub/peertube/), from what the signed event says and nothing more:
+ * what the event does not know (picture sizes, resolution, frame rate) is left out rather than
+ * guessed, even where PeerTube then refuses the object.
+ */
+
+type Json = Record<string, unknown>;
+
+export const AS_PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
+
+/**
+ * PeerTube's JSON-LD definitions (verbatim from its @context) of the extension terms our Video
+ * objects use, so that a JSON-LD reader expands them to the IRIs PeerTube's do. Only the terms
+ * we emit: a definition for a term we never send would only be noise.
+ */
+export const PEERTUBE_VIDEO_TERMS = {
+  pt: 'https://joinpeertube.org/ns#',
+  sc: 'http://schema.org/',
+  Hashtag: 'as:Hashtag',
+  sensitive: 'as:sensitive',
+  isLiveBroadcast: 'sc:isLiveBroadcast',
+  uuid: { '@type': 'sc:identifier', '@id': 'pt:uuid' },
+  views: { '@type': 'sc:Number', '@id': 'pt:views' },
+  state: { '@type': 'sc:Number', '@id': 'pt:state' },
+  size: { '@type': 'sc:Number', '@id': 'pt:size' },
+  commentsEnabled: { '@type': 'sc:Boolean', '@id': 'pt:commentsEnabled' },
+  commentsPolicy: { '@type': 'sc:Number', '@id': 'pt:commentsPolicy' },
+  downloadEnabled: { '@type': 'sc:Boolean', '@id': 'pt:downloadEnabled' },
+  waitTranscoding: { '@type': 'sc:Boolean', '@id': 'pt:waitTranscoding' },
+} as const;
+
+/**
+ * Ours, in the `st:` namespace. The uploader is a pod account, not an ActivityPub actor (no
+ * URL answers for it), so it travels as a JSON literal rather than as a Person in attributedTo
+ * that nobody could fetch.
+ */
+export const SWARMTUBE_VIDEO_TERMS = {
+  account: { '@id': 'st:account', '@type': '@json' },
+} as const;
+
+/** PeerTube's numbers (VideoState.PUBLISHED, VideoCommentPolicy.DISABLED). */
+const STATE_PUBLISHED = 1;
+const COMMENTS_DISABLED = 2;
+
+export const MAGNET_MEDIA_TYPE = 'application/x-bittorrent;x-scheme-handler/magnet';
+export const TORRENT_MEDIA_TYPE = 'application/x-bittorrent';
+
+/** The video's page, which is also its ActivityPub id (as on PeerTube). */
+export function videoPageUrl(origin: string, uuid: string): string {
+  return `${actorBase(origin)}/videos/watch/${uuid}`;
+}
+
+/**
+ * The trackers a magnet names, as PeerTube lists them in `url`. PeerTube only knows HTTP and
+ * WebSocket trackers (it calls anything not http "websocket"), so a UDP tracker stays in the
+ * magnet alone rather than being mislabelled.
+ */
+function trackerLinks(magnetUri: string): Json[] {
+  let trackers: string[];
+  try {
+    trackers = new URL(magnetUri).searchParams.getAll('tr');
+  } catch {
+    return [];
+  }
+  return trackers.flatMap((href) => {
+    const kind = /^https?:/i.test(href) ? 'http' : /^wss?:/i.test(href) ? 'websocket' : null;
+    return kind ? [{ type: 'Link', name: `tracker-${kind}`, rel: ['tracker', kind], href }] : [];
+  });
+}
+
+/**
+ * The object of the Create for a VideoPublished. `views` is 0 because at publication it is;
+ * the booleans state what holds for every Swarmtube video (no comments, no live, the file is
+ * public), which a PeerTube reader otherwise has to default.
+ */
+export function publishedVideoObject(event: EventEnvelope): Json {
+  const d = event.data as unknown as VideoPublishedDataV1;
+  const page = videoPageUrl(event.origin, d.uuid);
+  return {
+    type: 'Video',
+    id: page,
+    uuid: d.uuid,
+    name: d.name,
+    duration: `PT${d.duration}S`,
+    // An empty description is no content; PeerTube refuses a content shorter than 3 characters.
+    ...(d.description ? { mediaType: 'text/markdown', content: d.description } : {}),
+    published: d.publishedAt,
+    // Nothing has changed since publication, and PeerTube requires the field.
+    updated: d.publishedAt,
+    attributedTo: [{ type: 'Application', id: event.origin }],
+    account: d.account.displayName ? { username: d.account.username, displayName: d.account.displayName } : { username: d.account.username },
+    to: [AS_PUBLIC],
+    tag: d.tags.map((name) => ({ type: 'Hashtag', name })),
+    // Every pod writes its thumbnails as JPEG; their size is not in the event, so it is not here.
+    icon: [{ type: 'Image', url: d.thumbnailUrl, mediaType: 'image/jpeg' }],
+    url: [
+      // First, as on PeerTube: Mastodon shows the first text/html link as the video's page.
+      { type: 'Link', mediaType: 'text/html', href: page },
+      // The web seeds are copies of the one file (not resolutions), each a link to it.
+      ...d.webSeedUrls.map((href) => ({ type: 'Link', mediaType: d.mimeType, href, size: d.size })),
+      { type: 'Link', mediaType: TORRENT_MEDIA_TYPE, href: d.torrentUrl },
+      // The info-hash travels in the magnet's xt, which is where PeerTube reads it.
+      { type: 'Link', mediaType: MAGNET_MEDIA_TYPE, href: d.magnetUri },
+      ...trackerLinks(d.magnetUri),
+    ],
+    views: 0,
+    sensitive: false,
+    waitTranscoding: false,
+    state: STATE_PUBLISHED,
+    commentsEnabled: false,
+    commentsPolicy: COMMENTS_DISABLED,
+    downloadEnabled: true,
+    isLiveBroadcast: false,
+  };
+}
+
+/**
+ * The object of the Update for a VideoUpdated: the fields that changed and when. The event
+ * carries only those, and activityFor sees one event at a time, so this is not the complete
+ * object an ActivityPub Update between servers should carry (PeerTube refuses it: no duration,
+ * icon, url…). A pod reads the event; docs/protocol.md says what a complete one would need.
+ */
+export function updatedVideoObject(event: EventEnvelope): Json {
+  const d = event.data as unknown as VideoUpdatedDataV1;
+  return {
+    type: 'Video',
+    id: videoPageUrl(event.origin, d.uuid),
+    uuid: d.uuid,
+    ...(d.name !== undefined ? { name: d.name } : {}),
+    // Here an empty description is a change (it was cleared), so it is sent.
+    ...(d.description !== undefined ? { mediaType: 'text/markdown', content: d.description } : {}),
+    ...(d.tags !== undefined ? { tag: d.tags.map((name) => ({ type: 'Hashtag', name })) } : {}),
+    updated: event.occurredAt,
+    attributedTo: [{ type: 'Application', id: event.origin }],
+    to: [AS_PUBLIC],
+  };
+}
+
+/** The object of the Delete for a VideoDeleted: the video's id alone, no Tombstone, as PeerTube sends. */
+export function deletedVideoId(event: EventEnvelope): string {
+  return videoPageUrl(event.origin, (event.data as { uuid: string }).uuid);
+}
