@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+
+/**
+ * The demuxers a video upload may be read with. Without this list ffmpeg picks one by
+ * content, and some of those read other files: an "upload" that is an HLS or concat
+ * playlist makes ffprobe and ffmpeg open whatever it names (a classic way to leak a
+ * server's files into a transcoded video). Images, audio-only formats and text (the `tty`
+ * demuxer renders any .txt as a video) are refused here too, before any decoding.
+ * Names match ffmpeg's demuxer names: 'mov' covers MP4/MOV/3GP, 'matroska' covers WebM.
+ */
+export const VIDEO_DEMUXERS = ['mov', 'matroska', 'avi', 'flv', 'mpegts', 'mpeg', 'ogg', 'asf', 'mxf', 'dv'] as const;
+
+/** Arguments that open a local file as a video input, and nothing else. */
+export function videoInputArgs(path: string): string[] {
+  return ['-format_whitelist', VIDEO_DEMUXERS.join(','), '-protocol_whitelist', 'file', '-i', fileUrl(path)];
+}
+
+/** `file:` keeps a name such as `concat:a|b` or `http:x` a file name. */
+export function fileUrl(path: string): string {
+  return `file:${resolve(path)}`;
+}
+
+/** Replaces server paths in what ffmpeg said, so the text can go into a user-facing message. */
+export function scrubPaths(text: string, paths: Record<string, string>): string {
+  let scrubbed = text;
+  for (const [label, path] of Object.entries(paths)) {
+    for (const form of [fileUrl(path), resolve(path), path]) scrubbed = scrubbed.split(form).join(`<${label}>`);
+  }
+  return scrubbed;
+}
+
+/** The last lines of stderr, short enough for a message. */
+export function lastLines(text: string, maxChars = 600): string {
+  const trimmed = text.trim();
+  if (trimmed.length <= maxChars) return trimmed;
+  const tail = trimmed.slice(trimmed.length - maxChars);
+  const newline = tail.indexOf('\n');
+  return newline >= 0 && newline < tail.length - 1 ? tail.slice(newline + 1) : tail;
+}

@@ -1,0 +1,55 @@
+import { stat } from 'node:fs/promises';
+import { writeAtomically } from './atomic-output.js';
+import { fileUrl, lastLines, scrubPaths, videoInputArgs } from './ffmpeg-input.js';
+import { MediaError } from './media-error.js';
+import { runTool } from './run-tool.js';
+
+export interface ThumbnailOptions {
+  durationSeconds: number;
+  /** Pixels; the height follows the picture's aspect ratio. Every thumbnail of a pod has the same width. */
+  width?: number;
+  timeoutMs?: number;
+}
+
+/** Below this a video is a few frames long: its first frame is as good as any. */
+const SHORT_VIDEO_SECONDS = 2;
+
+/**
+ * A JPEG of the frame a third of the way in (past intros and black openings), written
+ * atomically: on failure no file exists at `output`.
+ */
+export async function makeThumbnail(input: string, output: string, { durationSeconds, width = 640, timeoutMs = 30_000 }: ThumbnailOptions): Promise<void> {
+  const at = durationSeconds >= SHORT_VIDEO_SECONDS ? durationSeconds / 3 : 0;
+  await writeAtomically(output, async (temp) => {
+    // A duration that overstates the video can put the seek past its last frame: then the first frame.
+    if (!(await grabFrame(input, temp, at, width, timeoutMs)) && at > 0) await grabFrame(input, temp, 0, width, timeoutMs);
+    if (!(await stat(temp).catch(() => null))?.size) throw new MediaError('thumbnail-failed', 'the video has no frame to make a thumbnail of');
+  });
+}
+
+async function grabFrame(input: string, temp: string, atSeconds: number, width: number, timeoutMs: number): Promise<boolean> {
+  const run = await runTool(
+    'ffmpeg',
+    [
+      '-hide_banner', '-nostdin', '-v', 'error', '-y',
+      // Before -i: seek by the index, not by decoding everything up to that point.
+      '-ss', atSeconds.toFixed(3),
+      ...videoInputArgs(input),
+      '-map', '0:V:0', // capital V: a real video stream, never cover art
+      '-frames:v', '1',
+      '-vf', `scale=${Math.round(width)}:-2`,
+      '-q:v', '3',
+      '-f', 'mjpeg',
+      fileUrl(temp),
+    ],
+    { timeoutMs },
+  );
+  if (run.outcome === 'timed-out') {
+    throw new MediaError('media-timeout', `making the thumbnail took longer than ${Math.round(timeoutMs / 1000)} s`, { stderr: run.stderrTail });
+  }
+  if (run.exitCode !== 0) {
+    const said = lastLines(scrubPaths(run.stderrTail, { input, output: temp }));
+    throw new MediaError('thumbnail-failed', `making the thumbnail failed${said ? `: ${said}` : ''}`, { stderr: run.stderrTail });
+  }
+  return ((await stat(temp).catch(() => null))?.size ?? 0) > 0;
+}
