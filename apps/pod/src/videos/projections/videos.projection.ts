@@ -1,6 +1,134 @@
 import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
 import type { SqlStatement } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import { hostOfActor } from '../../pods/projections/pods.projection.js';
 import type { Projection } from '../../projections/projection.js';
+import { SEARCH_TABLE, videoSearchIndex, type ReadModelDialect, type SearchField } from './video-search-index.js';
+import { nameSortKey, searchText } from './video-search-text.js';
+
+/**
+ * The videos of the whole network as this pod knows them, and their search index. Only a
+ * video's origin may update or delete it: events of other origins about the same uuid change
+ * nothing, in rm_videos as in the index.
+ *
+ * The columns are the same on both dialects (the audit replays any pod's log into SQLite and
+ * compares digests): `available` is an INTEGER 1/0, not a BOOLEAN, which PostgreSQL would
+ * return as `true` where SQLite returns 1. On PostgreSQL the columns that are compared or
+ * sorted on are COLLATE "C", which orders by code point as SQLite does.
+ */
+export function videosProjectionFor(dialect: ReadModelDialect): Projection {
+  const search = videoSearchIndex(dialect);
+  const ordered = dialect === 'postgres' ? 'TEXT COLLATE "C"' : 'TEXT';
+  return {
+    name: 'videos',
+    version: 2,
+    tables: [
+      { name: 'rm_videos', orderBy: 'uuid' },
+      { name: SEARCH_TABLE, orderBy: 'uuid' },
+    ],
+
+    createTables(): SqlStatement[] {
+      return [
+        {
+          sql: `CREATE TABLE IF NOT EXISTS rm_videos (
+            uuid ${ordered} PRIMARY KEY,
+            origin TEXT NOT NULL,
+            origin_host ${ordered} NOT NULL,
+            name TEXT NOT NULL,
+            name_sort ${ordered} NOT NULL,
+            description TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            duration DOUBLE PRECISION NOT NULL,
+            size BIGINT NOT NULL,
+            mime_type TEXT NOT NULL,
+            info_hash TEXT NOT NULL,
+            magnet_uri TEXT NOT NULL,
+            torrent_url TEXT NOT NULL,
+            web_seed_urls TEXT NOT NULL,
+            thumbnail_url TEXT NOT NULL,
+            account_username TEXT NOT NULL,
+            published_at ${ordered} NOT NULL,
+            updated_at TEXT NOT NULL,
+            available INTEGER NOT NULL DEFAULT 1)`,
+        },
+        { sql: `CREATE INDEX IF NOT EXISTS rm_videos_published ON rm_videos (published_at, uuid)` },
+        { sql: `CREATE INDEX IF NOT EXISTS rm_videos_origin_host ON rm_videos (origin_host)` },
+        ...search.createTables(),
+      ];
+    },
+
+    apply({ event }: StoredEvent): SqlStatement[] {
+      const data = event.data as Record<string, any>;
+      switch (event.type) {
+        case 'VideoPublished': {
+          const tags: string[] = data.tags ?? [];
+          const name = searchText(data.name);
+          return [
+            {
+              sql: `INSERT INTO rm_videos (uuid, origin, origin_host, name, name_sort, description, tags, duration, size, mime_type,
+                      info_hash, magnet_uri, torrent_url, web_seed_urls, thumbnail_url, account_username, published_at, updated_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+                    ON CONFLICT (uuid) DO NOTHING`,
+              params: [
+                data.uuid, event.origin, hostOfActor(event.origin), data.name, nameSortKey(data.name, name), data.description ?? '',
+                JSON.stringify(tags), data.duration, data.size, data.mimeType, data.infoHash, data.magnetUri, data.torrentUrl,
+                JSON.stringify(data.webSeedUrls ?? []), data.thumbnailUrl, data.account?.username, instant(data.publishedAt),
+              ],
+            },
+            search.insert({ uuid: data.uuid, name, description: searchText(data.description ?? ''), tags: tagsText(tags) }),
+          ];
+        }
+        case 'VideoUpdated': {
+          const sets: string[] = [];
+          const params: unknown[] = [data.uuid, event.origin, instant(event.occurredAt)];
+          const set = (column: string, value: unknown) => {
+            params.push(value);
+            sets.push(`${column} = $${params.length}`);
+          };
+          const indexed: Partial<Record<SearchField, string>> = {};
+          if (data.name !== undefined) {
+            indexed.name = searchText(data.name);
+            set('name', data.name);
+            set('name_sort', nameSortKey(data.name, indexed.name));
+          }
+          if (data.description !== undefined) {
+            set('description', data.description);
+            indexed.description = searchText(data.description);
+          }
+          if (data.tags !== undefined) {
+            set('tags', JSON.stringify(data.tags));
+            indexed.tags = tagsText(data.tags);
+          }
+          const reindex = search.update(data.uuid, event.origin, indexed);
+          return [
+            { sql: `UPDATE rm_videos SET ${[...sets, 'updated_at = $3'].join(', ')} WHERE uuid = $1 AND origin = $2`, params },
+            ...(reindex ? [reindex] : []),
+          ];
+        }
+        case 'VideoDeleted':
+          // The index first: it finds the document through the row.
+          return [
+            search.delete(data.uuid, event.origin),
+            { sql: `DELETE FROM rm_videos WHERE uuid = $1 AND origin = $2`, params: [data.uuid, event.origin] },
+          ];
+        default:
+          return [];
+      }
+    },
+  };
+}
+
+function tagsText(tags: readonly string[]): string {
+  return tags.map(searchText).filter((text) => text !== '').join(' ');
+}
+
+/**
+ * An RFC 3339 time as UTC with milliseconds, so that times sort as text whatever offset or
+ * precision the origin wrote. A time JavaScript cannot read (a leap second) is kept as written.
+ */
+function instant(value: string): string {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+}
 
 const EDITABLE: ReadonlyArray<[field: string, column: string, json: boolean]> = [
   ['name', 'name', false],
@@ -9,8 +137,10 @@ const EDITABLE: ReadonlyArray<[field: string, column: string, json: boolean]> = 
 ];
 
 /**
- * The videos of the whole network as this pod knows them. Only a video's origin may update
- * or delete it: events of other origins about the same uuid change nothing.
+ * Version 1, without search: what the pod still runs until its wiring passes the database's
+ * dialect to videosProjectionFor (all-projections.ts, pod-runtime.ts and the audit, outside
+ * this folder). Delete it then.
+ * @deprecated use videosProjectionFor(dialect)
  */
 export const videosProjection: Projection = {
   name: 'videos',

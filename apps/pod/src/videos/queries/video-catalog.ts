@@ -1,0 +1,81 @@
+import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import { postgresSearchVector, SEARCH_TABLE, SQLITE_BM25_WEIGHTS } from '../projections/video-search-index.js';
+import type { ListVideosQuery, OriginFilter, VideoSort } from './list-videos-query.js';
+import { fts5Match, searchTerms, tsqueryText } from './search-terms.js';
+import type { VideoDto, VideoListDto } from './video-dto.js';
+import { toVideoDto, VIDEO_COLUMNS, type VideoRow } from './video-row.js';
+
+export { parseListVideosQuery, type ListVideosQuery, type OriginFilter, type VideoSort } from './list-videos-query.js';
+
+/**
+ * The videos the read model holds, a page at a time, on either dialect (videos.projection.ts
+ * version 2). Every order ends with the uuid, so that pages neither repeat nor skip a video.
+ * `localActor` is this pod's actor URL: its videos are the local ones.
+ */
+export async function listVideos(db: ReadModelDatabase, query: ListVideosQuery, localActor: string): Promise<VideoListDto> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where: string[] = [];
+  const terms = searchTerms(query.search);
+  let from = 'rm_videos v';
+  let rank: string | null = null;
+  if (terms.length > 0 && db.dialect === 'sqlite') {
+    // FTS5 takes neither an alias in MATCH nor in bm25(); CROSS JOIN makes SQLite read the index first.
+    from = `${SEARCH_TABLE} CROSS JOIN rm_videos v ON v.uuid = ${SEARCH_TABLE}.uuid`;
+    where.push(`${SEARCH_TABLE} MATCH ${param(fts5Match(terms))}`);
+    rank = `bm25(${SEARCH_TABLE}, ${SQLITE_BM25_WEIGHTS})`;
+  } else if (terms.length > 0) {
+    from = `${SEARCH_TABLE} s JOIN rm_videos v ON v.uuid = s.uuid`;
+    const tsquery = `to_tsquery('simple', ${param(tsqueryText(terms))})`;
+    where.push(`${postgresSearchVector('s')} @@ ${tsquery}`);
+    // ts_rank grows with relevance where bm25 shrinks: negated, both sort ascending.
+    rank = `-ts_rank(${postgresSearchVector('s')}, ${tsquery})`;
+  }
+  const origin = originCondition(query.origin, localActor, param);
+  if (origin) where.push(origin);
+  const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+
+  const [counted] = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${from} ${filter}`, params);
+  const total = Number(counted?.n ?? 0);
+  if (total === 0 || query.start >= total) return { total, data: [] };
+  const rows = await db.query<VideoRow>(
+    `SELECT ${VIDEO_COLUMNS} FROM ${from} ${filter} ORDER BY ${orderBy(query.sort, rank)} LIMIT ${param(query.count)} OFFSET ${param(query.start)}`,
+    params,
+  );
+  return { total, data: rows.map((row) => toVideoDto(row, localActor)) };
+}
+
+/** One video by uuid, or null when the read model has none. */
+export async function getVideo(db: ReadModelDatabase, uuid: string, localActor: string): Promise<VideoDto | null> {
+  const [row] = await db.query<VideoRow>(`SELECT ${VIDEO_COLUMNS} FROM rm_videos v WHERE v.uuid = $1`, [uuid]);
+  return row ? toVideoDto(row, localActor) : null;
+}
+
+function originCondition(origin: OriginFilter, localActor: string, param: (value: unknown) => string): string | null {
+  switch (origin.kind) {
+    case 'local':
+      return `v.origin = ${param(localActor)}`;
+    case 'remote':
+      return `v.origin <> ${param(localActor)}`;
+    case 'host':
+      return `v.origin_host = ${param(origin.host)}`;
+    default:
+      return null;
+  }
+}
+
+const ORDER: Record<Exclude<VideoSort, 'relevance' | '-match'>, string> = {
+  '-publishedAt': 'v.published_at DESC',
+  publishedAt: 'v.published_at ASC',
+  name: 'v.name_sort ASC',
+  '-name': 'v.name_sort DESC',
+  duration: 'v.duration ASC',
+  '-duration': 'v.duration DESC',
+};
+
+function orderBy(sort: VideoSort, rank: string | null): string {
+  const relevance = sort === 'relevance' || sort === '-match';
+  // Relevance without a search ranks nothing: the newest first, as by default.
+  const key = relevance ? (rank ? `${rank} ASC` : ORDER['-publishedAt']) : ORDER[sort];
+  return `${key}, v.uuid ASC`;
+}
