@@ -4,7 +4,7 @@ import { openAuditSource } from '../apps/pod/src/audit/audit-source.js';
 import { auditLog } from '../apps/pod/src/audit/audit.js';
 import { loadPodConfig } from '../apps/pod/src/config/pod-config.js';
 import { PodRuntime } from '../apps/pod/src/pod-runtime.js';
-import { ALL_PROJECTIONS } from '../apps/pod/src/projections/all-projections.js';
+import { allProjections } from '../apps/pod/src/projections/all-projections.js';
 import type { Projection } from '../apps/pod/src/projections/projection.js';
 import { ProjectionRunner } from '../apps/pod/src/projections/projection-runner.js';
 import { videoDeletedDraft, videoPublishedDraft, videoUpdatedDraft } from '../libs/testing/src/event-fixtures.js';
@@ -88,7 +88,7 @@ async function benchDatabase(database: string, verifyRate: number): Promise<Reco
     await runtime.projections.stop();
     printFigure({ name: `${database}: log written (validated, signed, group-committed)`, value: head / ((performance.now() - started) / 1000), unit: 'events/s' });
 
-    const runner = new ProjectionRunner(runtime.store, runtime.store.readModels, rebuilt(ALL_PROJECTIONS), { batchSize: 2000 });
+    const runner = new ProjectionRunner(runtime.store, runtime.store.readModels, rebuilt(allProjections(runtime.store.dialect)), { batchSize: 2000 });
     started = performance.now();
     await runner.start();
     await runner.waitFor(head, 600_000);

@@ -99,7 +99,7 @@ describe('videos across a three-pod network, carried by BitTorrent', { skip: HAS
       mkdirSync(dir);
       writeFileSync(join(dir, 'video.torrent'), torrent);
     }
-    const first = await runAria2(join(firstDir, 'video.torrent'), firstDir, { seedSeconds: 120 });
+    const first = await runAria2(join(firstDir, 'video.torrent'), firstDir, { seedSeconds: 120, rpc: true });
     clients.push(first);
     await waitUntil('the first aria2c to complete and seed', async () => ((await first.status()).completedLength === published.length ? true : undefined), 60_000, 100);
     const second = await runAria2(join(secondDir, 'video.torrent'), secondDir);

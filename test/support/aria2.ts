@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bdecode, bencode, type Decoded } from '../../libs/tracker/src/bencode.js';
 import { freePort } from '../../libs/testing/src/pod-process.js';
@@ -24,7 +25,7 @@ export interface Aria2Run {
   output(): string;
   /** Resolves with the exit code; kills it after timeoutMs. */
   exited(timeoutMs: number): Promise<number | null>;
-  /** aria2's own figures for its one download, through its JSON-RPC on loopback. */
+  /** aria2's own figures for its one download, through its JSON-RPC on loopback (started with `rpc`). */
   status(): Promise<{ completedLength: number; uploadLength: number; connections: number; status: string }>;
   stop(): Promise<void>;
 }
@@ -34,7 +35,7 @@ export interface Aria2Run {
  * seeder that long. UDP trackers need aria2's DHT socket: it is on, bootstrap-less, with its
  * own state file, so nothing leaves the machine.
  */
-export async function runAria2(torrentPath: string, dir: string, options: { udp?: boolean; seedSeconds?: number } = {}): Promise<Aria2Run> {
+export async function runAria2(torrentPath: string, dir: string, options: { udp?: boolean; seedSeconds?: number; rpc?: boolean } = {}): Promise<Aria2Run> {
   const rpcPort = await freePort();
   const args = [
     `--dir=${dir}`,
@@ -44,13 +45,15 @@ export async function runAria2(torrentPath: string, dir: string, options: { udp?
     '--enable-dht6=false',
     '--disable-ipv6=true',
     '--console-log-level=warn',
+    // Its own log, whose tail goes into failure messages: what the tracker and peers said.
+    `--log=${join(dir, 'aria2.log')}`,
+    '--log-level=info',
     '--summary-interval=0',
     '--file-allocation=none',
     '--bt-stop-timeout=60',
     `--seed-time=${(options.seedSeconds ?? 0) / 60}`,
-    '--enable-rpc=true',
-    `--rpc-listen-port=${rpcPort}`,
-    '--rpc-listen-all=false',
+    // With RPC on, aria2c does not exit when done: only for a client the test asks for its figures.
+    ...(options.rpc ? ['--enable-rpc=true', `--rpc-listen-port=${rpcPort}`, '--rpc-listen-all=false', '--rpc-secret=swarmtube-test'] : []),
     ...(options.udp ? ['--enable-dht=true', `--dht-listen-port=${await freePort()}`, `--dht-file-path=${join(dir, 'dht.dat')}`] : ['--enable-dht=false']),
     torrentPath,
   ];
@@ -68,7 +71,7 @@ export async function runAria2(torrentPath: string, dir: string, options: { udp?
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           child.kill('SIGKILL');
-          reject(new Error(`aria2c did not finish in ${timeoutMs} ms: ${log.slice(-2000)}`));
+          reject(new Error(`aria2c did not finish in ${timeoutMs} ms: ${log.slice(-1000)}\n--- aria2.log ---\n${logTail(join(dir, 'aria2.log'))}`));
         }, timeoutMs);
       });
       try {
@@ -80,7 +83,7 @@ export async function runAria2(torrentPath: string, dir: string, options: { udp?
     async status() {
       const response = await fetch(`http://127.0.0.1:${rpcPort}/jsonrpc`, {
         method: 'POST',
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'aria2.tellActive', params: [['completedLength', 'uploadLength', 'connections', 'status']] }),
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'aria2.tellActive', params: ['token:swarmtube-test', ['completedLength', 'uploadLength', 'connections', 'status']] }),
       });
       const { result } = (await response.json()) as { result: Array<Record<string, string>> };
       const one = result[0] ?? { completedLength: '0', uploadLength: '0', connections: '0', status: 'none' };
@@ -94,4 +97,9 @@ export async function runAria2(torrentPath: string, dir: string, options: { udp?
     },
   };
   return run;
+}
+
+function logTail(path: string): string {
+  if (!existsSync(path)) return '(no log)';
+  return readFileSync(path, 'utf8').split('\n').filter((line) => !/\[DEBUG\]|socket: read/.test(line)).slice(-40).join('\n');
 }

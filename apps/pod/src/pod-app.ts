@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { PodModule } from './pod.module.js';
 import type { PodRuntime } from './pod-runtime.js';
 import { findRepositoryRoot } from './repository-root.js';
+import { mountStaticFiles } from './videos/static-files.js';
 import { mountWebSite } from './web/web-site.js';
 
 export interface RunningPod {
@@ -29,15 +30,20 @@ export async function startPodApp(runtime: PodRuntime, options: { logger?: false
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   // Before init: Nest registers its 404 handler at init, and the site's history-mode
   // fallback must come first (it never answers API paths).
-  mountWebSite(app.getHttpAdapter().getInstance(), join(findRepositoryRoot(), 'dist', 'web'));
+  const express = app.getHttpAdapter().getInstance();
+  runtime.videos.tracker.mountHttp(express);
+  mountStaticFiles(express, runtime.videos.storage);
+  mountWebSite(express, join(findRepositoryRoot(), 'dist', 'web'));
   await app.init();
   await app.listen(runtime.config.port, runtime.config.listen);
   const port = (app.getHttpServer().address() as AddressInfo).port;
+  await runtime.startServing(app.getHttpServer(), port);
   return {
     runtime,
     app,
     port,
     async close() {
+      await runtime.stopServing();
       await app.close();
       await runtime.close();
     },

@@ -7,7 +7,7 @@ import { actorUrl, type PodConfig } from './config/pod-config.js';
 import { EventLog } from './event-log/event-log.js';
 import { PodMetrics } from './metrics/pod-metrics.js';
 import { announcePod } from './pods/commands/announce-pod.js';
-import { ALL_PROJECTIONS } from './projections/all-projections.js';
+import { allProjections } from './projections/all-projections.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { ensureAdminPassword, type AdminPassword } from './users/admin-password.js';
 import { LocalAccounts } from './users/local-accounts.js';
@@ -18,6 +18,8 @@ import { ReceiveActivities } from './federation/inbox/receive-activities.js';
 import { PeerDirectory } from './federation/peer-directory.js';
 import { PullService } from './federation/pull/pull-service.js';
 import { Membership } from './pods/membership.js';
+import type { Server as HttpServer } from 'node:http';
+import { openVideos, type VideosContext } from './videos/videos-context.js';
 
 export interface PodLogger {
   log(message: string): void;
@@ -41,6 +43,7 @@ export class PodRuntime {
     readonly adminPassword: AdminPassword,
     readonly accounts: LocalAccounts,
     readonly federation: Federation,
+    readonly videos: VideosContext,
     private readonly logger: PodLogger,
   ) {}
 
@@ -54,8 +57,9 @@ export class PodRuntime {
       const eventLog = new EventLog(store, actor);
       let runner: ProjectionRunner | undefined;
       const metrics = new PodMetrics(store, () => runner);
-      metrics.trackProjections(ALL_PROJECTIONS.map((p) => p.name));
-      runner = new ProjectionRunner(store, store.readModels, ALL_PROJECTIONS, {
+      const projections = allProjections(store.dialect);
+      metrics.trackProjections(projections.map((p) => p.name));
+      runner = new ProjectionRunner(store, store.readModels, projections, {
         onFailure: (projection, event, error) => {
           metrics.projectionFailures.inc({ projection });
           logger.error(`projection ${projection} parked event ${event.position} (${event.event.type} ${event.event.id}): ${String(error)}`);
@@ -81,11 +85,21 @@ export class PodRuntime {
         deliveryRequests: () => federation.delivery.requests,
         signatures: () => federation.client.signatures,
       });
-      return new PodRuntime(config, actor, keys, store, eventLog, runner, metrics, adminPassword, accounts, federation, logger);
+      const videos = await openVideos(config, actor, store, eventLog, runner, logger);
+      return new PodRuntime(config, actor, keys, store, eventLog, runner, metrics, adminPassword, accounts, federation, videos, logger);
     } catch (error) {
       await store.close();
       throw error;
     }
+  }
+
+  /**
+   * The tracker's WebSocket and UDP sides and the seeder, once the HTTP server listens on
+   * `port`: a torrent announced before its tracker listens is not announced again for long.
+   */
+  async startServing(server: HttpServer, port: number): Promise<void> {
+    await this.videos.tracker.listen(server, { port, host: this.config.listen });
+    await this.videos.local.startSeeding();
   }
 
   /** Push and pull: after the HTTP server listens, since peers answer by calling back. */
@@ -97,10 +111,20 @@ export class PodRuntime {
   /** Nothing being delivered, pulled or projected right now: for tests that wait for quiescence. */
   async idle(): Promise<boolean> {
     const head = await this.store.headPosition();
-    return !(await this.federation.delivery.busy()) && !this.federation.pulls.busy && this.projections.status().every((s) => s.checkpoint >= head);
+    return !this.videos.processing.busy && !(await this.federation.delivery.busy()) && !this.federation.pulls.busy && this.projections.status().every((s) => s.checkpoint >= head);
+  }
+
+  /**
+   * The seeder (it announces `stopped` while the tracker still listens), then the tracker's
+   * WebSocket peers: an open WebSocket would keep the HTTP server from closing.
+   */
+  async stopServing(): Promise<void> {
+    await this.videos.local.close();
+    await this.videos.tracker.close();
   }
 
   async close(): Promise<void> {
+    await this.stopServing();
     this.federation.pulls.stop();
     await this.federation.delivery.stop();
     await this.projections.stop();

@@ -19,6 +19,9 @@ import { MetricsHttpController } from './metrics/metrics.http.controller.js';
 import { POD_RUNTIME } from './pod-runtime.token.js';
 import type { PodRuntime } from './pod-runtime.js';
 import { ConfigHttpController } from './pods/queries/config.http.controller.js';
+import { ChangeVideoHttpController } from './videos/commands/change-video/change-video.http.controller.js';
+import { UploadVideoHttpController } from './videos/commands/upload-video/upload-video.http.controller.js';
+import { VideosHttpController } from './videos/queries/videos.http.controller.js';
 
 @Module({})
 export class PodModule {
@@ -27,6 +30,9 @@ export class PodModule {
       module: PodModule,
       imports: [CqrsModule.forRoot()],
       controllers: [
+        UploadVideoHttpController,
+        VideosHttpController,
+        ChangeVideoHttpController,
         IssueTokenHttpController,
         RegisterUserHttpController,
         CreateUserHttpController,

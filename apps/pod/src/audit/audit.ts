@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../../../../libs/event-store/src/event-store.port.js';
 import type { SqlStatement } from '../../../../libs/event-store/src/read-model-database.port.js';
-import { ALL_PROJECTIONS } from '../projections/all-projections.js';
+import { allProjections } from '../projections/all-projections.js';
 import type { Projection } from '../projections/projection.js';
 import { digestReadModel } from '../projections/read-model-digest.js';
 import type { AuditSource } from './audit-source.js';
@@ -50,7 +50,8 @@ export async function auditLog(
   options: { checkProofs?: boolean; projections?: readonly Projection[]; threads?: number } = {},
 ): Promise<AuditReport> {
   const started = performance.now();
-  const projections = options.projections ?? ALL_PROJECTIONS;
+  // The replay runs on SQLite; live digests read only the declared tables, the same on both dialects.
+  const projections = options.projections ?? allProjections('sqlite');
   const checkProofs = options.checkProofs ?? true;
   const live = source.liveReadModels ? await readLiveModels(source, projections) : null;
   const replay = openReplayDatabase();
