@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { mountApiDocs } from './http/openapi.js';
 import { PodModule } from './pod.module.js';
 import type { PodRuntime } from './pod-runtime.js';
 import { findRepositoryRoot } from './repository-root.js';
@@ -34,6 +35,8 @@ export async function startPodApp(runtime: PodRuntime, options: { logger?: false
   runtime.videos.tracker.mountHttp(express);
   mountStaticFiles(express, runtime.videos.storage);
   mountWebSite(express, join(findRepositoryRoot(), 'dist', 'web'));
+  // The Swagger UI and the OpenAPI document (the site leaves /api to others).
+  mountApiDocs(app);
   await app.init();
   await app.listen(runtime.config.port, runtime.config.listen);
   const port = (app.getHttpServer().address() as AddressInfo).port;

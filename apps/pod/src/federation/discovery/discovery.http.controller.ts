@@ -1,24 +1,34 @@
 import { Controller, Get, Header, Inject, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ProblemError } from '../../http/problem.js';
 import { POD_RUNTIME } from '../../pod-runtime.token.js';
 import type { PodRuntime } from '../../pod-runtime.js';
 import { SWARMTUBE_VERSION } from '../../version.js';
 import { ACTIVITY_JSON, ACTOR_USERNAME, actorDocument, podUrls } from './actor-document.js';
+import { ApiProblems } from '../../http/problem.openapi.js';
+import { ACTOR_SCHEMA, JRD_SCHEMA, NODEINFO_LINKS_SCHEMA, NODEINFO_SCHEMA } from '../federation.openapi.js';
 
 const NODEINFO_21 = 'http://nodeinfo.diaspora.software/ns/schema/2.1';
 
 /** Discovery as Mastodon and PeerTube do it: the actor, WebFinger, NodeInfo 2.1. */
+@ApiTags('federation')
 @Controller()
 export class DiscoveryHttpController {
   constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
 
   @Get('federation/actor')
+  @ApiOperation({ summary: 'The pod\'s ActivityPub actor' })
+  @ApiOkResponse({ description: 'An Application with the pod\'s two public keys.', content: { 'application/activity+json': { schema: ACTOR_SCHEMA } } })
   actor(@Res() response: Response): void {
     response.type(ACTIVITY_JSON).send(JSON.stringify(actorDocument(this.runtime)));
   }
 
   @Get('.well-known/webfinger')
+  @ApiOperation({ summary: 'WebFinger' })
+  @ApiQuery({ name: 'resource', required: true, schema: { type: 'string', maxLength: 500 }, description: '`acct:pod@<host>` or the actor URL.' })
+  @ApiOkResponse({ description: 'A JRD with a `self` link to the actor.', content: { 'application/jrd+json': { schema: JRD_SCHEMA } } })
+  @ApiProblems('invalid-query', 'not-found')
   webfinger(@Query('resource') resource: unknown, @Res() response: Response): void {
     const urls = podUrls(this.runtime.config.host);
     const acct = `acct:${ACTOR_USERNAME}@${this.runtime.config.host}`;
@@ -41,6 +51,8 @@ export class DiscoveryHttpController {
   }
 
   @Get('.well-known/nodeinfo')
+  @ApiOperation({ summary: 'NodeInfo discovery' })
+  @ApiOkResponse({ description: 'Links to NodeInfo 2.1 and to the actor.', content: { 'application/json': { schema: NODEINFO_LINKS_SCHEMA } } })
   @Header('Content-Type', 'application/json')
   nodeinfoLinks(): unknown {
     const urls = podUrls(this.runtime.config.host);
@@ -53,6 +65,8 @@ export class DiscoveryHttpController {
   }
 
   @Get('nodeinfo/2.1')
+  @ApiOperation({ summary: 'NodeInfo 2.1' })
+  @ApiOkResponse({ description: 'NodeInfo 2.1, with the profile of its schema in the content type.', content: { 'application/json': { schema: NODEINFO_SCHEMA } } })
   async nodeinfo(@Res() response: Response): Promise<void> {
     const [videos] = await this.runtime.store.readModels.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM rm_videos WHERE origin = $1', [this.runtime.actor]);
     response.type(`application/json; profile="${NODEINFO_21}#"`).send(

@@ -1,9 +1,12 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { integerParam } from '../../http/query-params.js';
 import { ProblemError } from '../../http/problem.js';
 import { POD_RUNTIME } from '../../pod-runtime.token.js';
 import type { PodRuntime } from '../../pod-runtime.js';
+import { ApiProblems } from '../../http/problem.openapi.js';
+import { FederationEventsPageOpenApi, FederationOriginsOpenApi } from '../federation.openapi.js';
 
 const MAX_PAGE = 500;
 
@@ -12,11 +15,19 @@ const MAX_PAGE = 500;
  * pod holds, in originSeq order, as their exact bytes; without `origin`, the origins it holds
  * and the last originSeq of each (what a peer compares with its own to know what to pull).
  */
+@ApiTags('federation')
 @Controller('federation/events')
 export class FederationEventsHttpController {
   constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
 
   @Get()
+  @ApiOperation({ summary: 'Signed events of any origin, for peers to pull', description: 'With `origin`, its events after `after` in originSeq order, as their exact bytes; without, the origins this pod holds and the last originSeq of each.' })
+  @ApiQuery({ name: 'origin', required: false, schema: { type: 'string', format: 'uri', maxLength: 500 }, description: 'An origin\'s actor URL.' })
+  @ApiQuery({ name: 'after', required: false, schema: { type: 'integer', minimum: 0, default: 0 }, description: 'With origin: the originSeq to start after.' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 100 }, description: 'With origin: page size.' })
+  @ApiExtraModels(FederationEventsPageOpenApi, FederationOriginsOpenApi)
+  @ApiOkResponse({ description: 'An origin\'s page of events, or the list of origins.', schema: { oneOf: [{ $ref: getSchemaPath(FederationEventsPageOpenApi) }, { $ref: getSchemaPath(FederationOriginsOpenApi) }] } })
+  @ApiProblems('invalid-query')
   async list(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
     const store = this.runtime.store;
     if (query.origin === undefined) {

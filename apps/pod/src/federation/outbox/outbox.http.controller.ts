@@ -1,19 +1,27 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { integerParam } from '../../http/query-params.js';
 import { POD_RUNTIME } from '../../pod-runtime.token.js';
 import type { PodRuntime } from '../../pod-runtime.js';
 import { activityFor, SWARMTUBE_CONTEXT } from '../activities.js';
 import { ACTIVITY_JSON, podUrls } from '../discovery/actor-document.js';
+import { ApiProblems } from '../../http/problem.openapi.js';
+import { OUTBOX_SCHEMA } from '../federation.openapi.js';
 
 const PAGE_SIZE = 20;
 
 /** `GET /federation/outbox`: the pod's own activities, newest first, as an OrderedCollection with pages. */
+@ApiTags('federation')
 @Controller('federation/outbox')
 export class OutboxHttpController {
   constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
 
   @Get()
+  @ApiOperation({ summary: 'The pod\'s outbox', description: 'Its own activities, newest first, 20 a page.' })
+  @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1 }, description: 'A page, from 1 to the `last` of the collection; absent: the collection.' })
+  @ApiOkResponse({ description: 'The OrderedCollection, or one of its pages.', content: { 'application/activity+json': { schema: OUTBOX_SCHEMA } } })
+  @ApiProblems('invalid-query')
   async outbox(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
     const { outbox } = podUrls(this.runtime.config.host);
     const total = (await this.runtime.store.originHead(this.runtime.actor))?.seq ?? 0;

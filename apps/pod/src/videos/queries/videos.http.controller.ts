@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ProblemError } from '../../http/problem.js';
 import { POD_RUNTIME } from '../../pod-runtime.token.js';
 import type { PodRuntime } from '../../pod-runtime.js';
@@ -6,6 +7,8 @@ import type { VideoJob } from '../processing/video-jobs.js';
 import { getVideo, listVideos, parseListVideosQuery } from './video-catalog.js';
 import type { VideoDto } from './video-dto.js';
 import { parseVideoUuid } from './video-uuid.js';
+import { ApiProblems } from '../../http/problem.openapi.js';
+import { ApiListVideosQuery, VideoListOpenApi, VideoOpenApi, VideoUploadOpenApi } from './video-dto.openapi.js';
 
 /** A local upload that is not published (yet, or ever): what its uploader needs to follow it. */
 function jobView(job: VideoJob, host: string) {
@@ -31,11 +34,16 @@ function jobView(job: VideoJob, host: string) {
  * this pod knows, full-text searchable; `GET /api/v1/videos/{uuid}`: one, or the state of a
  * local upload still processing (or failed).
  */
+@ApiTags('videos')
 @Controller('api/v1/videos')
 export class VideosHttpController {
   constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
 
   @Get()
+  @ApiOperation({ summary: 'List and search the network\'s videos', description: 'Every published video this pod knows, of any pod, a page at a time. Other parameters are ignored (PeerTube clients send some); one given twice is a problem.' })
+  @ApiListVideosQuery()
+  @ApiOkResponse({ description: 'A page of videos and how many match in all.', type: VideoListOpenApi })
+  @ApiProblems('invalid-query')
   async list(@Query() raw: Record<string, unknown>): Promise<{ total: number; data: VideoDto[] }> {
     const parsed = parseListVideosQuery(raw);
     if (!parsed.ok) throw new ProblemError('invalid-query', parsed.problems.join('; '), { problems: parsed.problems });
@@ -43,6 +51,11 @@ export class VideosHttpController {
   }
 
   @Get(':uuid')
+  @ApiOperation({ summary: 'One video', description: 'A published video of any pod, or the state of a local upload still processing (or failed).' })
+  @ApiParam({ name: 'uuid', schema: { type: 'string', format: 'uuid' } })
+  @ApiExtraModels(VideoOpenApi, VideoUploadOpenApi)
+  @ApiOkResponse({ description: 'The video (state `published`) or the upload (state `processing` or `failed`).', schema: { oneOf: [{ $ref: getSchemaPath(VideoOpenApi) }, { $ref: getSchemaPath(VideoUploadOpenApi) }] } })
+  @ApiProblems('not-found')
   async get(@Param('uuid') raw: string): Promise<VideoDto | ReturnType<typeof jobView>> {
     const uuid = parseVideoUuid(raw);
     const { store, actor, projections } = this.runtime;

@@ -1,4 +1,5 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { once } from 'node:events';
@@ -6,6 +7,8 @@ import { canonicalize } from '../../../../../../libs/event-envelope/src/canonica
 import type { StoredEvent } from '../../../../../../libs/event-store/src/event-store.port.js';
 import { integerParam } from '../../../http/query-params.js';
 import { ListEventsQuery } from './list-events.query.js';
+import { ApiProblems } from '../../../http/problem.openapi.js';
+import { EventsPageOpenApi } from './list-events.openapi.js';
 
 const MAX_JSON_PAGE = 1000;
 const NDJSON_PAGE = 1000;
@@ -21,11 +24,24 @@ function wireForm(stored: StoredEvent): string {
  * `{events, next}` or, with `Accept: application/x-ndjson`, one event per line (every event
  * after N when no limit is given). Pass `next` back as `after` to continue.
  */
+@ApiTags('events')
 @Controller('api/v1/events')
 export class ListEventsHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
+  @ApiOperation({ summary: 'The log, for auditors', description: 'Every event this pod holds, of every origin, in log order, as the exact bytes that were signed. One JSON page `{events, next}`, or with `Accept: application/x-ndjson` one event per line (every event after `after` when no limit is given). Pass `next` back as `after` to continue. `npm run audit` checks a log.' })
+  @ApiQuery({ name: 'after', required: false, schema: { type: 'integer', minimum: 0, default: 0 }, description: 'Log position to start after.' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_JSON_PAGE, default: 100 }, description: `Page size (JSON: 1 to ${MAX_JSON_PAGE}, default 100; NDJSON: any, default all).` })
+  @ApiExtraModels(EventsPageOpenApi)
+  @ApiOkResponse({
+    description: 'A page of events.',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(EventsPageOpenApi) } },
+      'application/x-ndjson': { schema: { type: 'string', description: 'One EventEnvelope per line, as its exact signed bytes.' } },
+    },
+  })
+  @ApiProblems('invalid-query')
   async list(
     @Query() query: Record<string, unknown>,
     @Headers('accept') accept: string | undefined,

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Inject, Param, Put, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ProblemError } from '../../../http/problem.js';
 import { POD_RUNTIME } from '../../../pod-runtime.token.js';
 import type { PodRuntime } from '../../../pod-runtime.js';
@@ -7,11 +8,14 @@ import type { Session } from '../../../users/local-accounts.js';
 import { UserGuard } from '../../../users/user.guard.js';
 import { parseVideoUuid } from '../../queries/video-uuid.js';
 import { deleteVideo, updateVideo } from './change-video.handler.js';
+import { ApiProblems } from '../../../http/problem.openapi.js';
+import { ChangeVideoBodyOpenApi } from './change-video.openapi.js';
 
 /**
  * `PUT /api/v1/videos/{uuid}` (JSON: name, description, tags) and `DELETE`, by the video's
  * owner or an admin of its origin. 204 either way; an edit that changes nothing appends nothing.
  */
+@ApiTags('videos')
 @Controller('api/v1/videos')
 export class ChangeVideoHttpController {
   constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
@@ -19,6 +23,12 @@ export class ChangeVideoHttpController {
   @Put(':uuid')
   @HttpCode(204)
   @UseGuards(UserGuard)
+  @ApiOperation({ summary: 'Edit a video\'s name, description or tags', description: 'By its owner or an admin, on its origin pod only. An edit that changes nothing appends nothing. Answers once the change is in the read model.' })
+  @ApiBearerAuth()
+  @ApiParam({ name: 'uuid', description: 'The video\'s uuid (lower case).', schema: { type: 'string', format: 'uuid' } })
+  @ApiBody({ type: ChangeVideoBodyOpenApi })
+  @ApiNoContentResponse({ description: 'Changed (or nothing to change).' })
+  @ApiProblems('unauthorized', 'forbidden', 'not-origin', 'not-found', 'invalid-body', 'malformed-json', 'payload-too-large', 'wrong-expected-version')
   async update(@Param('uuid') raw: string, @Body() body: unknown, @CurrentSession() session: Session): Promise<void> {
     const uuid = parseVideoUuid(raw);
     await updateVideo(this.deps(), uuid, body, session);
@@ -28,6 +38,11 @@ export class ChangeVideoHttpController {
   @Delete(':uuid')
   @HttpCode(204)
   @UseGuards(UserGuard)
+  @ApiOperation({ summary: 'Delete a video', description: 'By its owner or an admin, on its origin pod only; an upload still processing (or failed) is cancelled and its files removed.' })
+  @ApiBearerAuth()
+  @ApiParam({ name: 'uuid', description: 'The video\'s uuid (lower case).', schema: { type: 'string', format: 'uuid' } })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiProblems('unauthorized', 'forbidden', 'not-origin', 'not-found', 'wrong-expected-version')
   async delete(@Param('uuid') raw: string, @CurrentSession() session: Session): Promise<void> {
     const uuid = parseVideoUuid(raw);
     const { videos } = this.runtime;
