@@ -21,6 +21,7 @@ const files = find('dist', /\.(unit|int|e2e)\.spec\.js$/)
   .filter((f) => !filter || filter.test(f))
   .sort((a, b) => tier(a) - tier(b) || a.localeCompare(b));
 function tier(f) { return f.includes('.unit.') ? 0 : f.includes('.int.') ? 1 : 2; }
+if (!filter || filter.test('apps/web/vitest')) { const web = spawnSync(process.execPath, [join('node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join('apps', 'web', 'vitest.config.ts')], { stdio: 'inherit' }); if (web.status !== 0) process.exit(web.status ?? 1); if (files.length === 0) process.exit(0); } // the site's component tests (Vitest, happy-dom) first
 
 if (files.length === 0) {
   console.error('no test files found under dist/: did the build run?');

@@ -4,4 +4,7 @@ import App from './App.vue';
 import { router } from './router';
 import './styles.css';
 
-createApp(App).use(createPinia()).use(router).mount('#app');
+const app = createApp(App);
+app.use(createPinia());
+app.use(router);
+app.mount('#app');

@@ -1,6 +1,6 @@
 import type { ProblemDocument } from './types';
 
-/** A failed API call: the pod's stable error `code` when it sent problem details. */
+/** A failed API call: the pod's stable error `code` and the problem's `detail` when it sent one. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -12,30 +12,125 @@ export class ApiError extends Error {
   }
 }
 
-type Query = Record<string, string | number | boolean | undefined>;
+export type Query = Record<string, string | number | boolean | undefined>;
 
-/** GET a JSON document from the pod that serves this site. */
-export async function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
+/** Where the token comes from, and what to do when the pod says it is no longer valid. */
+interface AuthHooks {
+  token: () => string | null;
+  onUnauthorized: () => void;
+}
+let auth: AuthHooks = { token: () => null, onUnauthorized: () => undefined };
+
+/** Called once by the session store. */
+export function configureAuth(hooks: AuthHooks): void {
+  auth = hooks;
+}
+
+export function apiUrl(path: string, query: Query = {}): URL {
   const url = new URL(path, window.location.origin);
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) url.searchParams.set(key, String(value));
+    if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
   }
+  return url;
+}
+
+export interface RequestOptions {
+  query?: Query;
+  /** Sent as JSON. */
+  json?: unknown;
+  signal?: AbortSignal;
+}
+
+/** Any call to the pod that serves this site, with the session's bearer token when there is one. */
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const token = auth.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (options.json !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(url, { headers: { Accept: 'application/json' }, signal });
+    response = await fetch(apiUrl(path, options.query), {
+      method,
+      headers,
+      body: options.json === undefined ? undefined : JSON.stringify(options.json),
+      signal: options.signal,
+    });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, 'network', `The pod could not be reached (${String(error)})`);
   }
-  if (!response.ok) throw await toApiError(response);
-  return (await response.json()) as T;
+  if (!response.ok) {
+    const error = await toApiError(response);
+    if (error.status === 401 && token) auth.onUnauthorized();
+    throw error;
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
-async function toApiError(response: Response): Promise<ApiError> {
+/** GET a JSON document from the pod that serves this site. */
+export function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
+  return request<T>('GET', path, { query, signal });
+}
+
+export async function toApiError(response: Response): Promise<ApiError> {
   let problem: ProblemDocument = {};
   if ((response.headers.get('content-type') ?? '').includes('json')) {
     problem = (await response.json().catch(() => ({}))) as ProblemDocument;
   }
-  const message = problem.detail || problem.title || `${response.status} ${response.statusText}`;
-  return new ApiError(response.status, problem.code ?? 'http-' + response.status, message);
+  return problemToError(response.status, response.statusText, problem);
+}
+
+export function problemToError(status: number, statusText: string, problem: ProblemDocument): ApiError {
+  const message = problem.detail || problem.title || `${status} ${statusText}`.trim();
+  return new ApiError(status, problem.code ?? 'http-' + status, message);
+}
+
+/** Something to show a user: the problem's detail for API errors. */
+export function errorMessage(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return String(reason);
+}
+
+export function isAbort(reason: unknown): boolean {
+  return reason instanceof DOMException && reason.name === 'AbortError';
+}
+
+export interface UploadHandle<T> {
+  done: Promise<T>;
+  abort(): void;
+}
+
+/**
+ * POST a multipart form with XMLHttpRequest, for its upload progress events (fetch has none).
+ * `onProgress(loaded, total)` follows the bytes sent; `done` rejects with an ApiError carrying
+ * the problem's detail, or an AbortError after `abort()`.
+ */
+export function postFormWithProgress<T>(path: string, form: FormData, onProgress: (loaded: number, total: number) => void): UploadHandle<T> {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<T>((resolve, reject) => {
+    xhr.open('POST', apiUrl(path).toString());
+    xhr.setRequestHeader('Accept', 'application/json');
+    const token = auth.token();
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.upload.addEventListener('progress', (event) => {
+      if (event.lengthComputable) onProgress(event.loaded, event.total);
+    });
+    xhr.addEventListener('load', () => {
+      let body: unknown = undefined;
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T);
+      if (xhr.status === 401 && token) auth.onUnauthorized();
+      reject(problemToError(xhr.status, xhr.statusText, (body ?? {}) as ProblemDocument));
+    });
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'network', 'The upload was interrupted: the pod could not be reached')));
+    xhr.addEventListener('abort', () => reject(new DOMException('The upload was cancelled', 'AbortError')));
+    xhr.send(form);
+  });
+  return { done, abort: () => xhr.abort() };
 }

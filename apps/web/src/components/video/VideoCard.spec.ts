@@ -1,0 +1,43 @@
+import { mount, RouterLinkStub } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import VideoCard from './VideoCard.vue';
+import { aVideo } from '@/test/fixtures';
+
+function render(video = aVideo()) {
+  return mount(VideoCard, { props: { video }, global: { stubs: { RouterLink: RouterLinkStub } } });
+}
+
+describe('VideoCard', () => {
+  it('shows the thumbnail, the name, the duration and the origin pod, linking to the watch page', () => {
+    const video = aVideo({ duration: 754 });
+    const card = render(video);
+    expect(card.get('img').attributes('src')).toBe(video.thumbnailUrl);
+    expect(card.get('img').attributes('alt')).toBe('');
+    expect(card.get('[data-testid="video-link"]').text()).toBe('Big Buck Bunny in the swarm');
+    expect(card.get('[data-testid="duration"]').text()).toBe('12:34');
+    expect(card.get('[data-testid="origin"]').text()).toBe('localhost:9003');
+    const links = card.findAllComponents(RouterLinkStub);
+    expect(links.map((link) => link.props('to'))).toEqual([`/videos/watch/${video.uuid}`, `/videos/watch/${video.uuid}`]);
+    expect(card.text()).toContain('alice');
+    expect(card.text()).toMatch(/3 minutes ago/);
+  });
+
+  it('marks a video of this pod, and only those', () => {
+    expect(render(aVideo({ isLocal: true })).find('.badge').text()).toBe('this pod');
+    expect(render(aVideo({ isLocal: false })).find('.badge').exists()).toBe(false);
+  });
+
+  it('formats hour-long durations and falls back when the thumbnail fails', async () => {
+    const card = render(aVideo({ duration: 3725 }));
+    expect(card.get('[data-testid="duration"]').text()).toBe('1:02:05');
+    await card.get('img').trigger('error');
+    expect(card.find('img').exists()).toBe(false);
+    expect(card.find('.placeholder').exists()).toBe(true);
+  });
+
+  it('keeps the thumbnail link out of the tab order so each card is one stop for keyboards', () => {
+    const links = render().findAllComponents(RouterLinkStub);
+    expect(links[0].attributes('tabindex')).toBe('-1');
+    expect(links[1].attributes('tabindex')).toBeUndefined();
+  });
+});

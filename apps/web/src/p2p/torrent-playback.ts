@@ -1,0 +1,256 @@
+import type WebTorrentClass from 'webtorrent/dist/webtorrent.min.js';
+import type { BrowserTorrent, BrowserWire } from 'webtorrent/dist/webtorrent.min.js';
+import { registerStreamWorker, streamWorkerSupported } from './stream-worker';
+import { SwarmMeter, emptyFigures, type StartupFigures, type SwarmFigures } from './swarm-meter';
+
+/**
+ * Plays one video through WebTorrent in the page. With P2P on, the client announces to the
+ * origin pod's WebSocket tracker and exchanges pieces over WebRTC with the origin's seeder and
+ * other viewers; the web seed (the origin's /static/web-videos file, HTTP Range) is the
+ * fallback, added only when the peers are not enough: no first frame after `fallbackMs`, or
+ * playback stalled for `stallMs`. With P2P off the client has no tracker and uses the web
+ * seed alone: no announce, no WebRTC, the viewer's address is never shared with the swarm.
+ *
+ * The webtorrent bundle is loaded here, lazily (its own chunk): only the watch page pays for it.
+ */
+
+export interface PlaybackSource {
+  infoHash: string;
+  torrentUrl: string;
+  webSeedUrls: string[];
+  /** Bytes and seconds: the bitrate the peers must at least deliver. */
+  size?: number;
+  duration?: number;
+}
+
+export interface PlaybackOptions {
+  p2p: boolean;
+  /** No first frame this long after the torrent started: add the web seed. */
+  fallbackMs?: number;
+  /** Playing but starved this long: add the web seed. */
+  stallMs?: number;
+  onFigures?: (figures: SwarmFigures) => void;
+  onError?: (message: string) => void;
+  /** Aborting it destroys the playback, also while it starts. */
+  signal?: AbortSignal;
+}
+
+export type PlaybackMode = 'webtorrent' | 'direct';
+
+let loading: Promise<typeof WebTorrentClass> | null = null;
+
+/**
+ * WebTorrent's web seed requests (lib/webconn.js) send `Cache-Control: no-store` and a
+ * `User-Agent` header besides `Range`: a CORS preflight that the pods' /static routes refuse
+ * (they allow `Range` only), so a remote video's web seed would fail. The bundle takes `fetch`
+ * when it is evaluated (cross-fetch-ponyfill: `self.fetch`): it is given one that drops those
+ * two headers (the request keeps its `cache: 'no-store'` option, which needs no header). The
+ * page's own `fetch` is put back as soon as the bundle is loaded.
+ */
+export function corsSafeFetch(original: typeof fetch): typeof fetch {
+  const dropped = new Set(['cache-control', 'user-agent']);
+  return (input, init) => {
+    if (!init?.headers) return original(input, init);
+    const headers = new Headers(init.headers);
+    for (const name of dropped) headers.delete(name);
+    return original(input, { ...init, headers });
+  };
+}
+
+export function loadWebTorrent(): Promise<typeof WebTorrentClass> {
+  loading ??= (async () => {
+    const pageFetch = globalThis.fetch;
+    globalThis.fetch = corsSafeFetch(pageFetch.bind(globalThis));
+    try {
+      return (await import('webtorrent/dist/webtorrent.min.js')).default;
+    } finally {
+      globalThis.fetch = pageFetch;
+    }
+  })().catch((error: unknown) => {
+    loading = null;
+    throw error;
+  });
+  return loading;
+}
+
+async function fetchTorrent(url: string, signal: AbortSignal): Promise<Uint8Array> {
+  const response = await fetch(url, { signal });
+  if (!response.ok) throw new Error(`the torrent file could not be fetched from the origin pod (${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+export class TorrentPlayback {
+  readonly meter = new SwarmMeter();
+  mode: PlaybackMode = 'webtorrent';
+  private client: InstanceType<typeof WebTorrentClass> | null = null;
+  private torrent: BrowserTorrent | null = null;
+  private webSeed: SwarmFigures['webSeed'];
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly abort = new AbortController();
+  private startedAt = 0;
+  private starvedSince: number | null = null;
+  private startup: StartupFigures | null = null;
+  private played = false;
+  destroyed = false;
+
+  private constructor(
+    private readonly source: PlaybackSource,
+    private readonly element: HTMLVideoElement,
+    private readonly options: PlaybackOptions,
+  ) {
+    this.webSeed = options.p2p ? 'standby' : 'active';
+  }
+
+  /** Starts playback into `element`; resolves once the element has its source. */
+  static async start(source: PlaybackSource, element: HTMLVideoElement, options: PlaybackOptions): Promise<TorrentPlayback> {
+    const playback = new TorrentPlayback(source, element, options);
+    const onAbort = () => playback.destroy();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (options.signal?.aborted) throw new DOMException('playback cancelled', 'AbortError');
+      await playback.begin();
+      if (playback.destroyed) throw new DOMException('playback cancelled', 'AbortError');
+      return playback;
+    } catch (error) {
+      playback.destroy();
+      throw error;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async begin(): Promise<void> {
+    if (!streamWorkerSupported()) {
+      // No service worker (an http:// page that is not localhost): the browser plays the web seed itself.
+      this.mode = 'direct';
+      this.webSeed = 'active';
+      if (!this.source.webSeedUrls[0]) throw new Error('this browser cannot stream torrents here (no service worker on a non-secure page) and the video has no web seed');
+      this.startedAt = performance.now();
+      this.watchFirstFrame(() => 0);
+      this.element.src = this.source.webSeedUrls[0];
+      this.report();
+      return;
+    }
+    const [WebTorrent, registration, torrentFile] = await Promise.all([
+      loadWebTorrent(),
+      registerStreamWorker(),
+      fetchTorrent(this.source.torrentUrl, this.abort.signal),
+    ]);
+    if (this.destroyed) return;
+    const p2p = this.options.p2p;
+    const client = (this.client = new WebTorrent({
+      // P2P off: no tracker at all, so no announce and no WebRTC offers.
+      tracker: p2p ? { rtcConfig: { iceServers: [] } } : false,
+      // P2P on: the web seed is added by hand, as a fallback.
+      webSeeds: !p2p,
+    }));
+    client.on('error', (error) => this.fail(error));
+    const torrent = (this.torrent = client.add(torrentFile, { destroyStoreOnDestroy: true }));
+    torrent.on('wire', (wire: BrowserWire) => this.meter.attach(wire));
+    torrent.on('error', (error) => this.fail(error));
+    torrent.on('warning', () => undefined);
+    await new Promise<void>((resolve) => (torrent.ready ? resolve() : torrent.once('ready', resolve)));
+    if (this.destroyed) return;
+    client.createServer({ controller: registration });
+    this.startedAt = performance.now();
+    this.watchFirstFrame(() => torrent.progress);
+    torrent.files[0].streamTo(this.element);
+    this.timer = setInterval(() => this.tick(), 250);
+    this.report();
+  }
+
+  /** Records when the first frame is shown (requestVideoFrameCallback, else `loadeddata`) and when playback starts. */
+  private watchFirstFrame(progress: () => number): void {
+    const element = this.element;
+    const startup = (this.startup = { firstFrameMs: null, firstFrameAt: null, progress: null, playingMs: null, playingAt: null } as StartupFigures);
+    const frame = () => {
+      if (this.destroyed || startup.firstFrameAt !== null) return;
+      startup.firstFrameAt = performance.now();
+      startup.firstFrameMs = startup.firstFrameAt - this.startedAt;
+      startup.progress = progress();
+      this.report();
+    };
+    if (typeof element.requestVideoFrameCallback === 'function') element.requestVideoFrameCallback(frame);
+    else element.addEventListener('loadeddata', frame, { once: true });
+    element.addEventListener(
+      'playing',
+      () => {
+        this.played = true;
+        if (this.destroyed) return;
+        frame();
+        startup.playingAt = performance.now();
+        startup.playingMs = startup.playingAt - this.startedAt;
+        this.report();
+      },
+      { once: true },
+    );
+  }
+
+  private tick(): void {
+    if (this.destroyed) return;
+    this.meter.sample();
+    this.maybeAddWebSeed();
+    this.report();
+  }
+
+  /**
+   * The web seed joins when the peers are not enough: no first frame after `fallbackMs`;
+   * the viewer wants to play (playing, or autoplay waiting for enough data) but the element
+   * is starved for `stallMs`; or, after the first two seconds, the peers deliver less than
+   * the video's bitrate.
+   */
+  private maybeAddWebSeed(): void {
+    const torrent = this.torrent;
+    if (this.webSeed !== 'standby' || !torrent || torrent.done) return;
+    const now = performance.now();
+    const element = this.element;
+    const elapsed = now - this.startedAt;
+    const noFirstFrame = element.readyState < HTMLMediaElement.HAVE_CURRENT_DATA && elapsed > (this.options.fallbackMs ?? 1500);
+    const wantsToPlay = !element.ended && (!element.paused || (element.autoplay && !this.played));
+    // Autoplay starts only at HAVE_ENOUGH_DATA, playback goes on from HAVE_FUTURE_DATA.
+    const needed = element.paused ? HTMLMediaElement.HAVE_ENOUGH_DATA : HTMLMediaElement.HAVE_FUTURE_DATA;
+    const starved = wantsToPlay && element.readyState < needed;
+    if (!starved) this.starvedSince = null;
+    else this.starvedSince ??= now;
+    const stalled = this.starvedSince !== null && now - this.starvedSince > (this.options.stallMs ?? 1000);
+    const bitrate = this.source.size && this.source.duration ? this.source.size / this.source.duration : 0;
+    const recent = this.meter.recentRate(2000);
+    const slow = elapsed > 2000 && bitrate > 0 && recent !== null && recent.fromPeers < bitrate * 1.1;
+    if (noFirstFrame || stalled || slow) this.addWebSeed();
+  }
+
+  /** Adds the origin's web seed now (also the panel's "use the web seed" button). */
+  addWebSeed(): void {
+    if (!this.torrent || this.webSeed === 'active' || this.destroyed) return;
+    this.webSeed = 'active';
+    for (const url of this.source.webSeedUrls) this.torrent.addWebSeed(url);
+    this.report();
+  }
+
+  figures(): SwarmFigures {
+    if (!this.torrent) return { ...emptyFigures(), webSeed: this.webSeed, startup: this.startup };
+    return this.meter.figures(this.torrent.wires, this.torrent.progress, this.webSeed, this.startup);
+  }
+
+  private report(): void {
+    this.options.onFigures?.(this.figures());
+  }
+
+  private fail(error: Error | string): void {
+    if (this.destroyed) return;
+    this.options.onError?.(typeof error === 'string' ? error : error.message);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.abort.abort();
+    if (this.timer) clearInterval(this.timer);
+    this.element.pause();
+    this.element.removeAttribute('src');
+    this.element.load();
+    this.client?.destroy();
+    this.client = null;
+    this.torrent = null;
+  }
+}

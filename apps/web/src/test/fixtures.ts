@@ -1,0 +1,28 @@
+import type { Video } from '@/api/types';
+
+/** A published video as the API returns it, with overrides. */
+export function aVideo(overrides: Partial<Video> = {}): Video {
+  const uuid = overrides.uuid ?? '0190f0a4-5b1c-7cc0-8a37-2f9b1f0e3c11';
+  return {
+    uuid,
+    name: 'Big Buck Bunny in the swarm',
+    description: 'A test pattern and a tone.',
+    tags: ['animation', 'p2p'],
+    duration: 754,
+    state: 'published',
+    originHost: 'localhost:9003',
+    isLocal: false,
+    infoHash: 'a'.repeat(40),
+    magnetUri: `magnet:?xt=urn:btih:${'a'.repeat(40)}`,
+    torrentUrl: `http://localhost:9003/static/torrents/${uuid}.torrent`,
+    webSeedUrls: [`http://localhost:9003/static/web-videos/${uuid}.mp4`],
+    thumbnailUrl: `http://localhost:9003/static/thumbnails/${uuid}.jpg`,
+    publishedAt: new Date(Date.now() - 3 * 60_000).toISOString(),
+    updatedAt: new Date().toISOString(),
+    size: 2_345_678,
+    mimeType: 'video/mp4',
+    account: { username: 'alice' },
+    available: true,
+    ...overrides,
+  };
+}
