@@ -55,9 +55,15 @@ export async function receiveUpload(
   const announced = Number(req.headers['content-length']);
   const sizeKnown = Number.isSafeInteger(announced) && announced > 0;
   if (sizeKnown && announced > limits.maxBytes + FORM_OVERHEAD_BYTES) {
+    stopReading(req, null);
     throw new ProblemError('payload-too-large', `the upload is ${announced} bytes; this pod takes videos of at most ${limits.maxBytes} bytes`, { maxBytes: limits.maxBytes });
   }
-  checkFreeSpace(dir, (sizeKnown ? announced : 0) + limits.minFreeBytes);
+  try {
+    checkFreeSpace(dir, (sizeKnown ? announced : 0) + limits.minFreeBytes);
+  } catch (error) {
+    stopReading(req, null);
+    throw error;
+  }
 
   let parser: busboy.Busboy;
   try {
@@ -72,6 +78,8 @@ export async function receiveUpload(
   const fields: ReceivedUpload['fields'] = {};
   const problems: string[] = [];
   let wrongType: string | null = null;
+  /** Set when the pod itself stops reading: the errors that follow (cut-off form, closed file) are its consequences. */
+  let refusal: ProblemError | null = null;
   let saved: Promise<ReceivedUpload['file']> | null = null;
   let partialPath: string | null = null;
 
@@ -95,8 +103,11 @@ export async function receiveUpload(
     }
     // Over the limit, stop reading at once rather than discard gigabytes that follow.
     stream.on('limit', () => {
-      req.unpipe(parser);
-      parser.destroy(new ProblemError('payload-too-large', `the video is larger than this pod accepts (${limits.maxBytes} bytes)`, { maxBytes: limits.maxBytes }));
+      refusal = new ProblemError('payload-too-large', `the video is larger than this pod accepts (${limits.maxBytes} bytes)`, { maxBytes: limits.maxBytes });
+      stopReading(req, parser);
+      // Not from inside busboy's own write: it still holds the file stream it is truncating.
+      const stopped = refusal;
+      setImmediate(() => parser.destroy(stopped));
     });
     partialPath = join(dir, `${randomUUID()}.part`);
     saved = saveFile(stream, partialPath, sizeKnown ? announced : null, openFile).then((result) => ({
@@ -104,8 +115,15 @@ export async function receiveUpload(
       declaredType: info.mimeType.toLowerCase(),
       filename: info.filename ?? '',
     }));
-    // Keep the rejection observed: the pipeline below may fail first and we await it later.
-    saved.catch(() => undefined);
+    // If writing fails (disk full), stop reading the form too: busboy would otherwise wait
+    // for the dead file stream to be drained and the request would never be answered.
+    saved.catch((error: unknown) => {
+      if (error instanceof ProblemError && error.code === 'insufficient-storage') refusal ??= error;
+      if (!parser.destroyed) {
+        stopReading(req, parser);
+        setImmediate(() => parser.destroy(error as Error));
+      }
+    });
   });
   parser.on('partsLimit', () => problems.push('too many parts in the form'));
   parser.on('fieldsLimit', () => problems.push('too many fields in the form'));
@@ -117,6 +135,7 @@ export async function receiveUpload(
     let formError: unknown = null;
     await pipeline(req, parser).catch((error: unknown) => (formError = error));
     const outcome = saved ? await (saved as Promise<ReceivedUpload['file']>).then((file) => ({ file }), (error: unknown) => ({ error })) : null;
+    if (refusal) throw refusal;
     // The file's own failure (disk full, too big, empty) says more than the form's that followed it.
     if (outcome && 'error' in outcome && outcome.error instanceof ProblemError) throw outcome.error;
     if (formError) throw formProblem(formError as NodeJS.ErrnoException, req);
@@ -129,6 +148,24 @@ export async function receiveUpload(
     await removePartial();
     throw error;
   }
+}
+
+/** After a refusal, bytes the client still sends are read and dropped, up to this many; then the connection is cut. */
+const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Stops feeding the form to the parser but keeps reading the request: a server that closes
+ * a connection with unread bytes makes the kernel reset it, and the client may lose the
+ * answer (413, 507) it is about to read. A client that keeps sending past the limit is cut off.
+ */
+function stopReading(req: IncomingMessage, parser: NodeJS.WritableStream | null): void {
+  if (parser) req.unpipe(parser);
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_LIMIT_BYTES) req.destroy();
+  });
+  req.resume();
 }
 
 function formProblem(error: NodeJS.ErrnoException, req: IncomingMessage): ProblemError {

@@ -1,6 +1,6 @@
-import { Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { POD_RUNTIME } from '../../../pod-runtime.token.js';
 import type { PodRuntime } from '../../../pod-runtime.js';
 import { CurrentSession } from '../../../users/current-session.decorator.js';
@@ -26,15 +26,9 @@ export class UploadVideoHttpController {
   @ApiBody({ type: UploadVideoFormOpenApi, encoding: { videofile: { contentType: 'video/*, application/octet-stream' } } })
   @ApiCreatedResponse({ description: 'Received and probed: processing has started.', type: UploadedVideoOpenApi })
   @ApiProblems('unauthorized', 'unsupported-media-type', 'invalid-body', 'upload-aborted', 'payload-too-large', 'empty-file', 'not-a-video', 'truncated-media', 'media-timeout', 'insufficient-storage')
-  async upload(@Req() req: Request, @Res({ passthrough: true }) res: Response, @CurrentSession() session: Session): Promise<{ uuid: string }> {
+  async upload(@Req() req: Request, @CurrentSession() session: Session): Promise<{ uuid: string }> {
     const { videos, config } = this.runtime;
-    try {
-      const received = await receiveUpload(req, videos.storage.uploadsDir, config.uploads);
-      return await uploadVideo(received, session, videos.processing);
-    } catch (error) {
-      // The client may still be sending a body we will not read: close after the answer.
-      res.setHeader('Connection', 'close');
-      throw error;
-    }
+    const received = await receiveUpload(req, videos.storage.uploadsDir, config.uploads);
+    return uploadVideo(received, session, videos.processing);
   }
 }
