@@ -179,7 +179,7 @@ describe('the site in Chromium, on a three-pod network', { skip: HAS_CHROMIUM ? 
     assertNoConsoleErrors(viewerA, "pod 1's home and search pages");
   });
 
-  test("a viewer plays it on pod 1's site through WebTorrent (pod 3's tracker, seeder and web seed), and it starts before the download is complete", async () => {
+  test("a viewer plays it on pod 1's site through WebTorrent (pod 3's tracker, seeder and web seed), and it starts before the download is complete", async (t) => {
     assert.ok(uuid, 'found');
     const { page } = viewerA;
     // Keyboard only: tab to the video's link and press Enter.
@@ -197,12 +197,13 @@ describe('the site in Chromium, on a three-pod network', { skip: HAS_CHROMIUM ? 
     const firstFrameMs = Number(await page.getAttribute('[data-testid="p2p-first-frame"]', 'data-value'));
     assert.ok(progressAtFirstFrame < 1, `the first frame came with ${Math.round(progressAtFirstFrame * 100)} % of the file (after ${Math.round(firstFrameMs)} ms)`);
     assert.equal(await page.textContent('[data-testid="p2p-state"]'), 'P2P on');
-    const received = (await figure(page, 'p2p-from-peers')) + (await figure(page, 'p2p-from-webseed'));
-    assert.ok(received > 0, `bytes received: ${received}`);
+    const [fromPeers, fromWebSeed] = [await figure(page, 'p2p-from-peers'), await figure(page, 'p2p-from-webseed')];
+    assert.ok(fromPeers + fromWebSeed > 0, `bytes received: ${fromPeers + fromWebSeed}`);
+    t.diagnostic(`first frame after ${Math.round(firstFrameMs)} ms with ${Math.round(progressAtFirstFrame * 100)} % of the file; ${fromPeers} bytes from peers, ${fromWebSeed} from the web seed`);
     assertNoConsoleErrors(viewerA, "pod 1's watch page");
   });
 
-  test("a second viewer, on pod 2's site, gets bytes from the first one over WebRTC: both P2P panels and pod 3's tracker agree", async () => {
+  test("a second viewer, on pod 2's site, gets bytes from the first one over WebRTC: both P2P panels and pod 3's tracker agree", async (t) => {
     assert.ok(uuid, 'played');
     // The first viewer holds the whole file, and seeds it while its page is open.
     await waitUntil('the first viewer to hold the whole file', async () => ((await figure(viewerA.page, 'p2p-progress')) >= 1 ? true : undefined), 60_000, 200);
@@ -235,6 +236,7 @@ describe('the site in Chromium, on a three-pod network', { skip: HAS_CHROMIUM ? 
       return figures.complete + figures.incomplete >= 3 ? figures : undefined;
     }, 15_000, 200);
     assert.ok(swarm.complete >= 2, `the seeder and the first viewer are complete: ${JSON.stringify(swarm)}`);
+    t.diagnostic(`second viewer: ${seen.peers} peers, ${seen.fromPeers} bytes from peers; first viewer uploaded ${seen.uploadedByA}; pod 3's scrape ${JSON.stringify(swarm)}`);
     await waitUntil('the second viewer to be complete too', async () => ((await figure(page, 'p2p-progress')) >= 1 ? true : undefined), 60_000, 200);
     await shoot(page, 'watch');
     assertNoConsoleErrors(viewerA, 'the first viewer');

@@ -1,7 +1,7 @@
 import { onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue';
 import type { Video } from '@/api/types';
 import { emptyFigures, type SwarmFigures } from '@/p2p/swarm-meter';
-import { TorrentPlayback } from '@/p2p/torrent-playback';
+import { preparePlayback, TorrentPlayback } from '@/p2p/torrent-playback';
 
 export type PlayerStatus = 'idle' | 'starting' | 'playing' | 'error';
 
@@ -14,6 +14,7 @@ export function useTorrentPlayer(element: Ref<HTMLVideoElement | null>, video: R
   const status = ref<PlayerStatus>('idle');
   const mode = ref<'starting' | 'webtorrent' | 'direct'>('starting');
   const error = ref<string | null>(null);
+  preparePlayback();
   let playback: TorrentPlayback | null = null;
   let starting: AbortController | null = null;
   let generation = 0;

@@ -60,6 +60,8 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
     store?: unknown;
     storeCacheSlots?: number;
     destroyStoreOnDestroy?: boolean;
+    /** Pieces already in the store; with it, webtorrent checks only a few of them. */
+    bitfield?: Uint8Array;
   }
 
   export default class WebTorrent {
