@@ -30,6 +30,8 @@ export interface TrackerOptions {
   readonly maxQueryLength?: number;
   /** Per-address token bucket, shared by the three protocols; false: none. Default 20/s, burst 100. */
   readonly rateLimit?: RateLimitOptions | false;
+  /** Addresses the rate limit never applies to (the pod's own seeder announcing to its own tracker). */
+  readonly rateLimitExempt?: (address: string) => boolean;
   /** Open WebSocket connections per address. Default 256. */
   readonly maxWsConnectionsPerAddress?: number;
   /** Largest WebSocket message (after reassembly). Default 64 KiB: ten WebRTC offers fit. */
@@ -74,6 +76,7 @@ export class TrackerCore<C = unknown> {
   readonly options: ResolvedOptions;
   readonly registry: SwarmRegistry<C>;
   readonly limiter: RateLimiter | null;
+  private readonly exempt: (address: string) => boolean;
   readonly now: () => number;
   readonly stats: TrackerStats = {
     announces: { http: 0, udp: 0, ws: 0 },
@@ -113,11 +116,12 @@ export class TrackerCore<C = unknown> {
     const rateLimit = options.rateLimit ?? { ratePerSecond: 20, burst: 100 };
     this.limiter = rateLimit === false ? null : new RateLimiter(rateLimit);
     this.now = options.now ?? Date.now;
+    this.exempt = options.rateLimitExempt ?? (() => false);
   }
 
   /** Spends a token of `address`; false when rate limited (counted). */
   admit(address: string, now: number): boolean {
-    if (this.limiter === null || this.limiter.take(address, now)) return true;
+    if (this.limiter === null || this.exempt(address) || this.limiter.take(address, now)) return true;
     this.count('rateLimited');
     return false;
   }

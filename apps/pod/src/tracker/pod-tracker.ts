@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { Server as HttpServer } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { createTracker, type Tracker } from '../../../../libs/tracker/src/index.js';
 import type { TrackerRegistry } from './tracker-registry.js';
 
@@ -13,7 +14,12 @@ export class PodTracker {
   private detachWebSocket: (() => void) | null = null;
 
   constructor(registry: TrackerRegistry) {
-    this.tracker = createTracker({ allow: (infoHashHex) => registry.has(infoHashHex) });
+    // The seeder announces every local video to this tracker from one of this machine's own
+    // addresses: rate-limited, a restart with 1,000 videos had most announces refused (and
+    // clients retry a refused announce only after 30 minutes).
+    const own = new Set(Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address)));
+    for (const address of [...own]) own.add(`::ffff:${address}`);
+    this.tracker = createTracker({ allow: (infoHashHex) => registry.has(infoHashHex), rateLimitExempt: (address) => own.has(address) });
   }
 
   /** Before Nest's own routes, so that Nest's body parsers and 404 never see these. */

@@ -29,7 +29,7 @@ export function mountStaticFiles(app: Express, storage: VideoStorage): void {
   app.options(/^\/static\//, (_req, res) => {
     allowAnyOrigin(res);
     res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
-    res.setHeader('Access-Control-Allow-Headers', 'Range');
+    res.setHeader('Access-Control-Allow-Headers', 'Range, Cache-Control, User-Agent');
     res.setHeader('Access-Control-Max-Age', '86400');
     res.status(204).end();
   });

@@ -34,6 +34,9 @@ async function grabFrame(input: string, temp: string, atSeconds: number, width: 
       '-hide_banner', '-nostdin', '-v', 'error', '-y',
       // Before -i: seek by the index, not by decoding everything up to that point.
       '-ss', atSeconds.toFixed(3),
+      // Decode keyframes only: the first one at or after the seek point, instead of every frame
+      // since the keyframe before it (0.5 s of a 200 MB upload's 0.6 s ingest went there).
+      '-skip_frame', 'nokey',
       ...videoInputArgs(input),
       '-map', '0:V:0', // capital V: a real video stream, never cover art
       '-frames:v', '1',

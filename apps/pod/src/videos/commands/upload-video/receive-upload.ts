@@ -2,7 +2,7 @@ import busboy from 'busboy';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, statfsSync, type WriteStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { choosePieceLength, hashingTap, PieceHasher } from '../../../../../../libs/torrent/src/index.js';
@@ -55,13 +55,13 @@ export async function receiveUpload(
   const announced = Number(req.headers['content-length']);
   const sizeKnown = Number.isSafeInteger(announced) && announced > 0;
   if (sizeKnown && announced > limits.maxBytes + FORM_OVERHEAD_BYTES) {
-    stopReading(req, null);
+    await drain(req, null, announced);
     throw new ProblemError('payload-too-large', `the upload is ${announced} bytes; this pod takes videos of at most ${limits.maxBytes} bytes`, { maxBytes: limits.maxBytes });
   }
   try {
     checkFreeSpace(dir, (sizeKnown ? announced : 0) + limits.minFreeBytes);
   } catch (error) {
-    stopReading(req, null);
+    await drain(req, null, sizeKnown ? announced : null);
     throw error;
   }
 
@@ -104,7 +104,7 @@ export async function receiveUpload(
     // Over the limit, stop reading at once rather than discard gigabytes that follow.
     stream.on('limit', () => {
       refusal = new ProblemError('payload-too-large', `the video is larger than this pod accepts (${limits.maxBytes} bytes)`, { maxBytes: limits.maxBytes });
-      stopReading(req, parser);
+      req.unpipe(parser);
       // Not from inside busboy's own write: it still holds the file stream it is truncating.
       const stopped = refusal;
       setImmediate(() => parser.destroy(stopped));
@@ -120,7 +120,7 @@ export async function receiveUpload(
     saved.catch((error: unknown) => {
       if (error instanceof ProblemError && error.code === 'insufficient-storage') refusal ??= error;
       if (!parser.destroyed) {
-        stopReading(req, parser);
+        req.unpipe(parser);
         setImmediate(() => parser.destroy(error as Error));
       }
     });
@@ -146,26 +146,52 @@ export async function receiveUpload(
     return { fields, file: (outcome as { file: ReceivedUpload['file'] }).file };
   } catch (error) {
     await removePartial();
+    await drain(req, parser, sizeKnown ? announced : null);
     throw error;
   }
 }
 
-/** After a refusal, bytes the client still sends are read and dropped, up to this many; then the connection is cut. */
+/** After a refusal, bytes the client still sends are read and dropped, up to this many or this long. */
 const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
+const DISCARD_LIMIT_MS = 10_000;
 
 /**
- * Stops feeding the form to the parser but keeps reading the request: a server that closes
- * a connection with unread bytes makes the kernel reset it, and the client may lose the
- * answer (413, 507) it is about to read. A client that keeps sending past the limit is cut off.
+ * Before answering a refusal, reads and drops what the client still sends: a server that
+ * closes a connection with unread bytes makes the kernel reset it, and the client may lose
+ * the answer (413, 507); a connection whose request was read to the end stays usable. A
+ * client that would send more than the bounds allow gets the answer with `Connection:
+ * close` and is cut off.
  */
-function stopReading(req: IncomingMessage, parser: NodeJS.WritableStream | null): void {
+async function drain(req: IncomingMessage & { res?: ServerResponse }, parser: NodeJS.WritableStream | null, announcedBytes: number | null): Promise<void> {
   if (parser) req.unpipe(parser);
-  let discarded = 0;
-  req.on('data', (chunk: Buffer) => {
-    discarded += chunk.length;
-    if (discarded > DISCARD_LIMIT_BYTES) req.destroy();
+  const giveUp = () => {
+    if (req.res && !req.res.headersSent) req.res.setHeader('Connection', 'close');
+  };
+  if (req.destroyed) return;
+  if (req.readableEnded) {
+    if (announcedBytes === null) giveUp();
+    return;
+  }
+  if (announcedBytes !== null && announcedBytes > DISCARD_LIMIT_BYTES) return giveUp();
+  const drained = await new Promise<boolean>((resolve) => {
+    let discarded = 0;
+    const timer = setTimeout(() => resolve(false), DISCARD_LIMIT_MS);
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      resolve(ok);
+    };
+    req.on('data', (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > DISCARD_LIMIT_BYTES) done(false);
+    });
+    req.once('end', () => done(true));
+    req.once('close', () => done(req.readableEnded));
+    req.once('error', () => done(false));
+    req.resume();
   });
-  req.resume();
+  // A chunked body refused early is where clients disagree on whether the connection is
+  // still usable (undici reused it and lost its next request): close it.
+  if (!drained || announcedBytes === null) giveUp();
 }
 
 function formProblem(error: NodeJS.ErrnoException, req: IncomingMessage): ProblemError {

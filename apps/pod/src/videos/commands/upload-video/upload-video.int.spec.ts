@@ -184,6 +184,43 @@ describe('POST /api/v1/videos/upload', () => {
     }
   });
 
+  test('refused, nothing kept: an upload cut off midway', async () => {
+    const before = await state(pod);
+    const boundary = 'cut-off';
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nCut off\r\n--${boundary}\r\nContent-Disposition: form-data; name="videofile"; filename="v.mp4"\r\nContent-Type: video/mp4\r\n\r\n`;
+    const url = new URL(`${pod.baseUrl}/api/v1/videos/upload`);
+    await new Promise<void>((resolve) => {
+      const request = http.request(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(1024 * 1024) },
+      });
+      request.on('error', () => resolve());
+      request.on('close', () => resolve());
+      request.write(head);
+      request.write(readFileSync(good).subarray(0, 64 * 1024), () => setImmediate(() => request.destroy()));
+    });
+    await assertNothingChanged(pod, before);
+  });
+
+  test('refused: not multipart → 415; no token → 401; a bad token → 401', async () => {
+    const t0 = Date.now();
+    const json = await fetch(`${pod.baseUrl}/api/v1/videos/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"name":"x"}' }).catch((e) => { throw new Error(`json after ${Date.now() - t0} ms: ${e.cause}`); });
+    assert.equal(json.status, 415);
+    const t1 = Date.now();
+    assert.equal((await send(pod, null, { name: 'Anonymous', file: { path: good } }).catch((e) => { throw new Error(`anon after ${Date.now() - t1} ms: ${e.cause}`); })).status, 401);
+    assert.equal((await send(pod, 'not-a-token', { name: 'Forged', file: { path: good } })).status, 401);
+  });
+
+  test('GET /api/v1/videos/{uuid} with a malformed or unknown uuid → 404 problem', async () => {
+    for (const id of ['not-a-uuid', '../../etc/passwd', '00000000-0000-4000-8000-000000000000', 'x'.repeat(5000)]) {
+      const response = await fetch(`${pod.baseUrl}/api/v1/videos/${encodeURIComponent(id)}`);
+      assert.equal(response.status, 404, id);
+      assert.equal(((await response.json()) as { code: string }).code, 'not-found');
+    }
+  });
+  // Last in this block: Node's fetch (undici) may reuse the connection of a chunked upload
+  // refused midway even though the pod answers `Connection: close`, and lose its next request
+  // (seen here; noted in the closing report). Other clients are unaffected.
   test('refused, nothing kept: a file over the limit sent without a length (chunked) → 413', async () => {
     const before = await state(pod);
     const boundary = 'swarmtube-boundary';
@@ -210,38 +247,6 @@ describe('POST /api/v1/videos/upload', () => {
     await assertNothingChanged(pod, before);
   });
 
-  test('refused, nothing kept: an upload cut off midway', async () => {
-    const before = await state(pod);
-    const boundary = 'cut-off';
-    const head = `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nCut off\r\n--${boundary}\r\nContent-Disposition: form-data; name="videofile"; filename="v.mp4"\r\nContent-Type: video/mp4\r\n\r\n`;
-    const url = new URL(`${pod.baseUrl}/api/v1/videos/upload`);
-    await new Promise<void>((resolve) => {
-      const request = http.request(url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(1024 * 1024) },
-      });
-      request.on('error', () => resolve());
-      request.on('close', () => resolve());
-      request.write(head);
-      request.write(readFileSync(good).subarray(0, 64 * 1024), () => setImmediate(() => request.destroy()));
-    });
-    await assertNothingChanged(pod, before);
-  });
-
-  test('refused: not multipart → 415; no token → 401; a bad token → 401', async () => {
-    const json = await fetch(`${pod.baseUrl}/api/v1/videos/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"name":"x"}' });
-    assert.equal(json.status, 415);
-    assert.equal((await send(pod, null, { name: 'Anonymous', file: { path: good } })).status, 401);
-    assert.equal((await send(pod, 'not-a-token', { name: 'Forged', file: { path: good } })).status, 401);
-  });
-
-  test('GET /api/v1/videos/{uuid} with a malformed or unknown uuid → 404 problem', async () => {
-    for (const id of ['not-a-uuid', '../../etc/passwd', '00000000-0000-4000-8000-000000000000', 'x'.repeat(5000)]) {
-      const response = await fetch(`${pod.baseUrl}/api/v1/videos/${encodeURIComponent(id)}`);
-      assert.equal(response.status, 404, id);
-      assert.equal(((await response.json()) as { code: string }).code, 'not-found');
-    }
-  });
 });
 
 describe('a full disk', () => {
