@@ -18,7 +18,9 @@ import { ReceiveActivities } from './federation/inbox/receive-activities.js';
 import { PeerDirectory } from './federation/peer-directory.js';
 import { PullService } from './federation/pull/pull-service.js';
 import { Membership } from './pods/membership.js';
-import type { Server as HttpServer } from 'node:http';
+import { PodVotes } from './pods/commands/vote/pod-votes.js';
+import { HealthMonitor } from './pods/health/health-monitor.js';
+import type { Server as HttpServer, ServerResponse } from 'node:http';
 import { openVideos, type VideosContext } from './videos/videos-context.js';
 
 export interface PodLogger {
@@ -32,6 +34,9 @@ export interface PodLogger {
  * audit open it without HTTP; main.ts wraps it in the Nest application.
  */
 export class PodRuntime {
+  private server: HttpServer | undefined;
+  private closing = false;
+
   private constructor(
     readonly config: PodConfig,
     readonly actor: string,
@@ -78,6 +83,13 @@ export class PodRuntime {
       await accounts.init(adminPassword.password);
       await ensureDeliveryTables(store.readModels);
       const federation = createFederation(config, actor, keys, store, eventLog, runner, logger);
+      await federation.health.init();
+      metrics.trackHealth({
+        peers: () => federation.health.all(),
+        refusedExpelled: () => federation.peers.refusedExpelled,
+        refusedUs: () => federation.health.refusedUs.size,
+        probes: () => federation.health.probes,
+      });
       metrics.trackFederation({
         ownHead: async () => (await store.originHead(actor))?.seq ?? 0,
         peers: () => federation.delivery.peerStates(),
@@ -98,6 +110,14 @@ export class PodRuntime {
    * `port`: a torrent announced before its tracker listens is not announced again for long.
    */
   async startServing(server: HttpServer, port: number): Promise<void> {
+    // Once stopping, answer every request with `Connection: close`: peers probe and deliver
+    // over keep-alive connections, and Node's server.close() keeps serving a connection that
+    // had a request in flight for as long as its client keeps reusing it (for ever, with
+    // probes every 100 ms).
+    server.prependListener('request', (_request, response: ServerResponse) => {
+      if (this.closing) response.shouldKeepAlive = false;
+    });
+    this.server = server;
     await this.videos.tracker.listen(server, { port, host: this.config.listen });
     await this.videos.local.startSeeding();
   }
@@ -106,12 +126,21 @@ export class PodRuntime {
   async startFederation(): Promise<void> {
     await this.federation.delivery.start();
     this.federation.pulls.start(this.config.federation.pullIntervalSeconds);
+    this.federation.health.start();
+    // A quorum reached while this pod was down (votes received, outcome not recorded yet).
+    void this.federation.votes.recordDueOutcomes().catch((error) => this.logger.warn(`votes: ${(error as Error).message}`));
   }
 
   /** Nothing being delivered, pulled or projected right now: for tests that wait for quiescence. */
   async idle(): Promise<boolean> {
     const head = await this.store.headPosition();
-    return !this.videos.processing.busy && !(await this.federation.delivery.busy()) && !this.federation.pulls.busy && this.projections.status().every((s) => s.checkpoint >= head);
+    return (
+      !this.videos.processing.busy &&
+      !this.federation.votes.busy &&
+      !(await this.federation.delivery.busy()) &&
+      !this.federation.pulls.busy &&
+      this.projections.status().every((s) => s.checkpoint >= head)
+    );
   }
 
   /**
@@ -119,6 +148,9 @@ export class PodRuntime {
    * WebSocket peers: an open WebSocket would keep the HTTP server from closing.
    */
   async stopServing(): Promise<void> {
+    this.closing = true;
+    this.server?.closeIdleConnections();
+    await this.federation.health.stop();
     await this.videos.local.close();
     await this.videos.tracker.close();
   }
@@ -139,6 +171,8 @@ export interface Federation {
   delivery: DeliveryService;
   inbox: ReceiveActivities;
   membership: Membership;
+  votes: PodVotes;
+  health: HealthMonitor;
 }
 
 function createFederation(
@@ -158,6 +192,24 @@ function createFederation(
   const inbox = new ReceiveActivities(eventLog, peers, client, pulls, actor);
   const waitForReadModels = async () => projections.waitFor(await store.headPosition());
   const membership = new Membership(config, actor, eventLog, store, store.readModels, peers, client, pulls, waitForReadModels);
-  eventLog.onForeignAppended = (events) => membership.onForeignEvents(events);
-  return { client, peers, pulls, delivery, inbox, membership };
+  const votes = new PodVotes(actor, config.host, eventLog, store, store.readModels, waitForReadModels, (message) => logger.log(`[membership] ${message}`));
+  const health = new HealthMonitor(config.health, peers, client, store.readModels, log);
+  health.voter = votes;
+  membership.health = health;
+  delivery.onOutcome = (peer, outcome) => health.observeDelivery(peer, outcome);
+  votes.onOutcome = (target, type) => {
+    if (type === 'PodReadmitted') {
+      health.reset(target);
+      delivery.retryNow(target === actor ? undefined : target);
+      // Readmitted: catch up with what the network did meanwhile.
+      if (target === actor) void pulls.pullFromFriends();
+    } else if (target === actor) {
+      logger.warn(`[membership] this pod was expelled from its network`);
+    }
+  };
+  eventLog.onForeignAppended = async (events) => {
+    await membership.onForeignEvents(events);
+    votes.onForeignEvents(events);
+  };
+  return { client, peers, pulls, delivery, inbox, membership, votes, health };
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ListEventsHandler } from './audit/queries/list-events/list-events.handler.js';
 import { ListEventsHttpController } from './audit/queries/list-events/list-events.http.controller.js';
@@ -7,6 +7,8 @@ import { InboxHttpController } from './federation/inbox/inbox.http.controller.js
 import { FederationEventsHttpController } from './federation/outbox/federation-events.http.controller.js';
 import { OutboxHttpController } from './federation/outbox/outbox.http.controller.js';
 import { PodsHttpController } from './pods/pods.http.controller.js';
+import { VotesHttpController } from './pods/commands/vote/votes.http.controller.js';
+import { ExpelledPodGuard } from './federation/expelled-pod.guard.js';
 import { DiscoveryHttpController } from './federation/discovery/discovery.http.controller.js';
 import { IssueTokenHttpController } from './users/commands/issue-token/issue-token.http.controller.js';
 import { RegisterUserHttpController } from './users/commands/register-user/register-user.http.controller.js';
@@ -40,6 +42,7 @@ export class PodModule {
         DeleteUserHttpController,
         GetMeHttpController,
         PodsHttpController,
+        VotesHttpController,
         InboxHttpController,
         OutboxHttpController,
         FederationEventsHttpController,
@@ -52,6 +55,8 @@ export class PodModule {
         { provide: POD_RUNTIME, useValue: runtime },
         ListEventsHandler,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // Signed requests of expelled pods: 403 pod-expelled on every route.
+        { provide: APP_GUARD, useClass: ExpelledPodGuard },
       ],
     };
   }

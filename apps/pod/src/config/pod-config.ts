@@ -51,7 +51,7 @@ const DEFAULTS: PodConfig = {
   federation: { pullIntervalSeconds: 60 },
 };
 
-type Shape = 'string' | 'port' | 'count' | 'boolean' | 'hosts';
+type Shape = 'string' | 'port' | 'count' | 'seconds' | 'boolean' | 'hosts';
 /** Every key, its shape and its environment variable: one table so the README and the code agree. */
 export const CONFIG_KEYS: ReadonlyArray<{ path: string; shape: Shape; env: string }> = [
   { path: 'name', shape: 'string', env: 'SWARMTUBE_NAME' },
@@ -64,7 +64,7 @@ export const CONFIG_KEYS: ReadonlyArray<{ path: string; shape: Shape; env: strin
   { path: 'databaseSchema', shape: 'string', env: 'SWARMTUBE_DATABASE_SCHEMA' },
   { path: 'seeds', shape: 'hosts', env: 'SWARMTUBE_SEEDS' },
   { path: 'friends.autoAccept', shape: 'boolean', env: 'SWARMTUBE_FRIENDS_AUTO_ACCEPT' },
-  { path: 'health.probeIntervalSeconds', shape: 'count', env: 'SWARMTUBE_HEALTH_PROBE_INTERVAL_SECONDS' },
+  { path: 'health.probeIntervalSeconds', shape: 'seconds', env: 'SWARMTUBE_HEALTH_PROBE_INTERVAL_SECONDS' },
   { path: 'health.threshold', shape: 'count', env: 'SWARMTUBE_HEALTH_THRESHOLD' },
   { path: 'health.autoVote', shape: 'boolean', env: 'SWARMTUBE_HEALTH_AUTO_VOTE' },
   { path: 'uploads.maxBytes', shape: 'count', env: 'SWARMTUBE_UPLOADS_MAX_BYTES' },
@@ -89,6 +89,12 @@ function coerce(path: string, shape: Shape, raw: unknown, fromEnv: boolean): unk
       const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
       if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) fail('expected a whole number');
       if (shape === 'port' && (n as number) > 65535) fail('expected a port number (0-65535)');
+      return n;
+    }
+    case 'seconds': {
+      // A duration: decimals allowed (0.2 probes five times a second, for tests); 0 turns it off.
+      const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 86_400) fail('expected a number of seconds from 0 to 86400 (decimals allowed)');
       return n;
     }
     case 'boolean':

@@ -5,8 +5,19 @@ export class FederationRequestError extends Error {
   constructor(
     message: string,
     readonly status?: number,
+    /** The `code` of a problem+json answer, e.g. `pod-expelled`. */
+    readonly code?: string,
   ) {
     super(message);
+  }
+}
+
+function problemCode(text: string): string | undefined {
+  try {
+    const code = (JSON.parse(text) as { code?: unknown } | null)?.code;
+    return typeof code === 'string' ? code.slice(0, 100) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -44,7 +55,7 @@ export class FederationClient {
       throw new FederationRequestError(`${method} ${url}: ${(error as Error).message}`);
     }
     const text = await readBounded(response);
-    if (!response.ok) throw new FederationRequestError(`${method} ${url}: ${response.status} ${text.slice(0, 300)}`, response.status);
+    if (!response.ok) throw new FederationRequestError(`${method} ${url}: ${response.status} ${text.slice(0, 300)}`, response.status, problemCode(text));
     if (text === '') return undefined as T;
     try {
       return JSON.parse(text) as T;

@@ -17,12 +17,14 @@ export class PeerDirectory {
    * Pods this pod delivers to: its friends, and pods it just left until they got the news.
    * A friend left by quit-friends gets every FriendshipEnded of that departure (the run of
    * consecutive quit events its own belongs to), not only its own: all friends then agree on
-   * which friendships ended.
+   * which friendships ended. An expelled pod is nobody's target: nothing is delivered to it,
+   * pulled from it or probed on it until it is readmitted.
    */
   async deliveryTargets(): Promise<DeliveryTarget[]> {
     const rows = await this.db.query<{ requester: string; target: string; status: string; ended_by: string | null; ended_reason: string | null; ended_origin_seq: number | string | null }>(
-      `SELECT requester, target, status, ended_by, ended_reason, ended_origin_seq FROM rm_friendships
-       WHERE (requester = $1 OR target = $1) AND (status = 'accepted' OR (status = 'ended' AND ended_by = $1))`,
+      `SELECT f.requester, f.target, f.status, f.ended_by, f.ended_reason, f.ended_origin_seq FROM rm_friendships f
+       WHERE (f.requester = $1 OR f.target = $1) AND (f.status = 'accepted' OR (f.status = 'ended' AND f.ended_by = $1))
+         AND NOT EXISTS (SELECT 1 FROM rm_pods p WHERE p.status = 'expelled' AND p.actor = CASE WHEN f.requester = $1 THEN f.target ELSE f.requester END)`,
       [this.me],
     );
     const quits = new Set(rows.filter((row) => row.status === 'ended' && row.ended_reason === 'quit').map((row) => Number(row.ended_origin_seq)));
@@ -49,9 +51,13 @@ export class PeerDirectory {
     return row ?? null;
   }
 
+  /** Signed requests refused because their signer is expelled (`pod-expelled`), since start. */
+  refusedExpelled = 0;
+
   /**
-   * May this pod's events enter our log? Members of the network (active pods) may; so may a
-   * pod with a friendship in progress with us (it is joining); expelled pods and strangers not.
+   * May this pod's events enter our log through our inbox? Members of the network (active
+   * pods) may; so may a pod with a friendship in progress with us (it is joining); expelled
+   * pods and strangers not.
    */
   async mayContribute(actor: string): Promise<boolean> {
     if (actor === this.me) return true;
@@ -60,6 +66,21 @@ export class PeerDirectory {
     if (pod?.status === 'active') return true;
     const friendship = await this.friendshipWith(actor);
     return friendship !== null && friendship.status !== 'ended';
+  }
+
+  /**
+   * May we pull this origin's events from a friend that holds them? The pods that may
+   * contribute, and expelled pods too: their events that our friends already hold are the
+   * network's history (a pod that joins after an expulsion gets them like everybody else and
+   * holds the same read models); new ones cannot reach the network, since no member takes
+   * anything from an expelled pod itself.
+   */
+  async mayBeHeld(actor: string): Promise<boolean> {
+    return (await this.isExpelled(actor)) || this.mayContribute(actor);
+  }
+
+  async isExpelled(actor: string): Promise<boolean> {
+    return (await this.status(actor)) === 'expelled';
   }
 
   async status(actor: string): Promise<string | null> {

@@ -112,6 +112,49 @@ export class PodMetrics {
     }
   }
 
+  /** The health scores of the friends, and the requests refused because of an expulsion. */
+  trackHealth(source: {
+    peers: () => Array<{ actor: string; score: number; failuresInRow: number; lastSeenAt: string | null }>;
+    refusedExpelled: () => number;
+    refusedUs: () => number;
+    probes: () => number;
+  }): void {
+    new Gauge({
+      name: 'swarmtube_peer_health_score',
+      help: 'Health score of a peer as this pod sees it (starts at 100, +10 per successful contact, -10 per failure, 0 to 1000)',
+      labelNames: ['peer'],
+      registers: [this.registry],
+      collect() {
+        for (const peer of source.peers()) this.set({ peer: peer.actor }, peer.score);
+      },
+    });
+    new Gauge({
+      name: 'swarmtube_peer_failed_contacts_in_row',
+      help: 'Consecutive failed probes and deliveries to a peer',
+      labelNames: ['peer'],
+      registers: [this.registry],
+      collect() {
+        for (const peer of source.peers()) this.set({ peer: peer.actor }, peer.failuresInRow);
+      },
+    });
+    new Gauge({
+      name: 'swarmtube_peer_last_seen_timestamp_seconds',
+      help: 'When a probe or delivery to a peer last succeeded (Unix time)',
+      labelNames: ['peer'],
+      registers: [this.registry],
+      collect() {
+        for (const peer of source.peers()) if (peer.lastSeenAt) this.set({ peer: peer.actor }, Date.parse(peer.lastSeenAt) / 1000);
+      },
+    });
+    for (const [name, help, read] of [
+      ['swarmtube_federation_expelled_requests_refused', 'Signed requests refused (403 pod-expelled) because their signer is expelled, since start', source.refusedExpelled],
+      ['swarmtube_health_peers_refusing_us', 'Peers that answer that this pod is expelled', source.refusedUs],
+      ['swarmtube_health_probes', 'Health probes sent since start', source.probes],
+    ] as const) {
+      new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
+    }
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }

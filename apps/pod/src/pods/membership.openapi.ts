@@ -14,13 +14,13 @@ export class PodViewOpenApi implements PodView {
   @ApiProperty({ enum: ['active', 'pending', 'left', 'expelled'], description: '`pending` until a friendship is accepted (and for every pod once this one has quit).' })
   status!: string;
 
-  @ApiProperty({ type: 'integer', example: 100 })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1000, example: 100, description: 'Its health as this pod sees it: 100 for a new friend, +10 per successful delivery or probe, -10 per failure. At or below health.threshold, this pod votes to expel it (health.autoVote).' })
   score!: number;
 
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
   joinedAt!: string | null;
 
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'The last delivery to it that succeeded, or its last event, whichever is later.' })
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'Its last successful probe or delivery, or the last event about it, whichever is later.' })
   lastSeenAt!: string | null;
 }
 

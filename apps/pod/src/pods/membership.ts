@@ -11,6 +11,8 @@ import type { PeerDirectory } from '../federation/peer-directory.js';
 import type { PullService } from '../federation/pull/pull-service.js';
 import { hostOfActor } from './projections/pods.projection.js';
 import { chooseFriends, type SeedAnswer } from './domain/choose-friends.js';
+import { stampAfter } from './hybrid-clock.js';
+import { HEALTH_SCORE } from './health/health-score.js';
 
 const HOST = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 const MAX_HOSTS = 50;
@@ -38,6 +40,9 @@ export interface MakeFriendsReport {
  * automatically when the config says so; leave by ending every friendship.
  */
 export class Membership {
+  /** The health scores (health/health-monitor.ts); without it every pod shows a new peer's score. */
+  health: { healthOf(actor: string): { score: number; lastSeenAt: string | null } } | undefined;
+
   constructor(
     private readonly config: PodConfig,
     private readonly me: string,
@@ -58,14 +63,17 @@ export class Membership {
     );
     // A pod that quit has no friends: the pods still active among themselves are not active for it.
     const left = (await this.peers.status(this.me)) === 'left';
-    return rows.map((row) => ({
-      host: row.host!,
-      actor: row.actor!,
-      status: row.status === 'known' || (left && row.status === 'active') ? 'pending' : row.status!,
-      score: 100,
-      joinedAt: row.joined_at,
-      lastSeenAt: [row.last_success_at, row.last_event_at].filter(Boolean).sort().pop() ?? null,
-    }));
+    return rows.map((row) => {
+      const health = this.health?.healthOf(row.actor!) ?? { score: HEALTH_SCORE.initial, lastSeenAt: null };
+      return {
+        host: row.host!,
+        actor: row.actor!,
+        status: row.status === 'known' || (left && row.status === 'active') ? 'pending' : row.status!,
+        score: health.score,
+        joinedAt: row.joined_at,
+        lastSeenAt: [health.lastSeenAt, row.last_success_at, row.last_event_at].filter((at): at is string => !!at).sort().pop() ?? null,
+      };
+    });
   }
 
   async makeFriends(hostsOverride: unknown): Promise<MakeFriendsReport> {
@@ -91,8 +99,17 @@ export class Membership {
     if (answers.length === 0) throw new ProblemError('peer-unreachable', `no seed answered: ${failed.map((f) => f.host).join(', ')}`);
     const expelled = new Set((await this.listPods()).filter((p) => p.status === 'expelled').map((p) => p.host));
     const chosen = chooseFriends(answers).filter((host) => host !== myHost && !expelled.has(host));
+    // Their logs first, all of them: they tell this pod which of the chosen the network has
+    // expelled (a pod's own log never says so; its friends' logs do). Never befriend those.
+    await Promise.all(chosen.map((host) => this.pulls.pull(`http://${host}/federation/actor`, `http://${host}/federation/actor`).catch(() => undefined)));
+    await this.waitForReadModels();
     const requested: string[] = [];
-    for (const host of chosen) {
+    for (const host of [...chosen]) {
+      if (await this.peers.isExpelled(`http://${host}/federation/actor`)) {
+        chosen.splice(chosen.indexOf(host), 1);
+        failed.push({ host, error: 'expelled from the network: never befriended until readmitted' });
+        continue;
+      }
       try {
         await this.requestFriendship(host);
         requested.push(host);
@@ -109,6 +126,8 @@ export class Membership {
     const document = await this.client.getJson<{ id?: unknown; inbox?: unknown }>(actor);
     if (document?.id !== actor) throw new Error(`${host} does not serve a pod actor at ${actor}`);
     await this.pulls.pull(actor, actor);
+    await this.waitForReadModels();
+    if (await this.peers.isExpelled(actor)) throw new Error(`${host} is expelled from the network`);
     const existing = await this.peers.friendshipWith(actor);
     if (existing?.status === 'accepted') return;
     let request: EventEnvelope;
@@ -160,6 +179,7 @@ export class Membership {
     await this.waitForReadModels();
     for (const request of requests) {
       const requester = request.origin;
+      if (await this.peers.isExpelled(requester)) continue;
       const friendship = await this.peers.friendshipWith(requester);
       if (friendship?.status !== 'requested') continue;
       await this.eventLog.append(
@@ -170,23 +190,9 @@ export class Membership {
     }
   }
 
-  /**
-   * The time of a new event of a friendship: now, but always after every event of its pair
-   * that this pod holds and after this pod's own last event (a hybrid clock). The membership
-   * read models order a pair's events by time, so an answer never looks older than what it
-   * answers, even when the answering pod's clock is behind.
-   */
-  private async stamp(stream: string): Promise<string> {
-    let at = Date.now();
-    const after = (occurredAt: string) => {
-      const time = Date.parse(occurredAt);
-      if (Number.isFinite(time)) at = Math.max(at, time + 1);
-    };
-    for (const { event } of await this.store.readStream(stream)) after(event.occurredAt);
-    const head = await this.store.originHead(this.me);
-    const [last] = head ? await this.store.readOrigin(this.me, { after: head.seq - 1, limit: 1 }) : [];
-    if (last) after(last.event.occurredAt);
-    return new Date(at).toISOString();
+  /** The time of a new event of a friendship: see stampAfter (a hybrid clock). */
+  private stamp(stream: string): Promise<string> {
+    return stampAfter(this.store, this.me, stream);
   }
 }
 

@@ -46,6 +46,8 @@ export class DeliveryService {
   private stopped = false;
   delivered = 0;
   requests = 0;
+  /** Told of every delivery request's outcome (the health scores count them). */
+  onOutcome: (actor: string, outcome: { ok: true } | { ok: false; error: unknown }) => void = () => {};
 
   constructor(
     private readonly store: EventStore,
@@ -126,6 +128,15 @@ export class DeliveryService {
     );
   }
 
+  /**
+   * Forgets a peer's backoff (not its cursor): a pod readmitted after an expulsion, or this pod
+   * after its own readmission, is tried again at once rather than when a long backoff ends.
+   */
+  retryNow(actor?: string): void {
+    for (const state of actor === undefined ? this.states.values() : [this.stateOf(actor)]) state.nextAttemptAt = 0;
+    this.kick();
+  }
+
   private stateOf(actor: string): PeerDeliveryState {
     let state = this.states.get(actor);
     if (!state) {
@@ -151,7 +162,9 @@ export class DeliveryService {
         state.lastSuccessAt = new Date().toISOString();
         state.lastError = null;
         this.delivered += batch.length;
+        this.onOutcome(actor, { ok: true });
       } catch (error) {
+        this.onOutcome(actor, { ok: false, error });
         state.failures += 1;
         const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (state.failures - 1));
         state.nextAttemptAt = Date.now() + backoff * (0.75 + Math.random() * 0.5);

@@ -56,11 +56,17 @@ export class ReceiveActivities {
     }
     this.refuseReplay(request.headers);
     const signer = verification.owner;
+    // The guard (ExpelledPodGuard) refuses an expelled signer before the body is read; this is
+    // the same rule for callers that reach the inbox without Nest.
+    if (await this.peers.isExpelled(signer)) {
+      this.peers.refusedExpelled += 1;
+      throw new ProblemError('pod-expelled', `${signer} is expelled from this pod's network`);
+    }
     const activities = readInboxBody(request.body, signer);
 
     if (!(await this.peers.mayContribute(signer))) {
       const joining = activities.length > 0 && activities.every((a) => a.type === 'Follow');
-      if (!joining || (await this.peers.status(signer)) === 'expelled') throw new ProblemError('not-a-member', `${signer} is not a member of this pod's network`);
+      if (!joining) throw new ProblemError('not-a-member', `${signer} is not a member of this pod's network`);
       // A pod asking to join: we need its log from its genesis to check its request.
       await this.pulls.pull(signer, signer);
     }

@@ -68,7 +68,7 @@ export class PullService {
         for (const { origin, lastSeq } of Array.isArray(origins) ? origins : []) {
           if (typeof origin !== 'string' || typeof lastSeq !== 'number') continue;
           const head = (await this.store.originHead(origin))?.seq ?? 0;
-          if (lastSeq > head && (await this.peers.mayContribute(origin))) await this.pull(friend, origin);
+          if (lastSeq > head && (await this.peers.mayBeHeld(origin))) await this.pull(friend, origin);
         }
       } catch (error) {
         this.log(`pull from ${friend} failed: ${(error as Error).message}`);

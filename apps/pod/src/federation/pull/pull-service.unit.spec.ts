@@ -10,7 +10,7 @@ describe('PullService.busy (quiescence)', () => {
   test('a round of pulls is busy from its start, while it still asks a friend what it holds', async () => {
     let answer: (value: unknown) => void = () => {};
     const client = { getJson: () => new Promise((resolve) => (answer = resolve)) } as unknown as FederationClient;
-    const peers = { friends: async () => ['http://friend.test/federation/actor'], mayContribute: async () => true } as unknown as PeerDirectory;
+    const peers = { friends: async () => ['http://friend.test/federation/actor'], mayContribute: async () => true, mayBeHeld: async () => true } as unknown as PeerDirectory;
     const store = { originHead: async () => null } as unknown as EventStore;
     const pulls = new PullService(store, {} as EventLog, client, peers, () => {});
     const round = pulls.pullFromFriends();

@@ -2,6 +2,7 @@ import type { StoredEvent } from '../../../../../libs/event-store/src/event-stor
 import type { SqlStatement } from '../../../../../libs/event-store/src/read-model-database.port.js';
 import { hostOfActor } from '../../pods/projections/pods.projection.js';
 import type { Projection } from '../../projections/projection.js';
+import { friendshipEventKey } from '../../pods/projections/friendships.projection.js';
 import { SEARCH_TABLE, videoSearchIndex, type ReadModelDialect, type SearchField } from './video-search-index.js';
 import { nameSortKey, searchText } from './video-search-text.js';
 
@@ -14,16 +15,26 @@ import { nameSortKey, searchText } from './video-search-text.js';
  * compares digests): `available` is an INTEGER 1/0, not a BOOLEAN, which PostgreSQL would
  * return as `true` where SQLite returns 1. On PostgreSQL the columns that are compared or
  * sorted on are COLLATE "C", which orders by code point as SQLite does.
+ *
+ * A video whose origin is expelled stays, with `available` 0: lists and search leave it out,
+ * GET by uuid still shows it. `rm_video_origins` holds each origin's latest outcome record
+ * (PodExpelled or PodReadmitted, by time then id, as rm_pods does), so `available` is a function
+ * of the set of events whatever order they came in: a video published before or after its
+ * origin's expulsion reaches the same row.
  */
 export function videosProjectionFor(dialect: ReadModelDialect): Projection {
   const search = videoSearchIndex(dialect);
   const ordered = dialect === 'postgres' ? 'TEXT COLLATE "C"' : 'TEXT';
   return {
     name: 'videos',
+    // Still 2 with rm_video_origins and the outcome records: no log held a PodExpelled or a
+    // PodReadmitted before they were handled here, so a model built before is the same as one
+    // built now, and the new table is created empty at start (createTables).
     version: 2,
     tables: [
       { name: 'rm_videos', orderBy: 'uuid' },
       { name: SEARCH_TABLE, orderBy: 'uuid' },
+      { name: 'rm_video_origins', orderBy: 'origin' },
     ],
 
     createTables(): SqlStatement[] {
@@ -52,6 +63,8 @@ export function videosProjectionFor(dialect: ReadModelDialect): Projection {
         },
         { sql: `CREATE INDEX IF NOT EXISTS rm_videos_published ON rm_videos (published_at, uuid)` },
         { sql: `CREATE INDEX IF NOT EXISTS rm_videos_origin_host ON rm_videos (origin_host)` },
+        { sql: `CREATE INDEX IF NOT EXISTS rm_videos_origin ON rm_videos (origin)` },
+        { sql: `CREATE TABLE IF NOT EXISTS rm_video_origins (origin ${ordered} PRIMARY KEY, expelled INTEGER NOT NULL, changed TEXT NOT NULL)` },
         ...search.createTables(),
       ];
     },
@@ -65,8 +78,9 @@ export function videosProjectionFor(dialect: ReadModelDialect): Projection {
           return [
             {
               sql: `INSERT INTO rm_videos (uuid, origin, origin_host, name, name_sort, description, tags, duration, size, mime_type,
-                      info_hash, magnet_uri, torrent_url, web_seed_urls, thumbnail_url, account_username, published_at, updated_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+                      info_hash, magnet_uri, torrent_url, web_seed_urls, thumbnail_url, account_username, published_at, updated_at, available)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17,
+                      CASE WHEN EXISTS (SELECT 1 FROM rm_video_origins o WHERE o.origin = $2 AND o.expelled = 1) THEN 0 ELSE 1 END)
                     ON CONFLICT (uuid) DO NOTHING`,
               params: [
                 data.uuid, event.origin, hostOfActor(event.origin), data.name, nameSortKey(data.name, name), data.description ?? '',
@@ -110,6 +124,23 @@ export function videosProjectionFor(dialect: ReadModelDialect): Projection {
             search.delete(data.uuid, event.origin),
             { sql: `DELETE FROM rm_videos WHERE uuid = $1 AND origin = $2`, params: [data.uuid, event.origin] },
           ];
+        case 'PodExpelled':
+        case 'PodReadmitted': {
+          const latest = 'excluded.changed > rm_video_origins.changed';
+          return [
+            {
+              sql: `INSERT INTO rm_video_origins (origin, expelled, changed) VALUES ($1, $2, $3)
+                    ON CONFLICT (origin) DO UPDATE SET
+                      expelled = CASE WHEN ${latest} THEN excluded.expelled ELSE rm_video_origins.expelled END,
+                      changed = CASE WHEN ${latest} THEN excluded.changed ELSE rm_video_origins.changed END`,
+              params: [String(data.target), event.type === 'PodExpelled' ? 1 : 0, friendshipEventKey(event)],
+            },
+            {
+              sql: `UPDATE rm_videos SET available = (SELECT 1 - o.expelled FROM rm_video_origins o WHERE o.origin = $1) WHERE origin = $1`,
+              params: [String(data.target)],
+            },
+          ];
+        }
         default:
           return [];
       }

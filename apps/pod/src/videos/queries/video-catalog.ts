@@ -10,12 +10,14 @@ export { parseListVideosQuery, type ListVideosQuery, type OriginFilter, type Vid
 /**
  * The videos the read model holds, a page at a time, on either dialect (videos.projection.ts
  * version 2). Every order ends with the uuid, so that pages neither repeat nor skip a video.
- * `localActor` is this pod's actor URL: its videos are the local ones.
+ * `localActor` is this pod's actor URL: its videos are the local ones. Unavailable videos (their
+ * pod expelled) are left out of lists and search.
  */
 export async function listVideos(db: ReadModelDatabase, query: ListVideosQuery, localActor: string): Promise<VideoListDto> {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
-  const where: string[] = [];
+  // The videos of an expelled pod are kept (GET by uuid shows them, unavailable) but never listed.
+  const where: string[] = ['v.available = 1'];
   const terms = searchTerms(query.search);
   let from = 'rm_videos v';
   let rank: string | null = null;

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { EventEnvelope } from '../../../../../libs/event-envelope/src/envelope.js';
+import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
+import { friendshipStream } from '../../../../../libs/contracts/src/events/event-streams.js';
+import { openReplayDatabase } from '../../audit/replay-database.js';
+import { digestReadModel } from '../../projections/read-model-digest.js';
+import { getVideo, listVideos, parseListVideosQuery } from '../../videos/queries/video-catalog.js';
+import { videosProjectionFor } from '../../videos/projections/videos.projection.js';
+import { friendshipsProjection } from './friendships.projection.js';
+import { podsProjection } from './pods.projection.js';
+
+/**
+ * An expulsion as the read models see it: the target's status and its videos' availability are
+ * a function of the set of events (votes, outcome records by several pods, friendship events,
+ * videos), whatever order a pod receives them in.
+ */
+const actor = (name: string) => `http://${name}.test/federation/actor`;
+const [A, B, C, D] = ['a', 'b', 'c', 'd'].map(actor);
+const UUID = '0b5d8a4e-6a2f-4c61-9d0e-3f1c2b7a8e90';
+const LATE_UUID = '1b5d8a4e-6a2f-4c61-9d0e-3f1c2b7a8e91';
+const videos = videosProjectionFor('sqlite');
+const projections = [podsProjection, friendshipsProjection, videos];
+
+function history(options: { readmit: boolean }): EventEnvelope[] {
+  const seqs = new Map<string, number>();
+  let clock = Date.parse('2026-11-25T17:00:00.000Z');
+  const make = (origin: string, type: string, data: Record<string, unknown>, stream: string): EventEnvelope => {
+    const originSeq = (seqs.get(origin) ?? 0) + 1;
+    seqs.set(origin, originSeq);
+    clock += 7;
+    return { id: `urn:uuid:${String(clock).padStart(14, '0')}-${new URL(origin).hostname}`, type, schemaVersion: 1, origin, originSeq, prevHash: null, stream, occurredAt: new Date(clock).toISOString(), data } as EventEnvelope;
+  };
+  const host = (x: string) => new URL(x).host;
+  const joined = (x: string) => make(x, 'PodJoined', { actor: x, host: host(x), name: x, keys: { ed25519Multibase: `z${x}`, rsaPublicKeyPem: 'pem' } }, `pod:${host(x)}`);
+  const requested = (x: string, y: string) => make(x, 'FriendshipRequested', { requester: x, target: y }, friendshipStream(host(x), host(y)));
+  const accepted = (x: string, y: string) => make(y, 'FriendshipAccepted', { requester: x, accepter: y }, friendshipStream(host(x), host(y)));
+  const published = (x: string, uuid: string) =>
+    make(x, 'VideoPublished', {
+      uuid, name: `Video ${uuid.slice(0, 4)}`, description: '', tags: [], duration: 1, size: 1, mimeType: 'video/mp4', infoHash: 'a'.repeat(40),
+      magnetUri: `magnet:?xt=urn:btih:${'a'.repeat(40)}`, torrentUrl: 'http://x/t', webSeedUrls: [], thumbnailUrl: 'http://x/i', publishedAt: new Date(clock).toISOString(), account: { username: 'u' },
+    }, `video:${uuid}`);
+  const vote = (x: string, type: string) => make(x, type, { target: D, reason: '' }, `pod:${host(D)}`);
+  const record = (x: string, type: string, votes: EventEnvelope[]) => make(x, type, { target: D, votes: votes.map((v) => v.id) }, `pod:${host(D)}`);
+
+  const events = [joined(A), joined(B), joined(C), joined(D), requested(B, A), accepted(B, A), requested(C, A), accepted(C, A), requested(D, A), accepted(D, A), requested(C, B), accepted(C, B)];
+  events.push(published(D, UUID));
+  const votes = [vote(A, 'ExpulsionVoteCast'), vote(B, 'ExpulsionVoteCast')];
+  events.push(...votes);
+  // A and B both saw the quorum and each recorded it.
+  events.push(record(A, 'PodExpelled', votes), record(B, 'PodExpelled', votes));
+  // D, not knowing, befriends C; C, not knowing either, accepts: D stays expelled.
+  events.push(requested(D, C), accepted(D, C));
+  // D goes on publishing: its video reaches the network through C, unavailable like the others.
+  events.push(published(D, LATE_UUID));
+  if (options.readmit) {
+    const readmission = [vote(A, 'ReadmissionVoteCast'), vote(C, 'ReadmissionVoteCast')];
+    events.push(...readmission, record(C, 'PodReadmitted', readmission));
+  }
+  return events;
+}
+
+function interleaving(events: EventEnvelope[], random: () => number): EventEnvelope[] {
+  const queues = new Map<string, EventEnvelope[]>();
+  for (const event of events) queues.set(event.origin, [...(queues.get(event.origin) ?? []), event]);
+  const out: EventEnvelope[] = [];
+  while (queues.size > 0) {
+    const origins = [...queues.keys()];
+    const origin = origins[Math.floor(random() * origins.length)];
+    const queue = queues.get(origin)!;
+    out.push(queue.shift()!);
+    if (queue.length === 0) queues.delete(origin);
+  }
+  return out;
+}
+
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+}
+
+/**
+ * Event by event, every model for each (as the audit replays), or in batches of `batch` events
+ * applied model by model (as the projection runner does).
+ */
+async function project(events: EventEnvelope[], batch = 1) {
+  const db = openReplayDatabase();
+  for (const projection of projections) await db.execute(projection.createTables());
+  const stored = events.map((event, index) => ({ position: index + 1, streamVersion: 1, hash: '', event }) as StoredEvent);
+  for (let i = 0; i < stored.length; i += batch) {
+    const slice = stored.slice(i, i + batch);
+    await db.execute(batch === 1 ? projections.flatMap((p) => p.apply(slice[0])) : projections.flatMap((p) => slice.flatMap((e) => p.apply(e))));
+  }
+  const digests = Object.fromEntries(await Promise.all(projections.map(async (p) => [p.name, (await digestReadModel(db, p)).digest])));
+  const status = (await db.query<{ status: string }>('SELECT status FROM rm_pods WHERE actor = $1', [D]))[0]?.status;
+  const parsed = parseListVideosQuery({});
+  assert.ok(parsed.ok);
+  const listed = (await listVideos(db, parsed.query, A)).data.map((v) => v.uuid);
+  const one = await getVideo(db, UUID, A);
+  const late = await getVideo(db, LATE_UUID, A);
+  db.close();
+  return { digests, status, listed, available: [one?.available, late?.available] };
+}
+
+describe('an expulsion in the read models is a function of the events, not of their order', () => {
+  test('expelled: status expelled even after a later friendship, videos kept but unavailable and not listed', async () => {
+    const got = await project(history({ readmit: false }));
+    assert.equal(got.status, 'expelled');
+    assert.deepEqual(got.listed, []);
+    assert.deepEqual(got.available, [false, false]);
+  });
+
+  test('readmitted: active again, its videos listed and available', async () => {
+    const got = await project(history({ readmit: true }));
+    assert.equal(got.status, 'active');
+    assert.deepEqual(got.listed.sort(), [UUID, LATE_UUID].sort());
+    assert.deepEqual(got.available, [true, true]);
+  });
+
+  for (const readmit of [false, true]) {
+    test(`100 interleavings of the origins' chains give the same read models (${readmit ? 'readmitted' : 'expelled'})`, async () => {
+      const events = history({ readmit });
+      const expected = await project(events);
+      const random = seeded(readmit ? 7 : 11);
+      for (let run = 0; run < 100; run++) {
+        const order = interleaving(events, random);
+        assert.deepEqual(await project(order, 1 + (run % 5) * 3), expected, `order: ${order.map((e) => `${new URL(e.origin).hostname}${e.originSeq}`).join(' ')}`);
+      }
+    });
+  }
+});
