@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
 import { tempDir } from '../libs/testing/src/test-databases.js';
-import { HAS_ARIA2, peersOnlyTorrent, runAria2, type Aria2Run } from './support/aria2.js';
+import { HAS_ARIA2, peersOnlyTorrent, runAria2, type Aria2Run } from '../libs/testing/src/aria2.js';
 import { assertSameAudits, cleanUp, formNetwork, quiescent } from './support/network.js';
 import { getVideo, uploadVideo, waitForState, type VideoView } from './support/videos.js';
 

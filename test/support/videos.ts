@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
+import type { VideoDto } from '../../apps/pod/src/videos/queries/video-dto.js';
 import { waitUntil, type PodProcess } from '../../libs/testing/src/pod-process.js';
 
 /** The video API as a user of a pod sees it. */
 
-export interface VideoView {
-  uuid: string;
-  name: string;
-  description: string;
-  tags: string[];
-  duration: number;
+/** A video as the API shows it: published (the read model's VideoDto) or, on its origin, a local upload still processing or failed. */
+export type VideoView = Omit<VideoDto, 'state'> & {
   state: 'processing' | 'published' | 'failed';
   progress?: number;
   error?: { code: string; message: string } | null;
-  originHost: string;
-  isLocal: boolean;
-  infoHash: string;
-  magnetUri: string;
-  torrentUrl: string;
-  webSeedUrls: string[];
-  thumbnailUrl: string;
-  publishedAt: string;
-}
+};
 
 /** POST /api/v1/videos/upload, multipart, the file streamed from disk. */
 export async function uploadVideo(

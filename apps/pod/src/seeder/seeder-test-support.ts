@@ -1,4 +1,3 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
@@ -6,6 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { bdecode, bencode, type Decoded } from '../../../../libs/tracker/src/bencode.js';
+import { runAria2 } from '../../../../libs/testing/src/aria2.js';
 import { createTracker, type Tracker } from '../../../../libs/tracker/src/index.js';
 
 /** Real parts for the seeder's tests and benchmark: a libs/tracker tracker, torrents, aria2c. */
@@ -124,13 +124,7 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../../../../libs/testing/src/pod-process.js';
 
 /** Polls until `check` returns something other than undefined/false; fails after `timeoutMs`. */
 export async function pollUntil<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
@@ -145,44 +139,13 @@ export async function pollUntil<T>(check: () => T | undefined | false | Promise<
   }
 }
 
-export const HAS_ARIA2 = spawnSync('aria2c', ['--version']).status === 0;
+export { HAS_ARIA2 } from '../../../../libs/testing/src/aria2.js';
 
-/**
- * aria2c downloading `source` (a .torrent path or a magnet) into `dir`, kept local as in
- * libs/tracker's aria2 spec: no DHT peers, no LPD, no PEX; for a udp:// tracker aria2
- * needs its DHT socket, so DHT is on with no bootstrap node and its own state file.
- */
+/** aria2c downloading `source` (a .torrent path) into `dir`, kept local (libs/testing's runAria2). */
 export async function aria2Download(source: string, dir: string, options: { udp: boolean; timeoutMs: number }): Promise<{ code: number | null; log: string }> {
-  const args = [
-    `--dir=${dir}`,
-    `--listen-port=${await freePort()}`,
-    '--enable-peer-exchange=false',
-    '--bt-enable-lpd=false',
-    '--enable-dht6=false',
-    '--disable-ipv6=true',
-    '--console-log-level=warn',
-    '--summary-interval=0',
-    '--file-allocation=none',
-    '--seed-time=0',
-    '--bt-save-metadata=false',
-    ...(options.udp ? ['--enable-dht=true', `--dht-listen-port=${await freePort()}`, `--dht-file-path=${join(dir, 'dht.dat')}`] : ['--enable-dht=false']),
-    source,
-  ];
-  const child: ChildProcess = spawn('aria2c', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`aria2c did not finish in ${options.timeoutMs} ms: ${log}`));
-    }, options.timeoutMs);
-    child.once('exit', (exitCode) => {
-      clearTimeout(timer);
-      resolve(exitCode);
-    });
-  });
-  return { code, log };
+  const run = await runAria2(source, dir, { udp: options.udp, extraArgs: ['--bt-save-metadata=false'] });
+  const code = await run.exited(options.timeoutMs);
+  return { code, log: run.output() };
 }
 
 export async function writeTorrentFile(dir: string, name: string, torrentFile: Buffer): Promise<string> {

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bdecode, bencode, type Decoded } from '../../libs/tracker/src/bencode.js';
-import { freePort } from '../../libs/testing/src/pod-process.js';
+import { bdecode, bencode, type Decoded } from '../../tracker/src/bencode.js';
+import { freePort } from './pod-process.js';
 
 /** aria2c, a real desktop BitTorrent client, kept on loopback (PLATFORM-NOTES: no DHT, LPD or PEX). */
 
@@ -35,7 +35,11 @@ export interface Aria2Run {
  * seeder that long. UDP trackers need aria2's DHT socket: it is on, bootstrap-less, with its
  * own state file, so nothing leaves the machine.
  */
-export async function runAria2(torrentPath: string, dir: string, options: { udp?: boolean; seedSeconds?: number; rpc?: boolean } = {}): Promise<Aria2Run> {
+export async function runAria2(
+  /** A .torrent file (or a magnet). */
+  torrentPath: string, dir: string, options: { udp?: boolean; seedSeconds?: number; rpc?: boolean; extraArgs?: string[] } = {}): Promise<Aria2Run> {
+  // aria2 would create the download folder itself, but not before opening its log there.
+  mkdirSync(dir, { recursive: true });
   const rpcPort = await freePort();
   const args = [
     `--dir=${dir}`,
@@ -55,6 +59,7 @@ export async function runAria2(torrentPath: string, dir: string, options: { udp?
     // With RPC on, aria2c does not exit when done: only for a client the test asks for its figures.
     ...(options.rpc ? ['--enable-rpc=true', `--rpc-listen-port=${rpcPort}`, '--rpc-listen-all=false', '--rpc-secret=swarmtube-test'] : []),
     ...(options.udp ? ['--enable-dht=true', `--dht-listen-port=${await freePort()}`, `--dht-file-path=${join(dir, 'dht.dat')}`] : ['--enable-dht=false']),
+    ...(options.extraArgs ?? []),
     torrentPath,
   ];
   const child = spawn('aria2c', args, { stdio: ['ignore', 'pipe', 'pipe'] });
