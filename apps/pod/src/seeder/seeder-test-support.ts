@@ -169,6 +169,11 @@ export interface WebRtcDownload {
  * does not share the seeder's WebSocket to it when both run in one process); the seeder
  * asks trackers for no peers and never dials, so no TCP or uTP wire can form.
  * `inspect` runs once the download is done, before the client goes away.
+ *
+ * The client's ICE binds to 127.0.0.1: libjuice (node-datachannel) gathers no loopback
+ * candidate, so on a machine or network namespace with loopback alone neither side had a
+ * candidate and no wire formed in 30 s (seen in CI). Bound to loopback, the client offers
+ * 127.0.0.1 and the seeder learns a peer-reflexive candidate from its checks.
  */
 export async function downloadOverWebRtc(
   torrentFile: Buffer,
@@ -178,14 +183,17 @@ export async function downloadOverWebRtc(
   inspect: () => void = () => undefined,
 ): Promise<WebRtcDownload> {
   const { default: WebTorrent } = await import('webtorrent');
-  const client = new WebTorrent({ dht: false, lsd: false, utPex: false, utp: false, natUpnp: false, natPmp: false, webSeeds: false, tracker: { rtcConfig: { iceServers: [] } } });
+  const client = new WebTorrent({ dht: false, lsd: false, utPex: false, utp: false, natUpnp: false, natPmp: false, webSeeds: false, tracker: { rtcConfig: { iceServers: [], bindAddress: '127.0.0.1' } } });
   const errors: Error[] = [];
   client.on('error', (error: Error) => errors.push(error));
   try {
     const started = Date.now();
     const torrent = client.add(withAnnounce(torrentFile, [`${wsAnnounce}?client=leecher`]), { path: dir });
+    // The tracker client's warnings (refusals, socket errors) are the only trace of why no peer came.
+    const warnings: string[] = [];
+    torrent.on('warning', (warning: Error | string) => warnings.push(String(warning instanceof Error ? warning.message : warning)));
     const wireType = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no peer within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`no peer within ${timeoutMs} ms; the client's warnings: ${JSON.stringify(warnings.slice(-5))}`)), timeoutMs);
       torrent.once('wire', (wire: { type: string }) => {
         clearTimeout(timer);
         resolve(wire.type);

@@ -6,7 +6,8 @@ declare module 'webtorrent' {
   import { EventEmitter } from 'node:events';
 
   export interface TrackerClientOptions {
-    rtcConfig?: { iceServers: unknown[] };
+    /** Passed to node-datachannel's RTCPeerConnection, which also reads its own keys (bindAddress). */
+    rtcConfig?: { iceServers: unknown[]; bindAddress?: string };
     /** Merged into every announce, after webtorrent's own figures. */
     getAnnounceOpts?: () => Record<string, unknown>;
   }
