@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
-import type { VideoDto } from '../../apps/pod/src/videos/queries/video-dto.js';
+import type { VideoDto } from '../../libs/contracts/src/api/rest-types.js';
 import { waitUntil, type PodProcess } from '../../libs/testing/src/pod-process.js';
 
 /** The video API as a user of a pod sees it. */

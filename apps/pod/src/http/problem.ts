@@ -1,3 +1,5 @@
+import type { ProblemDocument } from '../../../../libs/contracts/src/api/rest-types.js';
+
 /**
  * The one table from error codes to HTTP. Every error that reaches a client carries a stable
  * `code` (RFC 9457 problem details); add a code here and nowhere else.
@@ -61,14 +63,7 @@ export class ProblemError extends Error {
   }
 }
 
-export interface ProblemDocument {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  [extension: string]: unknown;
-}
+export type { ProblemDocument };
 
 export function statusForCode(code: string): number {
   return HTTP_STATUS_BY_CODE[code] ?? 500;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import type { MakeFriendsReport, PodView } from './membership.js';
+import type { MakeFriendsReport, PodView } from '../../../../libs/contracts/src/api/rest-types.js';
 
 /** The OpenAPI shapes of membership.ts. */
 

@@ -2,6 +2,7 @@ import type { EventDraft, EventEnvelope } from '../../../../libs/event-envelope/
 import { friendshipStream } from '../../../../libs/contracts/src/events/event-streams.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
+import type { MakeFriendsReport, PodView, QuitFriendsReport } from '../../../../libs/contracts/src/api/rest-types.js';
 import type { PodConfig } from '../config/pod-config.js';
 import type { EventLog } from '../event-log/event-log.js';
 import { ProblemError } from '../http/problem.js';
@@ -16,23 +17,6 @@ import { HEALTH_SCORE } from './health/health-score.js';
 
 const HOST = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 const MAX_HOSTS = 50;
-
-export interface PodView {
-  host: string;
-  actor: string;
-  status: string;
-  score: number;
-  joinedAt: string | null;
-  lastSeenAt: string | null;
-}
-
-export interface MakeFriendsReport {
-  asked: string[];
-  answered: string[];
-  chosen: string[];
-  requested: string[];
-  failed: Array<{ host: string; error: string }>;
-}
 
 /**
  * Making and leaving friends (DESIGN.md, Membership): ask the seeds for their members, keep
@@ -160,7 +144,7 @@ export class Membership {
    * started after the first one would otherwise carry it alone, and the friend, which then
    * sees this pod as left, would refuse the rest.
    */
-  async quitFriends(): Promise<{ left: string[] }> {
+  async quitFriends(): Promise<QuitFriendsReport> {
     const friends = await this.peers.friends();
     const ends: Array<{ stream: string; draft: EventDraft }> = [];
     for (const friend of friends) {

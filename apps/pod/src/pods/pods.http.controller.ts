@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@n
 import { POD_RUNTIME } from '../pod-runtime.token.js';
 import type { PodRuntime } from '../pod-runtime.js';
 import { AdminGuard } from '../users/admin.guard.js';
-import type { MakeFriendsReport, PodView } from './membership.js';
+import type { MakeFriendsReport, PodView } from '../../../../libs/contracts/src/api/rest-types.js';
 import { ProblemError } from '../http/problem.js';
 import { ApiProblems } from '../http/problem.openapi.js';
 import { MakeFriendsBodyOpenApi, MakeFriendsReportOpenApi, PodViewOpenApi, QuitFriendsReportOpenApi } from './membership.openapi.js';

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
+import type { Account, IssuedToken, Role } from '../../../../libs/contracts/src/api/rest-types.js';
 import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
 
 /** scrypt (memory-hard): N=2^15, r=8, p=1 uses 32 MiB per hash, about 60 ms here. */
@@ -9,7 +10,7 @@ function scryptAsync(password: BinaryLike, salt: BinaryLike): Promise<Buffer> {
   return new Promise((resolve, reject) => scrypt(password, salt, 32, SCRYPT, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
-export type Role = 'admin' | 'user';
+export type { Account, IssuedToken, Role };
 export const ROLES: readonly Role[] = ['admin', 'user'];
 
 /** The pod's first admin, made from the admin password at every start: never deleted. */
@@ -18,19 +19,6 @@ export const ROOT_USERNAME = 'root';
 export interface Session {
   username: string;
   role: Role;
-}
-
-export interface Account {
-  username: string;
-  role: Role;
-  /** ISO 8601. */
-  createdAt: string;
-}
-
-export interface IssuedToken {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { getJson, request } from './http';
-import type { MakeFriendsReport, PodView } from './types';
+import type { BallotView, MakeFriendsReport, Motion, PodView, QuitFriendsReport, VoteAnswer } from './types';
 
 export function listPods(signal?: AbortSignal): Promise<PodView[]> {
   return getJson<PodView[]>('/api/v1/pods', {}, signal);
@@ -9,19 +9,22 @@ export function makeFriends(hosts?: string[]): Promise<MakeFriendsReport> {
   return request<MakeFriendsReport>('POST', '/api/v1/pods/make-friends', hosts && hosts.length > 0 ? { json: { hosts } } : {});
 }
 
-export function quitFriends(): Promise<{ left: string[] }> {
-  return request<{ left: string[] }>('POST', '/api/v1/pods/quit-friends');
+export function quitFriends(): Promise<QuitFriendsReport> {
+  return request<QuitFriendsReport>('POST', '/api/v1/pods/quit-friends');
 }
 
-export function castExpulsionVote(host: string, reason: string): Promise<unknown> {
-  return request<unknown>('POST', `/api/v1/pods/${encodeURIComponent(host)}/expulsion-votes`, { json: { reason } });
+const votesPath = (host: string, motion: Motion) => `/api/v1/pods/${encodeURIComponent(host)}/${motion}-votes`;
+
+/** `POST /api/v1/pods/{host}/expulsion-votes` (or readmission-votes): this pod's admin votes. */
+export function castVote(host: string, motion: Motion, reason: string): Promise<VoteAnswer> {
+  return request<VoteAnswer>('POST', votesPath(host, motion), { json: { reason } });
 }
 
-export function withdrawExpulsionVote(host: string): Promise<unknown> {
-  return request<unknown>('DELETE', `/api/v1/pods/${encodeURIComponent(host)}/expulsion-votes`);
+export function withdrawVote(host: string, motion: Motion): Promise<VoteAnswer> {
+  return request<VoteAnswer>('DELETE', votesPath(host, motion));
 }
 
 /** `GET /api/v1/pods/{host}/votes`: the open motion on a pod (expulsion or readmission) and its votes. */
-export function fetchBallot(host: string, signal?: AbortSignal): Promise<unknown> {
-  return getJson<unknown>(`/api/v1/pods/${encodeURIComponent(host)}/votes`, {}, signal);
+export function fetchBallot(host: string, signal?: AbortSignal): Promise<BallotView> {
+  return getJson<BallotView>(`/api/v1/pods/${encodeURIComponent(host)}/votes`, {}, signal);
 }

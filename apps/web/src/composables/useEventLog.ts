@@ -28,8 +28,8 @@ export function useEventLog(pageSize = 50) {
       const fresh = page.events.filter((event) => !seen.has(event.id));
       for (const event of fresh) seen.add(event.id);
       if (fresh.length > 0) events.value = [...events.value, ...fresh];
-      if (typeof page.next === 'number') after = page.next;
-      atEnd.value = page.next == null || page.events.length < pageSize;
+      after = page.next;
+      atEnd.value = page.events.length < pageSize;
     } catch (reason) {
       if (controller.signal.aborted) return;
       error.value = reason instanceof Error ? reason.message : String(reason);

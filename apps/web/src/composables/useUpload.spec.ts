@@ -3,7 +3,7 @@ import { effectScope } from 'vue';
 import { ApiError } from '@/api/http';
 import type { VideoOrUpload } from '@/api/types';
 import { useUpload, type UploadDependencies } from './useUpload';
-import { aVideo } from '@/test/fixtures';
+import { aVideo, anUpload } from '@/test/fixtures';
 
 const file = new File([new Uint8Array(1000)], 'bunny.mp4', { type: 'video/mp4' });
 const fields = { name: 'Bunny', description: '', tags: [] };
@@ -28,8 +28,8 @@ describe('useUpload', () => {
     let progress: (loaded: number, total: number) => void = () => undefined;
     const sent = deferred<{ uuid: string }>();
     const states: VideoOrUpload[] = [
-      { uuid: 'u1', name: 'Bunny', state: 'processing', progress: 0.25, step: 'probe', error: null },
-      { uuid: 'u1', name: 'Bunny', state: 'processing', progress: 0.75, step: 'thumbnail', error: null },
+      anUpload({ uuid: 'u1', progress: 0.25, step: 'probe' }),
+      anUpload({ uuid: 'u1', progress: 0.75, step: 'thumbnail' }),
       aVideo({ uuid: 'u1' }),
     ];
     const fetchVideo = vi.fn(async () => states.shift()!);
@@ -69,7 +69,7 @@ describe('useUpload', () => {
   it('reports a processing failure with its code and message', async () => {
     const { upload, scope } = setUp({
       upload: () => ({ done: Promise.resolve({ uuid: 'u2' }), abort: () => undefined }),
-      fetchVideo: async () => ({ uuid: 'u2', name: 'x', state: 'failed', progress: 0.1, step: 'probe', error: { code: 'not-a-video', message: 'no video stream in the file' } }),
+      fetchVideo: async () => anUpload({ uuid: 'u2', name: 'x', state: 'failed', progress: 0.1, step: 'probe', error: { code: 'not-a-video', message: 'no video stream in the file' } }),
     });
     await upload.start(file, fields);
     await vi.waitFor(() => expect(upload.phase.value).toBe('failed'));
@@ -89,7 +89,7 @@ describe('useUpload', () => {
     expect(upload.phase.value).toBe('idle');
     expect(upload.error.value).toBeNull();
 
-    const fetchVideo = vi.fn(async (): Promise<VideoOrUpload> => ({ uuid: 'u3', name: 'x', state: 'processing', progress: 0, step: 'queued', error: null }));
+    const fetchVideo = vi.fn(async (): Promise<VideoOrUpload> => anUpload({ uuid: 'u3', name: 'x' }));
     const second = setUp({ upload: () => ({ done: Promise.resolve({ uuid: 'u3' }), abort: () => undefined }), fetchVideo });
     await second.upload.start(file, fields);
     second.scope.stop();

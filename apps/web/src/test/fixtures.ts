@@ -1,4 +1,4 @@
-import type { Video } from '@/api/types';
+import type { Video, VideoUploadState } from '@/api/types';
 
 /** A published video as the API returns it, with overrides. */
 export function aVideo(overrides: Partial<Video> = {}): Video {
@@ -23,6 +23,26 @@ export function aVideo(overrides: Partial<Video> = {}): Video {
     mimeType: 'video/mp4',
     account: { username: 'alice' },
     available: true,
+    ...overrides,
+  };
+}
+
+/** A local upload still processing, as `GET /api/v1/videos/{uuid}` returns it, with overrides. */
+export function anUpload(overrides: Partial<VideoUploadState> = {}): VideoUploadState {
+  return {
+    uuid: '0190f0a4-5b1c-7cc0-8a37-2f9b1f0e3c12',
+    name: 'Bunny',
+    description: '',
+    tags: [],
+    state: 'processing',
+    progress: 0,
+    step: 'queued',
+    error: null,
+    originHost: 'localhost:9003',
+    isLocal: true,
+    account: { username: 'alice' },
+    createdAt: new Date(Date.now() - 1000).toISOString(),
+    updatedAt: new Date().toISOString(),
     ...overrides,
   };
 }

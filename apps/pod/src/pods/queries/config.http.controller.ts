@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { PodConfigDto } from '../../../../../libs/contracts/src/api/rest-types.js';
 import { POD_RUNTIME } from '../../pod-runtime.token.js';
 import type { PodRuntime } from '../../pod-runtime.js';
 import { SWARMTUBE_VERSION } from '../../version.js';
@@ -13,7 +14,7 @@ export class ConfigHttpController {
   @Get()
   @ApiOperation({ summary: 'This pod: host, name, version, whether it takes sign-ups' })
   @ApiOkResponse({ description: 'The pod\'s public configuration.', type: PodConfigOpenApi })
-  get(): { host: string; name: string; version: string; signup: boolean } {
+  get(): PodConfigDto {
     const { host, name, signup } = this.runtime.config;
     return { host, name, version: SWARMTUBE_VERSION, signup };
   }

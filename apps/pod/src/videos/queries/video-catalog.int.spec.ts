@@ -4,7 +4,7 @@ import { createTestSealer } from '../../../../../libs/testing/src/test-sealer.js
 import { caughtUp, DIALECTS, openVideoStore, startVideosRunner, VideoLog, type VideoSpec, type VideoStore } from '../projections/videos-test-log.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
 import { getVideo, listVideos, parseListVideosQuery, type ListVideosQuery } from './video-catalog.js';
-import type { VideoDto } from './video-dto.js';
+import type { VideoDto } from '../../../../../libs/contracts/src/api/rest-types.js';
 
 const LOCAL = 'http://local.test:9001/federation/actor';
 const PEER_A = 'http://a.test:9002/federation/actor';

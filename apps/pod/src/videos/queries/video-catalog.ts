@@ -2,7 +2,7 @@ import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read
 import { postgresSearchVector, SEARCH_TABLE, SQLITE_BM25_WEIGHTS } from '../projections/video-search-index.js';
 import type { ListVideosQuery, OriginFilter, VideoSort } from './list-videos-query.js';
 import { fts5Match, searchTerms, tsqueryText } from './search-terms.js';
-import type { VideoDto, VideoListDto } from './video-dto.js';
+import type { VideoDto, VideoListDto } from '../../../../../libs/contracts/src/api/rest-types.js';
 import { toVideoDto, VIDEO_COLUMNS, type VideoRow } from './video-row.js';
 
 export { parseListVideosQuery, type ListVideosQuery, type OriginFilter, type VideoSort } from './list-videos-query.js';

@@ -5,13 +5,13 @@ import { POD_RUNTIME } from '../../pod-runtime.token.js';
 import type { PodRuntime } from '../../pod-runtime.js';
 import type { VideoJob } from '../processing/video-jobs.js';
 import { getVideo, listVideos, parseListVideosQuery } from './video-catalog.js';
-import type { VideoDto } from './video-dto.js';
+import type { VideoDto, VideoUploadDto } from '../../../../../libs/contracts/src/api/rest-types.js';
 import { parseVideoUuid } from './video-uuid.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
 import { ApiListVideosQuery, VideoListOpenApi, VideoOpenApi, VideoUploadOpenApi } from './video-dto.openapi.js';
 
 /** A local upload that is not published (yet, or ever): what its uploader needs to follow it. */
-function jobView(job: VideoJob, host: string) {
+function jobView(job: VideoJob & { state: VideoUploadDto['state'] }, host: string): VideoUploadDto {
   return {
     uuid: job.uuid,
     name: job.name,
@@ -20,7 +20,7 @@ function jobView(job: VideoJob, host: string) {
     state: job.state,
     progress: job.progress,
     step: job.step,
-    error: job.errorCode ? { code: job.errorCode, message: job.errorMessage } : null,
+    error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
     originHost: host,
     isLocal: true,
     account: { username: job.owner },
@@ -56,13 +56,13 @@ export class VideosHttpController {
   @ApiExtraModels(VideoOpenApi, VideoUploadOpenApi)
   @ApiOkResponse({ description: 'The video (state `published`) or the upload (state `processing` or `failed`).', schema: { oneOf: [{ $ref: getSchemaPath(VideoOpenApi) }, { $ref: getSchemaPath(VideoUploadOpenApi) }] } })
   @ApiProblems('not-found')
-  async get(@Param('uuid') raw: string): Promise<VideoDto | ReturnType<typeof jobView>> {
+  async get(@Param('uuid') raw: string): Promise<VideoDto | VideoUploadDto> {
     const uuid = parseVideoUuid(raw);
     const { store, actor, projections } = this.runtime;
     const video = await getVideo(store.readModels, uuid, actor);
     if (video) return video;
     const job = await this.runtime.videos.jobs.get(uuid);
-    if (job && job.state !== 'published') return jobView(job, this.runtime.config.host);
+    if (job && job.state !== 'published') return jobView({ ...job, state: job.state }, this.runtime.config.host);
     if (job) {
       // Published a moment ago: the read model is about to have it.
       await projections.waitFor(await store.headPosition());

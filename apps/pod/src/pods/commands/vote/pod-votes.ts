@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { EventDraft, EventEnvelope } from '../../../../../../libs/event-envelope/src/envelope.js';
 import { podStream } from '../../../../../../libs/contracts/src/events/event-streams.js';
+import type { BallotView, BallotVoteView, VoteAnswer } from '../../../../../../libs/contracts/src/api/rest-types.js';
 import type { EventStore } from '../../../../../../libs/event-store/src/event-store.port.js';
 import type { ReadModelDatabase } from '../../../../../../libs/event-store/src/read-model-database.port.js';
 import type { EventLog } from '../../../event-log/event-log.js';
@@ -10,45 +11,12 @@ import { AUTOMATIC_VOTE_PREFIX } from '../../health/health-score.js';
 import type { AutomaticVoter } from '../../health/health-monitor.js';
 import { stampAfter } from '../../hybrid-clock.js';
 
+export type { BallotView, BallotVoteView, VoteAnswer };
+
 const HOST = /^[a-z0-9.-]+(:\d{1,5})?$/;
 export const MAX_REASON_LENGTH = 1000;
 /** The control characters a vote's reason may not hold (events/common.schema.json, voteReason). */
 const FORBIDDEN_IN_REASON = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-export interface BallotVoteView {
-  host: string;
-  voter: string;
-  id: string;
-  occurredAt: string;
-  reason: string;
-  /** Cast by a member of the electorate: it counts towards the quorum. */
-  counted: boolean;
-}
-
-/** A target's ballot as this pod sees it (GET /api/v1/pods/{host}/votes, and every vote's answer). */
-export interface BallotView {
-  host: string;
-  actor: string;
-  /** The target's status in this pod's read model (`active`, `expelled`, …; `unknown` if none). */
-  status: string;
-  /** What a vote on this pod is about now. */
-  motion: Motion;
-  /** The active members other than the target. */
-  electorate: number;
-  /** Votes needed: more than half of the electorate. */
-  needed: number;
-  votes: BallotVoteView[];
-  /** The outcome records of the current state (ids): several pods may each have recorded it. */
-  records: string[];
-}
-
-export interface VoteAnswer {
-  /** The id of the event appended for the vote (cast or withdrawn). */
-  event: string;
-  /** The id of the outcome record appended with it, when this vote completed the quorum. */
-  recorded: string | null;
-  ballot: BallotView;
-}
 
 /**
  * Expulsion and readmission votes, as this pod's admin (or its health policy) casts them, and
