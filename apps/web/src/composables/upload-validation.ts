@@ -1,18 +1,20 @@
+import {
+  DESCRIPTION_MAX,
+  NAME_MAX,
+  NAME_MIN,
+  ONE_LINE_FORBIDDEN,
+  TAG_MAX,
+  TAG_MIN,
+  TAGS_MAX,
+} from '../../../../libs/contracts/src/api/video-field-rules.js';
+
 /**
- * What the upload form checks before sending, the rules of the pod
- * (apps/pod/src/videos/domain/video-fields.ts): a refusal names the field at once instead of
- * after the transfer. The pod checks again and has the last word.
+ * What the upload form checks before sending: the pod's own limits, so that a refusal names
+ * the field at once instead of after the transfer. The pod checks again and has the last word.
  */
-export const NAME_MIN = 3;
-export const NAME_MAX = 120;
-export const DESCRIPTION_MAX = 10_000;
-export const TAGS_MAX = 5;
-export const TAG_MIN = 2;
-export const TAG_MAX = 30;
+export { DESCRIPTION_MAX, NAME_MAX, NAME_MIN, TAG_MAX, TAG_MIN, TAGS_MAX };
 
 const VIDEO_EXTENSIONS = /\.(mp4|m4v|webm|mkv|mov|avi|ogv|ogg|mpg|mpeg|ts|flv|wmv|3gp)$/i;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export interface UploadDraft {
   file: File | null;
@@ -48,7 +50,7 @@ export function validateUpload(draft: UploadDraft): UploadErrors {
 
   const name = draft.name.trim();
   if (name.length < NAME_MIN || name.length > NAME_MAX) errors.name = `The name needs ${NAME_MIN} to ${NAME_MAX} characters (now ${name.length}).`;
-  else if (CONTROL.test(name)) errors.name = 'The name must be one line.';
+  else if (ONE_LINE_FORBIDDEN.test(name)) errors.name = 'The name must be one line.';
 
   if (draft.description.trim().length > DESCRIPTION_MAX) errors.description = `At most ${DESCRIPTION_MAX.toLocaleString('en')} characters.`;
 

@@ -1,3 +1,16 @@
+import {
+  DESCRIPTION_FORBIDDEN as CONTROL_BUT_TAB_AND_NEWLINES,
+  DESCRIPTION_MAX,
+  NAME_MAX,
+  NAME_MIN,
+  ONE_LINE_FORBIDDEN as CONTROL,
+  TAG_MAX,
+  TAG_MIN,
+  TAGS_MAX,
+} from '../../../../../libs/contracts/src/api/video-field-rules.js';
+
+export { DESCRIPTION_MAX, NAME_MAX, NAME_MIN, TAG_MAX, TAG_MIN, TAGS_MAX };
+
 /**
  * What a user may write about a video: the rules of the VideoPublished/VideoUpdated schemas
  * (events/common.schema.json), checked on the way in so that a refusal names the field
@@ -8,18 +21,6 @@ export interface VideoFields {
   description: string;
   tags: string[];
 }
-
-export const NAME_MIN = 3;
-export const NAME_MAX = 120;
-export const DESCRIPTION_MAX = 10_000;
-export const TAGS_MAX = 5;
-export const TAG_MIN = 2;
-export const TAG_MAX = 30;
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_BUT_TAB_AND_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export type FieldsResult<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
