@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HAS_ARIA2, runAria2, type Aria2Run } from '../../testing/src/aria2.js';
 import { bencode } from './bencode.js';
-import { pollUntil, startHttpTracker, type HttpTracker } from './test-support.js';
+import { startHttpTracker, type HttpTracker } from './test-support.js';
+import { waitUntil } from '../../testing/src/wait-until.js';
 
 /**
  * Real BitTorrent clients through our tracker: one aria2c seeds a file, a second one
@@ -65,7 +66,7 @@ describe('aria2c through the tracker', { skip: HAS_ARIA2 ? false : 'aria2c is no
         extraArgs: ['--check-integrity=true', '--seed-ratio=0.0'],
       });
       children.push(seeder);
-      await pollUntil(() => (t.tracker.scrape(infoHashHex)?.complete ?? 0) >= 1, 30_000, 'the seeder to announce');
+      await waitUntil('the seeder to announce', () => (t.tracker.scrape(infoHashHex)?.complete ?? 0) >= 1, 30_000);
 
       const leecher = await runAria2(join(base, 'video.torrent'), join(base, 'leech'), { udp: transport === 'udp' });
       children.push(leecher);

@@ -90,19 +90,6 @@ export function int(value: Decoded | undefined): number {
   return Number(value);
 }
 
-/** Polls until `check` returns a value other than undefined/false; fails after `timeoutMs`. */
-export async function pollUntil<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 5;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 100);
-  }
-}
-
 export function announcePath(params: { infoHash: Uint8Array; peerId: Uint8Array; port: number; left?: number; extra?: string }): string {
   return (
     `/tracker/announce?info_hash=${percent(params.infoHash)}&peer_id=${percent(params.peerId)}&port=${params.port}` +

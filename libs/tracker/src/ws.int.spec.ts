@@ -3,7 +3,8 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { encodeFrame, OPCODE_TEXT } from './ws-frame.js';
-import { HASH_A, HASH_B, HASH_UNKNOWN, peerId, pollUntil, startHttpTracker, type HttpTracker } from './test-support.js';
+import { HASH_A, HASH_B, HASH_UNKNOWN, peerId, startHttpTracker, type HttpTracker } from './test-support.js';
+import { waitUntil } from '../../testing/src/wait-until.js';
 
 /** WebTorrent sends ids as "binary strings": one char per byte. */
 const bin = (bytes: Buffer): string => bytes.toString('latin1');
@@ -30,10 +31,10 @@ class Peer {
 
   /** The next message matching `filter` (removed from the inbox), polled, bounded. */
   next(filter: (message: Record<string, unknown>) => boolean = () => true, what = 'a message'): Promise<Record<string, unknown>> {
-    return pollUntil(() => {
+    return waitUntil(what, () => {
       const i = this.inbox.findIndex(filter);
       return i < 0 ? undefined : this.inbox.splice(i, 1)[0];
-    }, 5000, what);
+    }, 5000);
   }
 
   close(): void {
@@ -82,7 +83,7 @@ describe('WebSocket tracker (WebTorrent protocol)', { timeout: 60_000 }, () => {
 
     alice.close();
     bob.close();
-    await pollUntil(() => t.tracker.stats().wsPeers === 0, 5000, 'members to leave on close');
+    await waitUntil('members to leave on close', () => t.tracker.stats().wsPeers === 0, 5000);
     assert.equal(t.tracker.stats().wsConnections, 0);
   });
 
@@ -112,7 +113,7 @@ describe('WebSocket tracker (WebTorrent protocol)', { timeout: 60_000 }, () => {
     peer.send({ action: 'announce', info_hash: bin(HASH_A), peer_id: id, left: 5, event: 'started' });
     assert.equal((await peer.next()).incomplete, 1, 'still served after all that');
     peer.close();
-    await pollUntil(() => t.tracker.stats().wsPeers === 0, 5000, 'cleanup');
+    await waitUntil('cleanup', () => t.tracker.stats().wsPeers === 0, 5000);
   });
 
   it('moves a peer id announced again from a new connection', async () => {
@@ -129,7 +130,7 @@ describe('WebSocket tracker (WebTorrent protocol)', { timeout: 60_000 }, () => {
     await second.next((m) => m.offer !== undefined, 'the offer on the new connection');
     assert.equal(first.inbox.length, 0);
     for (const peer of [first, second, other]) peer.close();
-    await pollUntil(() => t.tracker.stats().wsConnections === 0, 5000, 'cleanup');
+    await waitUntil('cleanup', () => t.tracker.stats().wsConnections === 0, 5000);
   });
 
   it('closes with 1002 on an unmasked frame and 1009 on an oversized one', async () => {
@@ -142,9 +143,9 @@ describe('WebSocket tracker (WebTorrent protocol)', { timeout: 60_000 }, () => {
       socket.on('data', (chunk) => received.push(chunk));
       const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
       socket.write('GET /tracker/socket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
-      await pollUntil(() => Buffer.concat(received).includes('\r\n\r\n'), 5000, 'the handshake');
+      await waitUntil('the handshake', () => Buffer.concat(received).includes('\r\n\r\n'), 5000);
       socket.write(frame);
-      await pollUntil(() => Buffer.concat(received).includes(Buffer.from([0x88, 0x02])), 5000, 'a close frame');
+      await waitUntil('a close frame', () => Buffer.concat(received).includes(Buffer.from([0x88, 0x02])), 5000);
       socket.end();
       await closed;
       const all = Buffer.concat(received);
@@ -161,13 +162,13 @@ describe('WebSocket tracker (WebTorrent protocol)', { timeout: 60_000 }, () => {
     let closed = false;
     socket.on('close', () => (closed = true));
     socket.write('GET /tracker/socket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
-    await pollUntil(() => Buffer.concat(received).includes('\r\n\r\n'), 5000, 'the handshake');
+    await waitUntil('the handshake', () => Buffer.concat(received).includes('\r\n\r\n'), 5000);
     const announce = { action: 'announce', info_hash: bin(HASH_A), peer_id: bin(peerId('-HALF')), left: 3 };
     socket.write(encodeFrame(OPCODE_TEXT, Buffer.from(JSON.stringify(announce)), Buffer.from([1, 2, 3, 4])));
-    await pollUntil(() => t.tracker.stats().wsPeers === 1, 5000, 'the announce');
+    await waitUntil('the announce', () => t.tracker.stats().wsPeers === 1, 5000);
     socket.end(); // FIN only
-    await pollUntil(() => closed, 5000, 'the tracker to close its side too');
-    await pollUntil(() => t.tracker.stats().wsPeers === 0 && t.tracker.stats().wsConnections === 0, 5000, 'the tracker to let go');
+    await waitUntil('the tracker to close its side too', () => closed, 5000);
+    await waitUntil('the tracker to let go', () => t.tracker.stats().wsPeers === 0 && t.tracker.stats().wsConnections === 0, 5000);
   });
 
   it('refuses bad handshakes with plain HTTP statuses', async () => {

@@ -9,7 +9,6 @@ import {
   aria2Download,
   HAS_ARIA2,
   makeVideo,
-  pollUntil,
   sha256File,
   startTestTracker,
   withAnnounce,
@@ -17,6 +16,7 @@ import {
   type TestTracker,
   type TestVideo,
 } from './seeder-test-support.js';
+import { waitUntil } from '../../../../libs/testing/src/wait-until.js';
 
 /**
  * A pod restart: the seeder is closed and a new one started on the same port and the same
@@ -66,7 +66,7 @@ describe('Seeder restart', () => {
     await first.seed(small);
     const port = first.port;
     await first.close();
-    await pollUntil(() => tracker.tracker.scrape(big.infoHash)?.complete === 0, 3000, 'close() to announce `stopped`');
+    await waitUntil('close() to announce `stopped`', () => tracker.tracker.scrape(big.infoHash)?.complete === 0, 3000);
 
     const second = await Seeder.start({ peerPort: port, logger: quiet });
     seeder = second;

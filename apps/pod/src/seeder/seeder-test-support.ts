@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { bdecode, bencode, type Decoded } from '../../../../libs/tracker/src/bencode.js';
 import { runAria2 } from '../../../../libs/testing/src/aria2.js';
 import { createTracker, type Tracker } from '../../../../libs/tracker/src/index.js';
+import { waitUntil } from '../../../../libs/testing/src/wait-until.js';
 
 /** Real parts for the seeder's tests and benchmark: a libs/tracker tracker, torrents, aria2c. */
 
@@ -127,18 +128,6 @@ export async function sha256File(path: string): Promise<string> {
 export { freePort } from '../../../../libs/testing/src/pod-process.js';
 
 /** Polls until `check` returns something other than undefined/false; fails after `timeoutMs`. */
-export async function pollUntil<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 5;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 100);
-  }
-}
-
 export { HAS_ARIA2 } from '../../../../libs/testing/src/aria2.js';
 
 /** aria2c downloading `source` (a .torrent path) into `dir`, kept local (libs/testing's runAria2). */
@@ -200,7 +189,7 @@ export async function downloadOverWebRtc(
       });
     });
     const connectedMs = Date.now() - started;
-    await pollUntil(() => torrent.done, timeoutMs, 'the WebRTC download to finish');
+    await waitUntil('the WebRTC download to finish', () => torrent.done, timeoutMs);
     const doneMs = Date.now() - started;
     inspect();
     if (errors.length > 0) throw errors[0];

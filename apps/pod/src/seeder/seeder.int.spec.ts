@@ -9,7 +9,6 @@ import {
   downloadOverWebRtc,
   HAS_ARIA2,
   makeVideo,
-  pollUntil,
   sha256File,
   startTestTracker,
   withAnnounce,
@@ -17,6 +16,7 @@ import {
   type TestTracker,
   type TestVideo,
 } from './seeder-test-support.js';
+import { waitUntil } from '../../../../libs/testing/src/wait-until.js';
 
 /**
  * The seeder with real parts: libs/tracker on loopback (ws, http, udp, as the pod lists
@@ -112,7 +112,7 @@ describe('Seeder', () => {
     assert.equal(seeder.has(other.infoHash), false);
     assert.equal(seeder.stats().torrents, before - 1);
     // The peer TTL is 15 minutes: only a `stopped` announce empties the swarm this soon.
-    await pollUntil(() => tracker.tracker.scrape(other.infoHash)?.complete === 0, 5000, 'the trackers to drop the seeder');
+    await waitUntil('the trackers to drop the seeder', () => tracker.tracker.scrape(other.infoHash)?.complete === 0, 5000);
     await seeder.unseed(other.infoHash);
   });
 
