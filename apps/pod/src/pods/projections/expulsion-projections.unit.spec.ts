@@ -2,20 +2,19 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EventEnvelope } from '../../../../../libs/event-envelope/src/envelope.js';
 import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
-import { friendshipStream } from '../../../../../libs/contracts/src/events/event-streams.js';
 import { openReplayDatabase } from '../../audit/replay-database.js';
 import { digestReadModel } from '../../projections/read-model-digest.js';
 import { getVideo, listVideos, parseListVideosQuery } from '../../videos/queries/video-catalog.js';
 import { videosProjectionFor } from '../../videos/projections/videos.projection.js';
 import { friendshipsProjection } from './friendships.projection.js';
 import { podsProjection } from './pods.projection.js';
+import { actor, describeOrder, eventBuilder, interleaving, seeded } from './projection-spec-support.js';
 
 /**
  * An expulsion as the read models see it: the target's status and its videos' availability are
  * a function of the set of events (votes, outcome records by several pods, friendship events,
  * videos), whatever order a pod receives them in.
  */
-const actor = (name: string) => `http://${name}.test/federation/actor`;
 const [A, B, C, D] = ['a', 'b', 'c', 'd'].map(actor);
 const UUID = '0b5d8a4e-6a2f-4c61-9d0e-3f1c2b7a8e90';
 const LATE_UUID = '1b5d8a4e-6a2f-4c61-9d0e-3f1c2b7a8e91';
@@ -23,25 +22,14 @@ const videos = videosProjectionFor('sqlite');
 const projections = [podsProjection, friendshipsProjection, videos];
 
 function history(options: { readmit: boolean }): EventEnvelope[] {
-  const seqs = new Map<string, number>();
-  let clock = Date.parse('2026-11-25T17:00:00.000Z');
-  const make = (origin: string, type: string, data: Record<string, unknown>, stream: string): EventEnvelope => {
-    const originSeq = (seqs.get(origin) ?? 0) + 1;
-    seqs.set(origin, originSeq);
-    clock += 7;
-    return { id: `urn:uuid:${String(clock).padStart(14, '0')}-${new URL(origin).hostname}`, type, schemaVersion: 1, origin, originSeq, prevHash: null, stream, occurredAt: new Date(clock).toISOString(), data } as EventEnvelope;
-  };
-  const host = (x: string) => new URL(x).host;
-  const joined = (x: string) => make(x, 'PodJoined', { actor: x, host: host(x), name: x, keys: { ed25519Multibase: `z${x}`, rsaPublicKeyPem: 'pem' } }, `pod:${host(x)}`);
-  const requested = (x: string, y: string) => make(x, 'FriendshipRequested', { requester: x, target: y }, friendshipStream(host(x), host(y)));
-  const accepted = (x: string, y: string) => make(y, 'FriendshipAccepted', { requester: x, accepter: y }, friendshipStream(host(x), host(y)));
+  const { make, now, joined, requested, accepted, vote: voteOn, record: recordOn } = eventBuilder();
   const published = (x: string, uuid: string) =>
     make(x, 'VideoPublished', {
       uuid, name: `Video ${uuid.slice(0, 4)}`, description: '', tags: [], duration: 1, size: 1, mimeType: 'video/mp4', infoHash: 'a'.repeat(40),
-      magnetUri: `magnet:?xt=urn:btih:${'a'.repeat(40)}`, torrentUrl: 'http://x/t', webSeedUrls: [], thumbnailUrl: 'http://x/i', publishedAt: new Date(clock).toISOString(), account: { username: 'u' },
+      magnetUri: `magnet:?xt=urn:btih:${'a'.repeat(40)}`, torrentUrl: 'http://x/t', webSeedUrls: [], thumbnailUrl: 'http://x/i', publishedAt: now(), account: { username: 'u' },
     }, `video:${uuid}`);
-  const vote = (x: string, type: string) => make(x, type, { target: D, reason: '' }, `pod:${host(D)}`);
-  const record = (x: string, type: string, votes: EventEnvelope[]) => make(x, type, { target: D, votes: votes.map((v) => v.id) }, `pod:${host(D)}`);
+  const vote = (x: string, type: string) => voteOn(x, type, D);
+  const record = (x: string, type: string, votes: EventEnvelope[]) => recordOn(x, type, D, votes);
 
   const events = [joined(A), joined(B), joined(C), joined(D), requested(B, A), accepted(B, A), requested(C, A), accepted(C, A), requested(D, A), accepted(D, A), requested(C, B), accepted(C, B)];
   events.push(published(D, UUID));
@@ -58,27 +46,6 @@ function history(options: { readmit: boolean }): EventEnvelope[] {
     events.push(...readmission, record(C, 'PodReadmitted', readmission));
   }
   return events;
-}
-
-function interleaving(events: EventEnvelope[], random: () => number): EventEnvelope[] {
-  const queues = new Map<string, EventEnvelope[]>();
-  for (const event of events) queues.set(event.origin, [...(queues.get(event.origin) ?? []), event]);
-  const out: EventEnvelope[] = [];
-  while (queues.size > 0) {
-    const origins = [...queues.keys()];
-    const origin = origins[Math.floor(random() * origins.length)];
-    const queue = queues.get(origin)!;
-    out.push(queue.shift()!);
-    if (queue.length === 0) queues.delete(origin);
-  }
-  return out;
-}
-
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
 }
 
 /**
@@ -126,7 +93,7 @@ describe('an expulsion in the read models is a function of the events, not of th
       const random = seeded(readmit ? 7 : 11);
       for (let run = 0; run < 100; run++) {
         const order = interleaving(events, random);
-        assert.deepEqual(await project(order, 1 + (run % 5) * 3), expected, `order: ${order.map((e) => `${new URL(e.origin).hostname}${e.originSeq}`).join(' ')}`);
+        assert.deepEqual(await project(order, 1 + (run % 5) * 3), expected, `order: ${describeOrder(order)}`);
       }
     });
   }

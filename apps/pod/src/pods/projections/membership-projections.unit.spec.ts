@@ -2,37 +2,23 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EventEnvelope } from '../../../../../libs/event-envelope/src/envelope.js';
 import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
-import { friendshipStream } from '../../../../../libs/contracts/src/events/event-streams.js';
 import { openReplayDatabase } from '../../audit/replay-database.js';
 import { digestReadModel } from '../../projections/read-model-digest.js';
 import { friendshipsProjection } from './friendships.projection.js';
 import { podsProjection } from './pods.projection.js';
+import { actor, describeOrder, eventBuilder, interleaving, seeded } from './projection-spec-support.js';
 
 /**
  * A third pod receives the events of a pair's two pods in any interleaving of their chains (an
  * acceptance pushed by the accepter before the request pulled from the requester): pods that
  * hold the same events must hold the same membership read models, and the right ones.
  */
-const actor = (name: string) => `http://${name}.test/federation/actor`;
 const A = actor('a');
 const B = actor('b');
 const C = actor('c');
 
 function history(): EventEnvelope[] {
-  const seqs = new Map<string, number>();
-  let clock = Date.parse('2026-11-25T17:00:00.000Z');
-  const make = (origin: string, type: string, data: Record<string, unknown>, stream: string): EventEnvelope => {
-    const originSeq = (seqs.get(origin) ?? 0) + 1;
-    seqs.set(origin, originSeq);
-    clock += 7;
-    const id = `urn:uuid:${String(clock).padStart(8, '0')}-${originSeq}-${new URL(origin).hostname}`;
-    return { id, type, schemaVersion: 1, origin, originSeq, prevHash: null, stream, occurredAt: new Date(clock).toISOString(), data } as EventEnvelope;
-  };
-  const pair = (x: string, y: string) => friendshipStream(new URL(x).host, new URL(y).host);
-  const joined = (x: string) => make(x, 'PodJoined', { actor: x, host: new URL(x).host, name: x, keys: { ed25519Multibase: `z${x}`, rsaPublicKeyPem: 'pem' } }, `pod:${new URL(x).host}`);
-  const requested = (x: string, y: string) => make(x, 'FriendshipRequested', { requester: x, target: y }, pair(x, y));
-  const accepted = (x: string, y: string) => make(y, 'FriendshipAccepted', { requester: x, accepter: y }, pair(x, y));
-  const ended = (x: string, y: string, reason: string) => make(x, 'FriendshipEnded', { peer: y, reason }, pair(x, y));
+  const { joined, requested, accepted, ended } = eventBuilder();
   return [
     joined(A),
     joined(B),
@@ -55,28 +41,6 @@ function history(): EventEnvelope[] {
     // A drops B: the last word on that pair.
     ended(A, B, 'removed'),
   ];
-}
-
-/** A random interleaving of the origins' chains: each origin's events stay in order, nothing else does. */
-function interleaving(events: EventEnvelope[], random: () => number): EventEnvelope[] {
-  const queues = new Map<string, EventEnvelope[]>();
-  for (const event of events) queues.set(event.origin, [...(queues.get(event.origin) ?? []), event]);
-  const out: EventEnvelope[] = [];
-  while (queues.size > 0) {
-    const origins = [...queues.keys()];
-    const origin = origins[Math.floor(random() * origins.length)];
-    const queue = queues.get(origin)!;
-    out.push(queue.shift()!);
-    if (queue.length === 0) queues.delete(origin);
-  }
-  return out;
-}
-
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
 }
 
 async function project(events: EventEnvelope[]) {
@@ -119,7 +83,7 @@ describe('membership read models are a function of the events, not of their orde
     for (let run = 0; run < 200; run++) {
       const order = interleaving(events, random);
       const got = await project(order);
-      assert.deepEqual(got, expected, `order: ${order.map((e) => `${new URL(e.origin).hostname}${e.originSeq}`).join(' ')}`);
+      assert.deepEqual(got, expected, `order: ${describeOrder(order)}`);
     }
   });
 });
