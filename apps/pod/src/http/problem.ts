@@ -47,6 +47,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'already-voted': 409,
   'not-voted': 409,
   'pod-expelled': 403,
+  'no-friendship-request': 409,
+  'not-friends': 409,
   'store-corrupt': 503,
   'store-closed': 503,
   internal: 500,

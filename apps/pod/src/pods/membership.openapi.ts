@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import type { MakeFriendsReport, PodView } from '../../../../libs/contracts/src/api/rest-types.js';
+import type { FriendshipState, MakeFriendsReport, PodView } from '../../../../libs/contracts/src/api/rest-types.js';
 
 /** The OpenAPI shapes of membership.ts. */
 
@@ -22,6 +22,12 @@ export class PodViewOpenApi implements PodView {
 
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'Its last successful probe or delivery, or the last event about it, whichever is later.' })
   lastSeenAt!: string | null;
+
+  @ApiProperty({
+    enum: ['none', 'outgoing', 'incoming', 'accepted', 'ended'],
+    description: 'This pod\'s own friendship with it: `outgoing` asked by this pod, `incoming` asked of this pod and waiting for an admin (friends.autoAccept off), `ended` quit, dropped or declined.',
+  })
+  friendship!: FriendshipState;
 }
 
 @ApiSchema({ name: 'MakeFriends' })

@@ -2,7 +2,7 @@ import type { EventDraft, EventEnvelope } from '../../../../libs/event-envelope/
 import { friendshipStream } from '../../../../libs/contracts/src/events/event-streams.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
-import type { MakeFriendsReport, PodView, QuitFriendsReport } from '../../../../libs/contracts/src/api/rest-types.js';
+import type { FriendshipState, MakeFriendsReport, PodView, QuitFriendsReport } from '../../../../libs/contracts/src/api/rest-types.js';
 import type { PodConfig } from '../config/pod-config.js';
 import type { EventLog } from '../event-log/event-log.js';
 import { ProblemError } from '../http/problem.js';
@@ -45,6 +45,11 @@ export class Membership {
        FROM rm_pods p LEFT JOIN fed_deliveries d ON d.actor = p.actor WHERE p.actor <> $1 ORDER BY p.host`,
       [this.me],
     );
+    const friendships = new Map(
+      (await this.db.query<{ requester: string; target: string; status: string }>('SELECT requester, target, status FROM rm_friendships WHERE requester = $1 OR target = $1', [this.me])).map(
+        (f): [string, FriendshipState] => [f.requester === this.me ? f.target : f.requester, f.status === 'requested' ? (f.requester === this.me ? 'outgoing' : 'incoming') : f.status === 'accepted' ? 'accepted' : 'ended'],
+      ),
+    );
     // A pod that quit has no friends: the pods still active among themselves are not active for it.
     const left = (await this.peers.status(this.me)) === 'left';
     return rows.map((row) => {
@@ -56,6 +61,7 @@ export class Membership {
         score: health.score,
         joinedAt: row.joined_at,
         lastSeenAt: [health.lastSeenAt, row.last_success_at, row.last_event_at].filter((at): at is string => !!at).sort().pop() ?? null,
+        friendship: friendships.get(row.actor!) ?? 'none',
       };
     });
   }
@@ -164,20 +170,69 @@ export class Membership {
     for (const request of requests) {
       const requester = request.origin;
       if (await this.peers.isExpelled(requester)) continue;
-      const friendship = await this.peers.friendshipWith(requester);
-      if (friendship?.status !== 'requested') continue;
-      await this.eventLog.append(
-        request.stream,
-        [{ type: 'FriendshipAccepted', schemaVersion: 1, data: { requester, accepter: this.me }, occurredAt: await this.stamp(request.stream) }],
-        { expectedVersion: 'any' },
-      );
+      if (!(await this.isPendingRequestFrom(requester))) continue;
+      await this.answer(requester, 'accept');
     }
+  }
+
+  /**
+   * An admin's answer to a pod that asked to be friends (with friends.autoAccept off, requests
+   * wait for it): accept makes it a friend as auto-accept would; reject ends the request
+   * (FriendshipEnded, reason `declined`), and the pod may ask again later.
+   */
+  async answerRequest(host: string, answer: 'accept' | 'reject'): Promise<PodView> {
+    const requester = actorOfHost(host);
+    await this.waitForReadModels();
+    if (await this.peers.isExpelled(requester)) throw new ProblemError('already-expelled', `${host} is expelled from the network`);
+    if (!(await this.isPendingRequestFrom(requester))) throw new ProblemError('no-friendship-request', `${host} has no friendship request waiting for an answer`);
+    await this.answer(requester, answer);
+    return this.viewAfterChange(requester);
+  }
+
+  /** An admin drops one friend (FriendshipEnded, reason `removed`), or withdraws this pod's own pending request. */
+  async removeFriend(host: string): Promise<PodView> {
+    const peer = actorOfHost(host);
+    await this.waitForReadModels();
+    const friendship = await this.peers.friendshipWith(peer);
+    if (friendship?.status !== 'accepted' && !(friendship?.status === 'requested' && friendship.requester === this.me)) {
+      throw new ProblemError('not-friends', `${host} is not a friend of this pod`);
+    }
+    const stream = friendshipStream(hostOfActor(this.me), host);
+    await this.eventLog.append(stream, [{ type: 'FriendshipEnded', schemaVersion: 1, data: { peer, reason: 'removed' }, occurredAt: await this.stamp(stream) }], { expectedVersion: 'any' });
+    return this.viewAfterChange(peer);
+  }
+
+  private async viewAfterChange(actor: string): Promise<PodView> {
+    await this.waitForReadModels();
+    const view = (await this.listPods()).find((pod) => pod.actor === actor);
+    if (!view) throw new Error(`${actor} vanished from the read model`);
+    return view;
+  }
+
+  private async isPendingRequestFrom(requester: string): Promise<boolean> {
+    const friendship = await this.peers.friendshipWith(requester);
+    return friendship?.status === 'requested' && friendship.requester === requester;
+  }
+
+  private async answer(requester: string, answer: 'accept' | 'reject'): Promise<void> {
+    const stream = friendshipStream(hostOfActor(this.me), hostOfActor(requester));
+    const draft: EventDraft =
+      answer === 'accept'
+        ? { type: 'FriendshipAccepted', schemaVersion: 1, data: { requester, accepter: this.me }, occurredAt: await this.stamp(stream) }
+        : { type: 'FriendshipEnded', schemaVersion: 1, data: { peer: requester, reason: 'declined' }, occurredAt: await this.stamp(stream) };
+    await this.eventLog.append(stream, [draft], { expectedVersion: 'any' });
   }
 
   /** The time of a new event of a friendship: see stampAfter (a hybrid clock). */
   private stamp(stream: string): Promise<string> {
     return stampAfter(this.store, this.me, stream);
   }
+}
+
+/** The actor of a pod named by host[:port] in a route; refused with `invalid-host` if it is not one. */
+function actorOfHost(host: string): string {
+  if (host.length > 260 || !HOST.test(host)) throw new ProblemError('invalid-host', `"${host.slice(0, 100)}" is not a host[:port]`);
+  return `http://${host}/federation/actor`;
 }
 
 function validateHosts(value: unknown): string[] {

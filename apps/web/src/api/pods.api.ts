@@ -28,3 +28,11 @@ export function withdrawVote(host: string, motion: Motion): Promise<VoteAnswer> 
 export function fetchBallot(host: string, signal?: AbortSignal): Promise<BallotView> {
   return getJson<BallotView>(`/api/v1/pods/${encodeURIComponent(host)}/votes`, {}, signal);
 }
+
+/** An admin's answer to a pod's friendship request (`accept`, `reject`), or dropping a friend (`drop`). */
+export type FriendshipAction = 'accept' | 'reject' | 'drop';
+
+export function changeFriendship(host: string, action: FriendshipAction): Promise<PodView> {
+  const path = `/api/v1/pods/${encodeURIComponent(host)}`;
+  return action === 'drop' ? request<PodView>('DELETE', `${path}/friendship`) : request<PodView>('POST', `${path}/${action}`);
+}

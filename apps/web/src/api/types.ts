@@ -10,6 +10,7 @@ export type {
   BallotView,
   BallotVoteView,
   EventPage,
+  FriendshipState,
   IssuedToken,
   MakeFriendsReport,
   Motion,

@@ -12,6 +12,7 @@ const pod = (extra: Partial<PodView> = {}): PodView => ({
   score: 100,
   joinedAt: null,
   lastSeenAt: null,
+  friendship: 'accepted',
   ...extra,
 });
 
@@ -86,6 +87,29 @@ describe('usePods', () => {
     expect(writes.map(([url, init]) => [init?.method, new URL(String(url)).pathname, init?.body])).toEqual([
       ['POST', '/api/v1/pods/127.0.0.1%3A9002/expulsion-votes', JSON.stringify({ reason: 'down all week' })],
       ['DELETE', '/api/v1/pods/127.0.0.1%3A9003/readmission-votes', undefined],
+    ]);
+    expect(pods.pods.value).toHaveLength(1);
+    scope.stop();
+  });
+
+  it('answers a friendship request and drops a friend on their routes, then reloads', async () => {
+    const fetch = vi.fn(async (url: URL | string, init?: RequestInit) => {
+      const path = new URL(String(url)).pathname;
+      if (init?.method === 'POST' || init?.method === 'DELETE') return respond(200, pod({ friendship: 'accepted' }));
+      if (path.endsWith('/votes')) return respond(200, ballot('127.0.0.1:9002'));
+      return respond(200, [pod()]);
+    });
+    vi.stubGlobal('fetch', fetch);
+    const scope = effectScope();
+    const pods = scope.run(() => usePods())!;
+    await pods.befriend('127.0.0.1:9002', 'accept');
+    await pods.befriend('127.0.0.1:9003', 'reject');
+    await pods.befriend('127.0.0.1:9004', 'drop');
+    const writes = fetch.mock.calls.filter(([, init]) => init?.method === 'POST' || init?.method === 'DELETE');
+    expect(writes.map(([url, init]) => [init?.method, new URL(String(url)).pathname])).toEqual([
+      ['POST', '/api/v1/pods/127.0.0.1%3A9002/accept'],
+      ['POST', '/api/v1/pods/127.0.0.1%3A9003/reject'],
+      ['DELETE', '/api/v1/pods/127.0.0.1%3A9004/friendship'],
     ]);
     expect(pods.pods.value).toHaveLength(1);
     scope.stop();

@@ -73,6 +73,12 @@ export function usePods(myActor: () => string | null = () => null) {
     await reload();
   }
 
+  /** Accepts or rejects a pod's friendship request, or drops a friend. */
+  async function befriend(host: string, action: api.FriendshipAction): Promise<void> {
+    await api.changeFriendship(host, action);
+    await reload();
+  }
+
   onScopeDispose(() => controller?.abort());
-  return { pods, tallies, loading, error, reload, makeFriends, quitFriends, vote };
+  return { pods, tallies, loading, error, reload, makeFriends, quitFriends, vote, befriend };
 }

@@ -98,7 +98,15 @@ export interface PodView {
   score: number;
   joinedAt: string | null;
   lastSeenAt: string | null;
+  /** This pod's own friendship with it (status is about the network, this is about the pair). */
+  friendship: FriendshipState;
 }
+
+/**
+ * `none`: never asked; `outgoing`: this pod asked, no answer yet; `incoming`: it asked this pod,
+ * waiting for an admin (friends.autoAccept off); `accepted`: friends; `ended`: quit, dropped or declined.
+ */
+export type FriendshipState = 'none' | 'outgoing' | 'incoming' | 'accepted' | 'ended';
 
 /** `POST /api/v1/pods/make-friends` */
 export interface MakeFriendsReport {
