@@ -30,8 +30,8 @@ export class LocalMediaFacts {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly registry: TrackerRegistry,
-    private readonly storage: VideoStorage,
+    private readonly registry: Pick<TrackerRegistry, 'hasVideo' | 'video'>,
+    private readonly storage: Pick<VideoStorage, 'thumbnailPath'>,
     private readonly logger: PodLogger,
     private readonly now: () => number = Date.now,
   ) {}
