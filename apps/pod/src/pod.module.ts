@@ -10,6 +10,7 @@ import { PodsHttpController } from './pods/pods.http.controller.js';
 import { VotesHttpController } from './pods/commands/vote/votes.http.controller.js';
 import { ExpelledPodGuard } from './federation/expelled-pod.guard.js';
 import { DiscoveryHttpController } from './federation/discovery/discovery.http.controller.js';
+import { VideoObjectHttpController } from './federation/videos/video-object.http.controller.js';
 import { IssueTokenHttpController } from './users/commands/issue-token/issue-token.http.controller.js';
 import { RegisterUserHttpController } from './users/commands/register-user/register-user.http.controller.js';
 import { CreateUserHttpController } from './users/commands/create-user/create-user.http.controller.js';
@@ -48,6 +49,7 @@ export class PodModule {
         FederationEventsHttpController,
         ConfigHttpController,
         DiscoveryHttpController,
+        VideoObjectHttpController,
         ListEventsHttpController,
         MetricsHttpController,
       ],

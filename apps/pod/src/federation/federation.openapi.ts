@@ -138,3 +138,41 @@ export const ACTIVITY_SCHEMA: SchemaObject = {
   },
   additionalProperties: true,
 };
+
+/** videos/video-object.http.controller.ts, video-object.ts (docs/protocol.md, "The Video object"). */
+export const VIDEO_OBJECT_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'A PeerTube-shaped Video object: name, duration, content, the page, web seed, torrent and magnet links in `url` (with the resolution where the origin knows it), the thumbnail in `icon`.',
+  required: ['@context', 'type', 'id', 'uuid', 'name', 'duration', 'published', 'updated', 'attributedTo', 'url', 'icon', 'tag', 'to'],
+  properties: {
+    '@context': {},
+    type: { type: 'string', enum: ['Video'] },
+    id: URI,
+    uuid: { type: 'string', format: 'uuid' },
+    name: { type: 'string' },
+    duration: { type: 'string', pattern: '^PT\\d+S$' },
+    content: { type: 'string' },
+    mediaType: { type: 'string', enum: ['text/markdown'] },
+    published: { type: 'string', format: 'date-time' },
+    updated: { type: 'string', format: 'date-time' },
+    attributedTo: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    url: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    icon: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    tag: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    to: { type: 'array', items: URI },
+  },
+  additionalProperties: true,
+};
+
+export const TOMBSTONE_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'What is left of a video its origin deleted.',
+  required: ['type', 'id', 'formerType', 'deleted'],
+  properties: {
+    '@context': {},
+    type: { type: 'string', enum: ['Tombstone'] },
+    id: URI,
+    formerType: { type: 'string', enum: ['Video'] },
+    deleted: { type: 'string', format: 'date-time' },
+  },
+};

@@ -6,7 +6,9 @@ import { getDocumentLoader } from '@fedify/fedify';
 import { readGoldenExample } from '../../../../libs/contracts/src/events/golden-examples.js';
 import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
 import { activityFor } from './activities.js';
-import { MAGNET_MEDIA_TYPE, TORRENT_MEDIA_TYPE } from './video-object.js';
+import { peerTubeVerdict } from '../../../../libs/testing/src/peertube-video-checks.js';
+import type { MediaFacts } from '../videos/local-media-facts.js';
+import { MAGNET_MEDIA_TYPE, publishedVideoObject, TORRENT_MEDIA_TYPE, videoTombstone } from './video-object.js';
 
 /**
  * Our Video objects against PeerTube's own: the real 6.x capture in shared/reference, and the
@@ -172,6 +174,9 @@ describe('the Video object of a Create, against PeerTube', () => {
     const bare = createFor(published({ description: '', tags: [] })).video;
     assert.ok(!('content' in bare) && !('mediaType' in bare));
     assert.deepEqual(bare.tag, []);
+    // PeerTube refuses the whole Video for a content of one or two characters (3 to 10,000).
+    assert.ok(!('content' in createFor(published({ description: 'ok' })).video));
+    assert.equal(createFor(published({ description: 'yes' })).video.content, 'yes');
   });
 
   test('every term of the activity means something in JSON-LD (nothing a reader would take for a blank)', async () => {
@@ -235,5 +240,57 @@ describe('Update and Delete of a video', () => {
     assert.equal(jsonType(activity.object), jsonType(theirDelete.object));
     assert.equal(activity.object, 'http://localhost:9001/videos/watch/f2c5e6a8-3b1d-4c7e-9a2f-8d4b6e1c0a93');
     assert.equal(activity.object, createFor().video.id, 'the id the Create gave');
+  });
+});
+
+/** What the origin reads from its files (local-media-facts.ts): a 1080p file at 29.97 fps, a 640x360 thumbnail. */
+const FACTS: MediaFacts = { thumbnail: { width: 640, height: 360 }, picture: { width: 1920, height: 1080, frameRate: 29.97 } };
+
+describe('the Video object the origin serves, with what it reads from its files', () => {
+  test('the icon and the file, torrent and magnet links have every field the capture has', () => {
+    const video = publishedVideoObject(published(), FACTS) as Record<string, any>;
+    const links = captureLinks();
+    assert.deepEqual(compareShape(video.icon, theirs.icon, 'icon'), []);
+    assert.deepEqual(video.icon[0], { type: 'Image', url: 'http://localhost:9001/static/thumbnails/f2c5e6a8-3b1d-4c7e-9a2f-8d4b6e1c0a93.jpg', mediaType: 'image/jpeg', width: 640, height: 360 });
+    const file = linkByMediaType(video.url, 'video/mp4');
+    const torrent = linkByMediaType(video.url, TORRENT_MEDIA_TYPE);
+    const magnet = linkByMediaType(video.url, MAGNET_MEDIA_TYPE);
+    assert.deepEqual(compareShape(file, linkByMediaType(links, 'video/mp4'), 'file'), []);
+    assert.deepEqual(compareShape(torrent, linkByMediaType(links, TORRENT_MEDIA_TYPE), 'torrent'), []);
+    assert.deepEqual(compareShape(magnet, linkByMediaType(links, MAGNET_MEDIA_TYPE), 'magnet'), []);
+    // PeerTube's resolution is the height, and its fps an integer (it rounds ffprobe's rate too).
+    for (const link of [file, torrent, magnet]) assert.deepEqual([link.height, link.width, link.fps], [1080, 1920, 30]);
+  });
+
+  test("against PeerTube's checks: the event alone is refused for its icon; with the facts, only for its attribution", () => {
+    const bare = peerTubeVerdict(createFor().video);
+    assert.equal(bare.refused, 'icons');
+    // PeerTube checks a tracker's href as an http(s) URL, so it drops WebSocket trackers, its own too.
+    assert.deepEqual(bare.url.map((l) => l.name), ['tracker-http'], 'file, torrent and magnet dropped: no resolution');
+
+    const served = peerTubeVerdict(publishedVideoObject(published(), FACTS));
+    // KNOWN GAP: PeerTube files a video under a channel (a Group) and an account (a Person) in
+    // attributedTo; a pod's Application is neither, so every check but this one passes.
+    assert.equal(served.refused, 'attributedTo');
+    assert.deepEqual(served.url.map((l) => l.mediaType ?? l.name), ['video/mp4', TORRENT_MEDIA_TYPE, MAGNET_MEDIA_TYPE, 'tracker-http']);
+    assert.equal(served.icon.length, 1);
+    assert.equal(peerTubeVerdict({ ...publishedVideoObject(published(), FACTS), attributedTo: ['http://localhost:9001/accounts/camille'] }).refused, null, 'the port passes a Video attributed to an actor');
+  });
+
+  test('what the origin could not read is left out, not guessed', () => {
+    const noRate = publishedVideoObject(published(), { ...FACTS, picture: { width: 320, height: 240 } }) as Record<string, any>;
+    assert.deepEqual(linkByMediaType(noRate.url, 'video/mp4'), { type: 'Link', mediaType: 'video/mp4', href: (published().data as any).webSeedUrls[0], height: 240, width: 320, size: 48_213_377 });
+    const noThumbnail = publishedVideoObject(published(), { ...FACTS, thumbnail: null }) as Record<string, any>;
+    assert.ok(!('width' in noThumbnail.icon[0]) && !('height' in noThumbnail.icon[0]));
+    assert.deepEqual(publishedVideoObject(published(), { thumbnail: null, picture: null }), createFor().video, 'no facts: what the event says');
+  });
+
+  test('a deleted video is a Tombstone at the same id', () => {
+    assert.deepEqual(videoTombstone('http://localhost:9001/federation/actor', 'f2c5e6a8-3b1d-4c7e-9a2f-8d4b6e1c0a93', '2026-11-30T07:45:00.000Z'), {
+      type: 'Tombstone',
+      id: createFor().video.id,
+      formerType: 'Video',
+      deleted: '2026-11-30T07:45:00.000Z',
+    });
   });
 });

@@ -64,6 +64,11 @@ export class TrackerRegistry {
     return this.byUuid.has(uuid);
   }
 
+  /** A local video's files, by uuid. */
+  video(uuid: string): TrackedVideo | undefined {
+    return this.byUuid.get(uuid);
+  }
+
   all(): TrackedVideo[] {
     return [...this.byInfoHash.values()];
   }

@@ -5,6 +5,7 @@ import type { PodLogger } from '../pod-runtime.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 import { PodTracker } from '../tracker/pod-tracker.js';
 import { TrackerRegistry } from '../tracker/tracker-registry.js';
+import { LocalMediaFacts } from './local-media-facts.js';
 import { LocalVideos } from './local-videos.js';
 import { VideoJobs } from './processing/video-jobs.js';
 import { VideoProcessing } from './processing/video-processing.js';
@@ -18,6 +19,8 @@ export interface VideosContext {
   registry: TrackerRegistry;
   tracker: PodTracker;
   local: LocalVideos;
+  /** Picture and thumbnail sizes of the local videos, for their Video objects. */
+  media: LocalMediaFacts;
 }
 
 /**
@@ -49,5 +52,5 @@ export async function openVideos(
   for (const uuid of storage.uuidsOnDisk()) {
     if (!registry.hasVideo(uuid) && !processingUuids.has(uuid) && !missingFiles.includes(uuid)) await storage.removeVideoFiles(uuid);
   }
-  return { storage, jobs, processing, registry, tracker: new PodTracker(registry), local };
+  return { storage, jobs, processing, registry, tracker: new PodTracker(registry), local, media: new LocalMediaFacts(registry, storage, logger) };
 }

@@ -4,18 +4,27 @@ import type { Response } from 'express';
 import { integerParam } from '../../http/query-params.js';
 import { POD_RUNTIME } from '../../pod-runtime.token.js';
 import type { PodRuntime } from '../../pod-runtime.js';
-import { activityFor, SWARMTUBE_CONTEXT } from '../activities.js';
+import { SWARMTUBE_CONTEXT } from '../activities.js';
 import { ACTIVITY_JSON, podUrls } from '../discovery/actor-document.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
 import { OUTBOX_SCHEMA } from '../federation.openapi.js';
+import { OriginVideoObjects } from '../videos/origin-video-objects.js';
 
 const PAGE_SIZE = 20;
 
-/** `GET /federation/outbox`: the pod's own activities, newest first, as an OrderedCollection with pages. */
+/**
+ * `GET /federation/outbox`: the pod's own activities, newest first, as an OrderedCollection
+ * with pages. Any ActivityPub reader may read it, so its video activities carry complete Video
+ * objects (origin-video-objects.ts), where a delivery to a pod carries what each event says.
+ */
 @ApiTags('federation')
 @Controller('federation/outbox')
 export class OutboxHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  private readonly videoObjects: OriginVideoObjects;
+
+  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {
+    this.videoObjects = new OriginVideoObjects(runtime.store, runtime.actor, runtime.videos.media);
+  }
 
   @Get()
   @ApiOperation({ summary: 'The pod\'s outbox', description: 'Its own activities, newest first, 20 a page.' })
@@ -35,10 +44,7 @@ export class OutboxHttpController {
     const page = integerParam(query.page, 'page', { min: 1, max: pages });
     const newest = total - (page - 1) * PAGE_SIZE;
     const events = await this.runtime.store.readOrigin(this.runtime.actor, { after: Math.max(0, newest - PAGE_SIZE), limit: Math.min(PAGE_SIZE, newest) });
-    const orderedItems = events.reverse().map((s) => {
-      const { '@context': _context, ...activity } = activityFor(s.event);
-      return activity;
-    });
+    const orderedItems = await Promise.all(events.reverse().map((s) => this.videoObjects.outboxActivity(s.event)));
     response.type(ACTIVITY_JSON).send(
       JSON.stringify({
         '@context': SWARMTUBE_CONTEXT,

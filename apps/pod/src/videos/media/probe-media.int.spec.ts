@@ -23,7 +23,7 @@ describe('probeMedia and planProcessing on real files', () => {
     const probe = await probeMedia(path);
     assert.equal(probe.container, 'mp4');
     assert.ok(probe.formatNames.includes('mp4'));
-    assert.deepEqual(probe.video, { index: 0, codec: 'h264', width: 320, height: 240, pixFmt: 'yuv420p', profile: 'High' });
+    assert.deepEqual(probe.video, { index: 0, codec: 'h264', width: 320, height: 240, pixFmt: 'yuv420p', profile: 'High', frameRate: 25 });
     assert.equal(probe.audio?.codec, 'aac');
     assert.ok(Math.abs(probe.durationSeconds - 2) < 0.1, `duration ${probe.durationSeconds}`);
     assert.ok(probe.sizeBytes > 0 && probe.bitRate !== null && probe.bitRate > 0);

@@ -18,7 +18,8 @@ export interface MediaProbe {
   /** ffprobe's names for the demuxer, e.g. ['mov', 'mp4', 'm4a', '3gp', '3g2', 'mj2']. */
   formatNames: string[];
   container: Container;
-  video: { index: number; codec: string; width: number; height: number; pixFmt: string | null; profile?: string };
+  /** frameRate: frames per second as ffprobe states them (avg_frame_rate), when it does. */
+  video: { index: number; codec: string; width: number; height: number; pixFmt: string | null; profile?: string; frameRate?: number };
   audio: { index: number; codec: string; profile?: string } | null;
   /** Bits per second over the whole file, when ffprobe knows it. */
   bitRate: number | null;
@@ -36,6 +37,7 @@ export interface FfprobeOutput {
     pix_fmt?: string;
     width?: number;
     height?: number;
+    avg_frame_rate?: string;
     duration?: string;
     disposition?: Record<string, number>;
   }>;
@@ -130,6 +132,7 @@ export function interpretProbe(output: FfprobeOutput, context: ProbeContext): Me
       height: video.height,
       pixFmt: video.pix_fmt ?? null,
       ...(video.profile ? { profile: video.profile } : {}),
+      ...frameRateOf(video.avg_frame_rate),
     },
     audio: audio ? { index: audio.index, codec: audio.codec_name!, ...(audio.profile ? { profile: audio.profile } : {}) } : null,
     bitRate: positive(output.format?.bit_rate),
@@ -188,6 +191,16 @@ async function regularFileSize(path: string): Promise<number> {
 
 function truncated(why: string, stderr?: string): MediaError {
   return new MediaError('truncated-media', `the file is incomplete, probably cut short during the upload: ${why}`, { stderr });
+}
+
+/**
+ * ffprobe writes a rate as a fraction ("30000/1001"), and "0/0" when it does not know it: a
+ * rate it does not know is left out rather than guessed (federation shows it to other servers).
+ */
+function frameRateOf(rate: string | undefined): { frameRate?: number } {
+  const [frames, seconds] = (rate ?? '').split('/').map(Number);
+  const value = frames / (seconds ?? 1);
+  return Number.isFinite(value) && value > 0 && value <= 1000 ? { frameRate: Math.round(value * 1000) / 1000 } : {};
 }
 
 function positive(value: string | number | undefined): number | null {

@@ -38,6 +38,15 @@ describe('interpretProbe', () => {
     });
   });
 
+  test('the frame rate is the one ffprobe states, and left out when it states none', () => {
+    const rate = (avg_frame_rate: string) => read({ format: mp4Format, streams: [{ ...h264, avg_frame_rate }] }).video.frameRate;
+    assert.equal(rate('25/1'), 25);
+    assert.equal(rate('30000/1001'), 29.97);
+    assert.equal(rate('0/0'), undefined);
+    assert.equal(rate('1/0'), undefined);
+    assert.equal(rate(''), undefined);
+  });
+
   test('QuickTime is told from MP4 by its brand, WebM from Matroska by its DocType', () => {
     assert.equal(read({ format: { ...mp4Format, tags: { major_brand: 'qt  ' } }, streams: [h264] }).container, 'mov');
     const mkv = { format_name: 'matroska,webm', duration: '2.0' };
