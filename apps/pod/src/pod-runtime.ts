@@ -159,6 +159,7 @@ export class PodRuntime {
     await this.stopServing();
     this.federation.pulls.stop();
     await this.federation.delivery.stop();
+    await this.federation.client.close();
     await this.projections.stop();
     await this.store.close();
   }
@@ -185,7 +186,7 @@ function createFederation(
   logger: PodLogger,
 ): Federation {
   const log = (message: string) => logger.warn(`[federation] ${message}`);
-  const client = new FederationClient(`${actor}#main-key`, keys.rsa.privateKey);
+  const client = new FederationClient(`${actor}#main-key`, keys.rsa.privateKey, { allowPrivateAddresses: config.federation.allowPrivateAddresses });
   const peers = new PeerDirectory(store.readModels, actor);
   const pulls = new PullService(store, eventLog, client, peers, log);
   const delivery = new DeliveryService(store, store.readModels, projections, peers, client, actor, log);

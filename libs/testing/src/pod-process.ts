@@ -126,6 +126,8 @@ export async function createPodProcess(options: {
           SWARMTUBE_PEER_PORT: String(peerPort),
           SWARMTUBE_DATA_DIR: dir.path,
           SWARMTUBE_ADMIN_PASSWORD: 'test-admin-password',
+          // Test pods federate on 127.0.0.1.
+          SWARMTUBE_FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
           ...options.env,
         },
         stdio: options.driven ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],

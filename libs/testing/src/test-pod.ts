@@ -57,6 +57,8 @@ export async function startTestPod(options: TestPodOptions = {}): Promise<TestPo
     SWARMTUBE_DATABASE: database === 'sqlite' ? 'sqlite' : TEST_POSTGRES_URL,
     SWARMTUBE_DATABASE_SCHEMA: schema,
     SWARMTUBE_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    // Test pods federate on 127.0.0.1.
+    SWARMTUBE_FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
     ...options.env,
   };
   const config = loadPodConfig({ env });

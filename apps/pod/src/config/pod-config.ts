@@ -26,7 +26,11 @@ export interface PodConfig {
   /** The seeder's upload rate cap in bytes per second; 0 means none. */
   seeding: { uploadLimitBytesPerSecond: number };
   signup: boolean;
-  federation: { pullIntervalSeconds: number };
+  /**
+   * allowPrivateAddresses: connect to peers at loopback, private and other special-purpose
+   * addresses (a demo or test network on one machine or a LAN); off, such peers are refused.
+   */
+  federation: { pullIntervalSeconds: number; allowPrivateAddresses: boolean };
 }
 
 export class ConfigError extends Error {
@@ -48,7 +52,7 @@ const DEFAULTS: PodConfig = {
   uploads: { maxBytes: 4 * 1024 ** 3, minFreeBytes: 64 * 1024 ** 2 },
   seeding: { uploadLimitBytesPerSecond: 0 },
   signup: false,
-  federation: { pullIntervalSeconds: 60 },
+  federation: { pullIntervalSeconds: 60, allowPrivateAddresses: false },
 };
 
 type Shape = 'string' | 'port' | 'count' | 'seconds' | 'boolean' | 'hosts';
@@ -72,6 +76,7 @@ export const CONFIG_KEYS: ReadonlyArray<{ path: string; shape: Shape; env: strin
   { path: 'seeding.uploadLimitBytesPerSecond', shape: 'count', env: 'SWARMTUBE_SEEDING_UPLOAD_LIMIT_BYTES_PER_SECOND' },
   { path: 'signup', shape: 'boolean', env: 'SWARMTUBE_SIGNUP' },
   { path: 'federation.pullIntervalSeconds', shape: 'count', env: 'SWARMTUBE_FEDERATION_PULL_INTERVAL_SECONDS' },
+  { path: 'federation.allowPrivateAddresses', shape: 'boolean', env: 'SWARMTUBE_FEDERATION_ALLOW_PRIVATE_ADDRESSES' },
 ];
 
 const HOST_PATTERN = /^[a-z0-9.-]+(:\d{1,5})?$/i;

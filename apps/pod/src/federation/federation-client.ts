@@ -1,5 +1,7 @@
 import type { KeyObject } from 'node:crypto';
+import { Agent, fetch, type Response } from 'undici';
 import { signRequest } from '../../../../libs/http-signatures/src/index.js';
+import { assertPublicLiteral, publicOnlyLookup } from './address-policy.js';
 
 export class FederationRequestError extends Error {
   constructor(
@@ -25,14 +27,28 @@ const TIMEOUT_MS = 10_000;
 /** What we read of a peer's answer at most: a peer cannot make us buffer gigabytes. */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
-/** Outgoing pod-to-pod HTTP: every request signed (rsa-sha256, Mastodon-compatible), bounded in time and size. */
+/**
+ * Outgoing pod-to-pod HTTP: every request signed (rsa-sha256, Mastodon-compatible), bounded in
+ * time and size, no redirects, and (unless allowPrivateAddresses) never to a private address
+ * (address-policy.ts). undici's own fetch, for its dispatcher: the connection pool decides the
+ * address policy at connect time.
+ */
 export class FederationClient {
   signatures = 0;
+  private readonly dispatcher: Agent;
 
   constructor(
     private readonly keyId: string,
     private readonly privateKey: KeyObject,
-  ) {}
+    private readonly options: { allowPrivateAddresses: boolean },
+  ) {
+    this.dispatcher = new Agent({ connect: options.allowPrivateAddresses ? {} : { lookup: publicOnlyLookup } });
+  }
+
+  /** Closes the connection pool. */
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
 
   async getJson<T = unknown>(url: string, accept = 'application/activity+json'): Promise<T> {
     return this.request<T>('GET', url, undefined, accept);
@@ -43,6 +59,13 @@ export class FederationClient {
   }
 
   private async request<T>(method: string, url: string, body: string | undefined, accept: string): Promise<T> {
+    if (!this.options.allowPrivateAddresses) {
+      try {
+        assertPublicLiteral(new URL(url));
+      } catch (error) {
+        throw new FederationRequestError(`${method} ${url}: ${(error as Error).message}`);
+      }
+    }
     const signature = signRequest({ method, url, body, keyId: this.keyId, privateKey: this.privateKey });
     this.signatures += 1;
     const headers: Record<string, string> = { accept, date: signature.Date, host: signature.Host, signature: signature.Signature };
@@ -50,9 +73,11 @@ export class FederationClient {
     if (body !== undefined) headers['content-type'] = 'application/activity+json';
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });
+      response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error', dispatcher: this.dispatcher });
     } catch (error) {
-      throw new FederationRequestError(`${method} ${url}: ${(error as Error).message}`);
+      // fetch says "fetch failed"; why (refused, private address, timeout) is in the cause.
+      const cause = (error as { cause?: { message?: string } }).cause?.message;
+      throw new FederationRequestError(`${method} ${url}: ${(error as Error).message}${cause ? `: ${cause}` : ''}`);
     }
     const text = await readBounded(response);
     if (!response.ok) throw new FederationRequestError(`${method} ${url}: ${response.status} ${text.slice(0, 300)}`, response.status, problemCode(text));
@@ -73,7 +98,7 @@ async function readBounded(response: Response): Promise<string> {
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of response.body ?? []) {
+  for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
     size += chunk.length;
     if (size > MAX_RESPONSE_BYTES) throw new FederationRequestError('answer too large', response.status);
     chunks.push(chunk);

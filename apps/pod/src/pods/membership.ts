@@ -86,7 +86,7 @@ export class Membership {
         }
       }),
     );
-    if (answers.length === 0) throw new ProblemError('peer-unreachable', `no seed answered: ${failed.map((f) => f.host).join(', ')}`);
+    if (answers.length === 0) throw new ProblemError('peer-unreachable', `no seed answered: ${failed.map((f) => `${f.host} (${f.error})`).join('; ')}`, { failed });
     const expelled = new Set((await this.listPods()).filter((p) => p.status === 'expelled').map((p) => p.host));
     const chosen = chooseFriends(answers).filter((host) => host !== myHost && !expelled.has(host));
     // Their logs first, all of them: they tell this pod which of the chosen the network has

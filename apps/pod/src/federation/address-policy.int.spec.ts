@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { signRequest } from '../../../../libs/http-signatures/src/index.js';
+import { startTestPod, type TestPod } from '../../../../libs/testing/src/test-pod.js';
+import { deliveryBody } from './activities.js';
+
+/**
+ * A pod with federation.allowPrivateAddresses off (the default) on a network of loopback
+ * addresses: a signed request whose keyId points into the pod's own network is refused without
+ * the pod connecting there, and make-friends refuses loopback hosts with a reason. A real
+ * loopback server counts the connections that reach it.
+ */
+describe('federation.allowPrivateAddresses off: no connection to private addresses on a peer\'s word', () => {
+  let A: TestPod;
+  let B: TestPod;
+  let lure: Server;
+  let connections = 0;
+  let lureUrl: string;
+
+  before(async () => {
+    A = await startTestPod({ http: true, reachableHost: true, env: { SWARMTUBE_FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'false', SWARMTUBE_HEALTH_PROBE_INTERVAL_SECONDS: '0' } });
+    B = await startTestPod({ http: true, reachableHost: true, env: { SWARMTUBE_HEALTH_PROBE_INTERVAL_SECONDS: '0' } });
+    lure = createServer((_req, res) => res.end('{}'));
+    lure.on('connection', () => connections++);
+    lure.listen(0, '127.0.0.1');
+    await once(lure, 'listening');
+    lureUrl = `http://127.0.0.1:${(lure.address() as { port: number }).port}/federation/actor`;
+  }, { timeout: 30_000 });
+  after(async () => {
+    lure?.close();
+    await Promise.all([A, B].filter(Boolean).map((pod) => pod.destroy()));
+  }, { timeout: 30_000 });
+
+  test('a keyId on a loopback address: 401 invalid-signature, and nothing connects to it', async () => {
+    const body = JSON.stringify(deliveryBody([]));
+    const url = `${A.baseUrl}/federation/inbox`;
+    const signed = signRequest({ method: 'POST', url, body, keyId: `${lureUrl}#main-key`, privateKey: B.runtime.keys.rsa.privateKey });
+    const head = await A.runtime.store.headPosition();
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/activity+json', date: signed.Date, host: signed.Host, digest: signed.Digest!, signature: signed.Signature },
+      body,
+    });
+    const problem = (await response.json()) as { code: string; detail: string };
+    assert.equal(response.status, 401);
+    assert.equal(problem.code, 'invalid-signature');
+    assert.equal(connections, 0, 'the pod did not connect to the address the keyId named');
+    assert.equal(await A.runtime.store.headPosition(), head);
+  });
+
+  test('make-friends with a loopback host: refused with the reason, nothing appended, nothing connected', async () => {
+    const head = await A.runtime.store.headPosition();
+    const response = await fetch(`${A.baseUrl}/api/v1/pods/make-friends`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await A.adminToken()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ hosts: [B.config.host, new URL(lureUrl).host] }),
+    });
+    const problem = (await response.json()) as { code: string; failed: Array<{ host: string; error: string }> };
+    assert.equal(response.status, 502);
+    assert.equal(problem.code, 'peer-unreachable');
+    assert.deepEqual(problem.failed.map((f) => f.host).sort(), [B.config.host, new URL(lureUrl).host].sort());
+    for (const failure of problem.failed) assert.match(failure.error, /private or special-purpose address \(federation\.allowPrivateAddresses is off\)/);
+    assert.equal(connections, 0);
+    assert.equal(await A.runtime.store.headPosition(), head);
+    assert.equal(await B.runtime.federation.peers.friendshipWith(A.runtime.actor), null, 'B heard nothing from A');
+  });
+});
