@@ -34,10 +34,15 @@ export async function makeThumbnail(input: string, output: string, { durationSec
  * at `output`, when this way gives none: stopped by `signal` before it found the frame, or
  * any failure. The caller then makes it from the whole file, fallbacks and errors included.
  */
-export async function makeThumbnailAhead(input: string, output: string, { durationSeconds, width = 640, timeoutMs = 30_000, signal }: ThumbnailOptions & { signal: AbortSignal }): Promise<boolean> {
+export async function makeThumbnailAhead(
+  input: string,
+  output: string,
+  { durationSeconds, width = 640, timeoutMs = 30_000, signal }: ThumbnailOptions & { signal: AbortSignal },
+): Promise<boolean> {
   try {
     await writeAtomically(output, async (temp) => {
-      if (!(await grabFrame(input, temp, thumbnailTime(durationSeconds), { width, timeoutMs, follow: true, signal }))) throw new Error('no frame');
+      const grabbed = await grabFrame(input, temp, thumbnailTime(durationSeconds), { width, timeoutMs, follow: true, signal });
+      if (!grabbed) throw new Error('no frame');
     });
     return true;
   } catch {

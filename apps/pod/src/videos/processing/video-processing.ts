@@ -33,9 +33,9 @@ export interface AcceptedUpload {
 /**
  * The processing job of an upload: plan (keep, remux or transcode), convert when a browser
  * could not play the file, thumbnail (made while the upload streamed in, when it could be),
- * torrent, then VideoPublished. Until the event is
- * appended nothing is public; if any step fails, every file of the video is removed and the
- * job says why (state `failed`), and no event is ever appended.
+ * torrent, then VideoPublished. Until the event is appended nothing is public; if any step
+ * fails, every file of the video is removed and the job says why (state `failed`), and no
+ * event is ever appended.
  */
 export class VideoProcessing {
   private readonly running = new Map<string, AbortController>();
