@@ -14,7 +14,9 @@ import { cpuSeconds, findPodPid, get, makeH264Mp4, Scraper, sha1sum, sleep, stre
  * `-preset ultrafast`, ~40 Mbit/s: x264's default GOP of 250 frames) in os.tmpdir(),
  * removed at the end. The pod keeps such a file as it is (no
  * conversion): what is left after the upload is the end of the piece hashing, ffprobe,
- * the plan, the thumbnail, the .torrent, the signed VideoPublished event, and the seeder.
+ * the plan, the thumbnail, the .torrent, the signed VideoPublished event, and the seeder
+ * (ffprobe and the thumbnail run while the upload streams in when they can: UploadReadAhead;
+ * the upload's own duration is printed apart, outside the ratio).
  *
  * The pod runs in its own process (libs/testing createPodProcess, SQLite). Before the
  * rounds, one small video is ingested so that the seeder (started with the first video)
@@ -50,6 +52,8 @@ const VIDEO = { seconds: 40, width: 1280, height: 720, fps: 30, noise: 12 };
 
 interface Round {
   sha1sumSeconds: number;
+  /** The upload itself, request start → last byte sent (t0): not in the ratio; the read ahead runs in it. */
+  uploadMs: number;
   /** From the last byte sent (t0) to seedable (t1). */
   ingestSeconds: number;
   /** From the 201 to seedable. */
@@ -127,6 +131,7 @@ async function ingestOnce(pod: PodProcess, token: string, scraper: Scraper, pid:
   const deleted = await get(`${pod.baseUrl}/api/v1/videos/${uuid}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
   if (deleted.status >= 300) throw new Error(`DELETE answered ${deleted.status}: ${deleted.body.toString()}`);
   return {
+    uploadMs: upload.bodySentAt - upload.startedAt,
     ingestSeconds: (t1 - t0) / 1000,
     after201Seconds: (t1 - epochMs(upload.answeredAt)) / 1000,
     to201: upload.answeredAt - upload.bodySentAt,
@@ -187,6 +192,7 @@ async function main(): Promise<void> {
       rounds.push(round);
       console.log(
         `  round ${r + 1}: ours ${(round.ingestSeconds * 1000).toFixed(0)} ms, sha1sum ${(sha1sumSeconds * 1000).toFixed(0)} ms, ratio ${(round.ingestSeconds / sha1sumSeconds).toFixed(2)}x` +
+          ` | upload ${round.uploadMs.toFixed(0)} ms` +
           ` | body→201 ${round.to201.toFixed(0)}, body→job ${round.toJob.toFixed(0)}, job→hashing ${round.toHashing.toFixed(0)}, →publishedAt ${round.toPublishedAt.toFixed(0)},` +
           ` →published seen ${round.toPublishedSeen.toFixed(0)}, →seeded ${round.toSeeded.toFixed(0)} ms; pod CPU ${(round.podCpu * 1000).toFixed(0)} ms, children ${(round.childCpu * 1000).toFixed(0)} ms`,
       );
@@ -197,6 +203,7 @@ async function main(): Promise<void> {
     printFigure({ name: 'sha1sum of the file (anchor)', value: m('sha1sumSeconds') * 1000, unit: 'ms' });
     printFigure({ name: 'ours: last byte sent (t0) → seedable (t1)', value: m('ingestSeconds') * 1000, unit: 'ms' });
     printFigure({ name: 'ours: 201 received → seedable', value: m('after201Seconds') * 1000, unit: 'ms' });
+    printFigure({ name: 'the upload itself (request start → t0; not in the ratio)', value: m('uploadMs'), unit: 'ms' });
     console.log('  -- where it goes (median of each step; the job\'s own timestamps, 1 ms resolution)');
     printFigure({ name: 't0 → 201 received (upload tail, ffprobe, job row)', value: m('to201'), unit: 'ms' });
     printFigure({ name: 't0 → job created (upload tail, ffprobe)', value: m('toJob'), unit: 'ms' });
@@ -220,6 +227,7 @@ async function main(): Promise<void> {
       warmUpMs: round(warm.ingestSeconds * 1000, 0),
       ms: {
         sha1sum: round(m('sha1sumSeconds') * 1000, 0),
+        upload: round(m('uploadMs'), 0),
         ingest: round(m('ingestSeconds') * 1000, 0),
         after201: round(m('after201Seconds') * 1000, 0),
         to201: round(m('to201'), 0),

@@ -78,6 +78,8 @@ export function sha1sum(path: string): Promise<number> {
 export interface UploadTimes {
   status: number;
   body: string;
+  /** performance.now() when the request was started (its first byte follows at once). */
+  startedAt: number;
   /** performance.now() when the request's body had been handed to the kernel ('finish'). */
   bodySentAt: number;
   /** performance.now() when the response's headers arrived. */
@@ -106,6 +108,7 @@ export function streamUpload(
   const length = head.length + fileBytes + suffix.length + tail.length;
   const url = new URL('/api/v1/videos/upload', baseUrl);
   return new Promise((resolve, reject) => {
+    const startedAt = performance.now();
     let bodySentAt = 0;
     const req = http.request(
       url,
@@ -119,7 +122,7 @@ export function streamUpload(
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
-        res.once('end', () => resolve({ status: res.statusCode ?? 0, body, bodySentAt: bodySentAt || answeredAt, answeredAt }));
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, body, startedAt, bodySentAt: bodySentAt || answeredAt, answeredAt }));
         res.once('error', reject);
       },
     );

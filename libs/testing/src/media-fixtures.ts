@@ -58,6 +58,14 @@ function video(name: string, ext: string, codecs: string[], { seconds = DEFAULT_
 /** What a browser plays and streams as it is: H.264 High + AAC, index (moov) first. */
 export const h264AacMp4Faststart = (options: FixtureOptions = {}) => video('h264-aac-faststart', 'mp4', [...h264, ...aac, '-movflags', '+faststart'], options);
 
+/**
+ * H.264 Constrained Baseline (no B-frames, like the ingest benchmark's file) + AAC, index
+ * first, a keyframe every second: a decoder hands each keyframe out as soon as it has it,
+ * so a thumbnail can be taken from the first part of an upload (see UploadReadAhead).
+ */
+export const h264BaselineAacMp4Faststart = (options: FixtureOptions = {}) =>
+  video('h264-baseline-aac-faststart', 'mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-g', '25', ...aac, '-movflags', '+faststart'], options);
+
 /** Playable codecs but the index at the end (ffmpeg's default): not streamable as it is. */
 export const h264AacMp4MoovAtEnd = (options: FixtureOptions = {}) => video('h264-aac-moov-at-end', 'mp4', [...h264, ...aac], options);
 

@@ -25,7 +25,7 @@ const mp4 = (...boxes: Buffer[]) => walkMp4Boxes(bufferSource(Buffer.concat(boxe
 describe('MP4 top-level boxes', () => {
   test('index before media data: faststart', () => {
     const layout = mp4(box('ftyp', 16), box('moov', 100), box('mdat', 1000));
-    assert.deepEqual(layout, { boxes: ['ftyp', 'moov', 'mdat'], complete: true, moovOffset: 24, mdatOffset: 132, moovBeforeMdat: true });
+    assert.deepEqual(layout, { boxes: ['ftyp', 'moov', 'mdat'], complete: true, moovOffset: 24, mdatOffset: 132, moovBeforeMdat: true, end: 1140 });
   });
 
   test('index at the end (ffmpeg and most cameras by default): not faststart', () => {

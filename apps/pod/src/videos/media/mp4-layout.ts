@@ -14,11 +14,16 @@ export interface Mp4Layout {
    * Null when either box is missing.
    */
   moovBeforeMdat: boolean | null;
+  /**
+   * Where the walk stopped: the file's size when every byte belongs to a box; less when
+   * something that is not a box header follows the boxes (or there are too many to walk).
+   */
+  end: number;
 }
 
 /** Box types that open an ISO-BMFF / QuickTime file (old QuickTime files may not start with ftyp). */
 const OPENING_BOXES = new Set(['ftyp', 'styp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pnot', 'uuid']);
-const MAX_LISTED_BOXES = 256;
+export const MAX_LISTED_BOXES = 256;
 /** A fragmented MP4 has two boxes per fragment; this bounds the walk on a hostile file. */
 const MAX_WALKED_BOXES = 100_000;
 
@@ -30,7 +35,7 @@ export function readMp4Layout(path: string): Mp4Layout | null {
 /** Walks box headers only (8 or 16 bytes each), never box bodies. */
 export function walkMp4Boxes(source: ByteSource): Mp4Layout | null {
   if (!OPENING_BOXES.has(source.read(4, 4).toString('latin1'))) return null;
-  const layout: Mp4Layout = { boxes: [], complete: true, moovOffset: null, mdatOffset: null, moovBeforeMdat: null };
+  const layout: Mp4Layout = { boxes: [], complete: true, moovOffset: null, mdatOffset: null, moovBeforeMdat: null, end: 0 };
   let offset = 0;
   for (let walked = 0; offset < source.size && walked < MAX_WALKED_BOXES; walked++) {
     const header = source.read(offset, 16);
@@ -65,5 +70,6 @@ export function walkMp4Boxes(source: ByteSource): Mp4Layout | null {
   // Cut exactly after the index: every box is whole, but the media data never arrived.
   if (offset >= source.size && layout.moovOffset !== null && layout.mdatOffset === null) layout.complete = false;
   if (layout.moovOffset !== null && layout.mdatOffset !== null) layout.moovBeforeMdat = layout.moovOffset < layout.mdatOffset;
+  layout.end = Math.min(offset, source.size);
   return layout;
 }

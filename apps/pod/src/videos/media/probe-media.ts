@@ -4,7 +4,7 @@ import { readContainerLayout, type ContainerLayout } from './container-layout.js
 import { videoInputArgs } from './ffmpeg-input.js';
 import { measureDuration } from './measure-duration.js';
 import { MediaError } from './media-error.js';
-import { runTool } from './run-tool.js';
+import { runTool, type ToolRun } from './run-tool.js';
 
 export type Container = 'mp4' | 'mov' | 'webm' | 'matroska' | 'ogg' | 'avi' | 'mpegts' | 'flv' | 'other';
 
@@ -28,7 +28,7 @@ export interface MediaProbe {
 
 /** The part of ffprobe's JSON that is read. */
 export interface FfprobeOutput {
-  format?: { format_name?: string; duration?: string; bit_rate?: string; tags?: Record<string, string> };
+  format?: { format_name?: string; duration?: string; size?: string; bit_rate?: string; tags?: Record<string, string> };
   streams?: Array<{
     index: number;
     codec_type?: string;
@@ -57,23 +57,30 @@ function whatFormatIs(demuxer: string): string {
 /** Demuxers that turn a still image (or text) into a "video" of one frame or of rendered text. */
 const IMAGE_FORMATS = /^(image2|.*_pipe|tty|gif|apng|webp)$/;
 
+export interface ProbeOptions {
+  timeoutMs?: number;
+  /**
+   * ffprobe's successful run on this very file, made while it was being written (see
+   * read-ahead.ts), for a file readAheadHolds accepts: used instead of running ffprobe again.
+   * Every check on the whole file (size, container layout, the probe's interpretation) still
+   * applies to it.
+   */
+  describedAhead?: ToolRun | null;
+}
+
 /**
  * What a file is, read by ffprobe, or why it is not a video a pod can publish. Cheap: the
  * container's headers and ffprobe's probe, no decoding; only a file whose header states no
  * duration is read through (packets copied, not decoded) to time it. `timeoutMs` bounds it all.
  */
-export async function probeMedia(path: string, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<MediaProbe> {
+export async function probeMedia(path: string, { timeoutMs = 30_000, describedAhead = null }: ProbeOptions = {}): Promise<MediaProbe> {
   const deadline = Date.now() + timeoutMs;
   const sizeBytes = await regularFileSize(path);
   if (sizeBytes === 0) throw new MediaError('empty-file', 'the file is empty');
   const layout = readContainerLayout(path);
   if (!layout.complete) throw truncated(`its ${CONTAINER_NAMES[layout.kind]} headers describe more data than the file holds`);
 
-  const run = await runTool(
-    'ffprobe',
-    ['-hide_banner', '-v', 'warning', '-print_format', 'json', '-show_format', '-show_streams', ...videoInputArgs(path)],
-    { timeoutMs: Math.max(1, deadline - Date.now()), maxStdoutBytes: 4 * 1024 * 1024 },
-  );
+  const run = describedAhead ?? (await describeMedia(path, { timeoutMs: Math.max(1, deadline - Date.now()) }));
   if (run.outcome === 'timed-out') {
     throw new MediaError('media-timeout', `reading the file took longer than ${Math.round(timeoutMs / 1000)} s`, { stderr: run.stderrTail });
   }
@@ -91,6 +98,7 @@ export async function probeMedia(path: string, { timeoutMs = 30_000 }: { timeout
   } catch (error) {
     throw new MediaError('not-a-video', 'the file is not a video: ffprobe cannot describe it', { stderr: run.stderrTail, cause: error });
   }
+  if (describedAhead) output = restateBitRate(output, sizeBytes);
   const context = { sizeBytes, layout, warnings: run.stderrTail };
   if (statedDuration(output) !== null) return interpretProbe(output, context);
 
@@ -101,6 +109,32 @@ export async function probeMedia(path: string, { timeoutMs = 30_000 }: { timeout
   }
   if (measured.endedPrematurely) throw truncated('it stops in the middle of its last part', measured.stderrTail);
   return interpretProbe(output, { ...context, measuredDurationSeconds: measured.seconds ?? undefined });
+}
+
+/**
+ * ffprobe's JSON description of a file (`-show_format -show_streams`), bounded in time and
+ * output. `follow` reads a file still being written (see videoInputArgs); `signal` stops it.
+ */
+export function describeMedia(path: string, { timeoutMs, follow = false, signal }: { timeoutMs: number; follow?: boolean; signal?: AbortSignal }): Promise<ToolRun> {
+  return runTool('ffprobe', ['-hide_banner', '-v', 'warning', '-print_format', 'json', '-show_format', '-show_streams', ...videoInputArgs(path, { follow })], {
+    timeoutMs,
+    signal,
+    maxStdoutBytes: 4 * 1024 * 1024,
+  });
+}
+
+/**
+ * ffmpeg sets a file's overall bit rate from its size whenever it knows the file's size and
+ * its duration (libavformat's update_stream_timings: size x 8 over the duration in
+ * microseconds, truncated), and reports the size it sees when it prints. Read ahead, both
+ * were the bytes written so far: restated here from the final size, the same way, so that
+ * the probe is the one the whole file gives.
+ */
+export function restateBitRate(output: FfprobeOutput, sizeBytes: number): FfprobeOutput {
+  const format = output.format;
+  const micros = Math.round(Number(format?.duration) * 1e6);
+  if (!format || !(micros > 0)) return output;
+  return { ...output, format: { ...format, bit_rate: String(Math.trunc((sizeBytes * 8 * 1e6) / micros)), size: String(sizeBytes) } };
 }
 
 export interface ProbeContext {

@@ -26,13 +26,16 @@ export interface AcceptedUpload {
   probe: MediaProbe;
   /** Hashed while the upload streamed in; reused when the file is published as it is. */
   pieces: { pieceLength: number; pieces: Buffer } | null;
+  /** Made from the upload while it streamed in (UploadReadAhead); used when the file is published as it is. */
+  thumbnailPath?: string | null;
 }
 
 /**
  * The processing job of an upload: plan (keep, remux or transcode), convert when a browser
- * could not play the file, thumbnail, torrent, then VideoPublished. Until the event is
- * appended nothing is public; if any step fails, every file of the video is removed and the
- * job says why (state `failed`), and no event is ever appended.
+ * could not play the file, thumbnail (made while the upload streamed in, when it could be),
+ * torrent, then VideoPublished. Until the event is appended nothing is public; if any step
+ * fails, every file of the video is removed and the job says why (state `failed`), and no
+ * event is ever appended.
  */
 export class VideoProcessing {
   private readonly running = new Map<string, AbortController>();
@@ -82,7 +85,7 @@ export class VideoProcessing {
         continue;
       }
       if (!job.sourcePath || !existsSync(job.sourcePath)) {
-        await this.fail(job.uuid, job.sourcePath, new MediaError('interrupted', 'the pod stopped while processing this video and its upload is gone'));
+        await this.fail(job.uuid, [job.sourcePath], new MediaError('interrupted', 'the pod stopped while processing this video and its upload is gone'));
         continue;
       }
       sources.add(job.sourcePath);
@@ -90,7 +93,7 @@ export class VideoProcessing {
         const probe = await probeMedia(job.sourcePath, { timeoutMs: 30_000 });
         this.start({ uuid: job.uuid, owner: job.owner, fields: job, sourcePath: job.sourcePath, probe, pieces: null });
       } catch (error) {
-        await this.fail(job.uuid, job.sourcePath, error);
+        await this.fail(job.uuid, [job.sourcePath], error);
       }
     }
     return sources;
@@ -105,7 +108,7 @@ export class VideoProcessing {
     const controller = new AbortController();
     this.running.set(upload.uuid, controller);
     void this.run(upload, controller.signal)
-      .catch((error) => this.fail(upload.uuid, upload.sourcePath, error))
+      .catch((error) => this.fail(upload.uuid, [upload.sourcePath, upload.thumbnailPath ?? null], error))
       .catch((error) => this.logger.error(`video ${upload.uuid}: could not record its failure: ${String(error)}`))
       .finally(() => this.running.delete(upload.uuid));
   }
@@ -119,9 +122,13 @@ export class VideoProcessing {
     const plan = planProcessing(probe, upload.sourcePath);
     const filePath = this.storage.webVideoPath(uuid, plan.extension);
     let pieces = upload.pieces;
+    let readyThumbnail = upload.thumbnailPath ?? null;
     if (plan.action === 'keep') {
       await rename(upload.sourcePath, filePath);
     } else {
+      // A converted video's thumbnail is made from the conversion.
+      if (readyThumbnail) await rm(readyThumbnail, { force: true });
+      readyThumbnail = null;
       await this.progress(uuid, plan.action === 'transcode' ? 'transcoding' : 'remuxing', 0);
       const converted = this.conversionQueue.then(() =>
         convertVideo(upload.sourcePath, filePath, plan, {
@@ -158,7 +165,9 @@ export class VideoProcessing {
       creationDate: this.now(),
     });
     await Promise.all([
-      makeThumbnail(filePath, this.storage.thumbnailPath(uuid), { durationSeconds: finalProbe.durationSeconds }),
+      readyThumbnail
+        ? rename(readyThumbnail, this.storage.thumbnailPath(uuid))
+        : makeThumbnail(filePath, this.storage.thumbnailPath(uuid), { durationSeconds: finalProbe.durationSeconds }),
       writeAtomically(this.storage.torrentPath(uuid), torrent),
     ]);
     signal.throwIfAborted();
@@ -199,12 +208,13 @@ export class VideoProcessing {
     }
   }
 
-  private async fail(uuid: string, sourcePath: string | null, error: unknown): Promise<void> {
+  /** `leftovers`: the job's files outside the video's own (the upload, a thumbnail made from it). */
+  private async fail(uuid: string, leftovers: Array<string | null>, error: unknown): Promise<void> {
     const code = error instanceof MediaError ? error.code : (error as Error)?.name === 'AbortError' ? 'cancelled' : 'processing-failed';
     const message = error instanceof MediaError ? error.message : `processing failed: ${(error as Error)?.message ?? String(error)}`;
     if (code !== 'cancelled') this.logger.warn(`video ${uuid}: ${message}`);
     await this.storage.removeVideoFiles(uuid);
-    if (sourcePath) await rm(sourcePath, { force: true });
+    await Promise.all(leftovers.map((path) => (path ? rm(path, { force: true }) : undefined)));
     await this.jobs.update(uuid, { state: 'failed', step: 'failed', errorCode: code, errorMessage: message, sourcePath: null, updatedAt: this.now().toISOString() });
   }
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { choosePieceLength, hashingTap, PieceHasher } from '../../../../../../libs/torrent/src/index.js';
 import { ProblemError } from '../../../http/problem.js';
+import { UploadReadAhead, type ReadAhead } from './upload-read-ahead.js';
 
 /** What arrived: the form's text fields and the video, on disk under a temporary name. */
 export interface ReceivedUpload {
@@ -19,6 +20,8 @@ export interface ReceivedUpload {
     filename: string;
     /** SHA-1 of each piece, hashed while the bytes streamed in; null when the size was not announced. */
     pieces: { pieceLength: number; pieces: Buffer } | null;
+    /** ffprobe and the thumbnail, run while the bytes streamed in; judged against the whole file by uploadVideo. */
+    readAhead: ReadAhead;
   };
 }
 
@@ -37,8 +40,9 @@ const ACCEPTED_TYPES = /^(video\/[a-z0-9.+-]+|application\/octet-stream|applicat
 /**
  * Streams a multipart upload (`videofile`, `name`, `description`, `tags`) to `dir`,
  * hashing torrent pieces on the way so that the video is seedable as soon as it has been
- * probed. Whatever goes wrong (too big, cut off, disk full, wrong type), the partial file
- * is removed before the error propagates: a refused upload leaves nothing behind.
+ * probed, and probing it on the way too when it can be (UploadReadAhead). Whatever goes
+ * wrong (too big, cut off, disk full, wrong type), the partial file and whatever was made
+ * from it are removed before the error propagates: a refused upload leaves nothing behind.
  *
  * `openFile` exists for the test that fills a real disk (/dev/full).
  */
@@ -80,8 +84,9 @@ export async function receiveUpload(
   let wrongType: string | null = null;
   /** Set when the pod itself stops reading: the errors that follow (cut-off form, closed file) are its consequences. */
   let refusal: ProblemError | null = null;
-  let saved: Promise<ReceivedUpload['file']> | null = null;
+  let saved: Promise<Omit<ReceivedUpload['file'], 'readAhead'>> | null = null;
   let partialPath: string | null = null;
+  let readAhead: UploadReadAhead | null = null;
 
   parser.on('field', (name, value, info) => {
     if (info.valueTruncated) problems.push(`${name}: too long`);
@@ -110,7 +115,8 @@ export async function receiveUpload(
       setImmediate(() => parser.destroy(stopped));
     });
     partialPath = join(dir, `${randomUUID()}.part`);
-    saved = saveFile(stream, partialPath, sizeKnown ? announced : null, openFile).then((result) => ({
+    readAhead = new UploadReadAhead(partialPath);
+    saved = saveFile(stream, partialPath, sizeKnown ? announced : null, openFile, readAhead).then((result) => ({
       ...result,
       declaredType: info.mimeType.toLowerCase(),
       filename: info.filename ?? '',
@@ -129,12 +135,13 @@ export async function receiveUpload(
   parser.on('fieldsLimit', () => problems.push('too many fields in the form'));
 
   const removePartial = async () => {
+    await (readAhead as UploadReadAhead | null)?.discard();
     if (partialPath) await unlink(partialPath).catch(() => undefined);
   };
   try {
     let formError: unknown = null;
     await pipeline(req, parser).catch((error: unknown) => (formError = error));
-    const outcome = saved ? await (saved as Promise<ReceivedUpload['file']>).then((file) => ({ file }), (error: unknown) => ({ error })) : null;
+    const outcome = saved ? await (saved as Promise<Omit<ReceivedUpload['file'], 'readAhead'>>).then((file) => ({ file }), (error: unknown) => ({ error })) : null;
     if (refusal) throw refusal;
     // The file's own failure (disk full, too big, empty) says more than the form's that followed it.
     if (outcome && 'error' in outcome && outcome.error instanceof ProblemError) throw outcome.error;
@@ -143,7 +150,10 @@ export async function receiveUpload(
     if (wrongType !== null) throw new ProblemError('unsupported-media-type', `videofile: a file sent as ${wrongType} is not a video (send video/*)`);
     if (!outcome) problems.push('videofile: required');
     if (problems.length > 0) throw new ProblemError('invalid-body', problems.join('; '), { problems });
-    return { fields, file: (outcome as { file: ReceivedUpload['file'] }).file };
+    const file = (outcome as { file: Omit<ReceivedUpload['file'], 'readAhead'> }).file;
+    // Set with the file. Whatever still waits for bytes is stopped: the file is whole now.
+    const ahead = await (readAhead as UploadReadAhead | null)!.settle();
+    return { fields, file: { ...file, readAhead: ahead } };
   } catch (error) {
     await removePartial();
     await drain(req, parser, sizeKnown ? announced : null);
@@ -207,6 +217,7 @@ async function saveFile(
   path: string,
   announcedBytes: number | null,
   openFile: (path: string) => WriteStream,
+  readAhead: UploadReadAhead,
 ): Promise<{ path: string; size: number; pieces: ReceivedUpload['file']['pieces'] }> {
   // The form's size bounds the file's: a piece length chosen from it is one create-torrent
   // could have chosen, and the pieces can be hashed as the bytes arrive.
@@ -216,8 +227,8 @@ async function saveFile(
   source.on('limit', () => (tooBig = true));
   try {
     const sink = openFile(path);
-    if (hasher) await pipeline(source, hashingTap(hasher), sink);
-    else await pipeline(source, sink);
+    if (hasher) await pipeline(source, hashingTap(hasher), readAhead.tap(), sink);
+    else await pipeline(source, readAhead.tap(), sink);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
       throw new ProblemError('insufficient-storage', 'the pod ran out of disk space while receiving the video');

@@ -6,19 +6,24 @@ import { parseVideoFields, type VideoFields } from '../../domain/video-fields.js
 import { MediaError, probeMedia } from '../../media/index.js';
 import type { VideoProcessing } from '../../processing/video-processing.js';
 import type { ReceivedUpload } from './receive-upload.js';
+import { keepWhatHolds } from './upload-read-ahead.js';
 
 const PROBE_TIMEOUT_MS = 30_000;
 
 /**
  * An upload that arrived whole: its fields must be valid and ffprobe must find a video in
- * it, or it is refused and its file removed; then it becomes a processing job. The answer
+ * it, or it is refused and its files removed; then it becomes a processing job. The answer
  * does not wait for processing: GET /api/v1/videos/{uuid} shows the job's state.
  */
 export async function uploadVideo(received: ReceivedUpload, by: Session, processing: VideoProcessing): Promise<{ uuid: string }> {
+  let thumbnailPath = received.file.readAhead.thumbnailPath;
   try {
     const parsed = parseVideoFields(received.fields, { partial: false });
     if (!parsed.ok) throw new ProblemError('invalid-body', parsed.problems.join('; '), { problems: parsed.problems });
-    const probe = await probeMedia(received.file.path, { timeoutMs: PROBE_TIMEOUT_MS }).catch((error: unknown) => {
+    // What was read while the upload streamed in counts only if the whole file reads the same.
+    const readAhead = await keepWhatHolds(received.file.path, received.file.readAhead);
+    thumbnailPath = readAhead.thumbnailPath;
+    const probe = await probeMedia(received.file.path, { timeoutMs: PROBE_TIMEOUT_MS, describedAhead: readAhead.described }).catch((error: unknown) => {
       if (error instanceof MediaError) throw new ProblemError(error.code, error.message);
       throw error;
     });
@@ -30,10 +35,11 @@ export async function uploadVideo(received: ReceivedUpload, by: Session, process
       sourcePath: received.file.path,
       probe,
       pieces: received.file.pieces,
+      thumbnailPath,
     });
     return { uuid };
   } catch (error) {
-    await rm(received.file.path, { force: true });
+    await Promise.all([rm(received.file.path, { force: true }), thumbnailPath ? rm(thumbnailPath, { force: true }) : undefined]);
     throw error;
   }
 }

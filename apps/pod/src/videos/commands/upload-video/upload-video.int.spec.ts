@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   audioOnlyMp3,
   h264AacMp4Faststart,
+  h264BaselineAacMp4Faststart,
   mpeg4Mp3Avi,
   pngImage,
   textFile,
@@ -199,6 +200,48 @@ describe('POST /api/v1/videos/upload', () => {
       request.write(head);
       request.write(readFileSync(good).subarray(0, 64 * 1024), () => setImmediate(() => request.destroy()));
     });
+    await assertNothingChanged(pod, before);
+  });
+
+  /** Multipart written by hand, the file with a pause before byte `pauseAt`: an upload slow enough to be read ahead of its end. */
+  function sendSlowly(name: string, file: Buffer, pauseAt: number, pauseMs: number): Promise<{ status: number; body: any }> {
+    const boundary = 'slowly';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\n${name}\r\n--${boundary}\r\nContent-Disposition: form-data; name="videofile"; filename="v.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    return new Promise((resolve, reject) => {
+      const request = http.request(new URL(`${pod.baseUrl}/api/v1/videos/upload`), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + file.length + tail.length) },
+      }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+      });
+      request.on('error', reject);
+      request.write(Buffer.concat([head, file.subarray(0, pauseAt)]));
+      setTimeout(() => request.end(Buffer.concat([file.subarray(pauseAt), tail])), pauseMs);
+    });
+  }
+
+  test('a faststart MP4 arriving slowly (probed and thumbnailed on the way) is published as it is, nothing left in uploads/', async () => {
+    const file = readFileSync(await h264BaselineAacMp4Faststart({ seconds: 10 }));
+    const sent = await sendSlowly('Slow but steady', file, Math.floor(file.length * 0.7), 1_500);
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+    const video = await waitForJob(pod, sent.body.uuid, 'published');
+    assert.equal(video.duration, 10);
+    assert.ok(Buffer.from(await (await fetch(video.webSeedUrls[0])).arrayBuffer()).equals(file));
+    const thumbnail = Buffer.from(await (await fetch(video.thumbnailUrl)).arrayBuffer());
+    assert.deepEqual([...thumbnail.subarray(0, 3)], [0xff, 0xd8, 0xff], 'the thumbnail is a JPEG');
+    assert.deepEqual(readdirSync(pod.runtime.videos.storage.uploadsDir), []);
+  });
+
+  test('refused, nothing kept: a faststart MP4 cut in half, arriving slowly (its index read ahead) → 422 truncated-media', async () => {
+    const before = await state(pod);
+    const cut = readFileSync(await truncatedCopy(await h264BaselineAacMp4Faststart({ seconds: 10 }), 0.5));
+    const sent = await sendSlowly('Cut, slowly', cut, Math.floor(cut.length * 0.9), 1_000);
+    assert.equal(sent.status, 422, JSON.stringify(sent.body));
+    assert.equal(sent.body.code, 'truncated-media');
     await assertNothingChanged(pod, before);
   });
 
