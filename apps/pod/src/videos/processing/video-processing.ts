@@ -38,7 +38,8 @@ export interface AcceptedUpload {
  * event is ever appended.
  */
 export class VideoProcessing {
-  private readonly running = new Map<string, AbortController>();
+  /** Jobs under way: how to stop each, and when it has stopped (published, failed or cancelled). */
+  private readonly running = new Map<string, { controller: AbortController; settled: Promise<void> }>();
   /** Conversions take both cores: one at a time. Uploads kept as they are do not wait. */
   private conversionQueue: Promise<unknown> = Promise.resolve();
 
@@ -99,18 +100,26 @@ export class VideoProcessing {
     return sources;
   }
 
-  /** Stops a job (the video is being deleted before it was published). */
+  /**
+   * Stops a job (its video is being deleted before it was published) and resolves once the job
+   * has stopped. A job past its last check publishes anyway: the caller reads the job again and
+   * deletes a published video as such (VideoDeleted), rather than dropping the files of a video
+   * the network already has.
+   */
   async cancel(uuid: string): Promise<void> {
-    this.running.get(uuid)?.abort();
+    const job = this.running.get(uuid);
+    if (!job) return;
+    job.controller.abort();
+    await job.settled;
   }
 
   private start(upload: AcceptedUpload): void {
     const controller = new AbortController();
-    this.running.set(upload.uuid, controller);
-    void this.run(upload, controller.signal)
+    const settled = this.run(upload, controller.signal)
       .catch((error) => this.fail(upload.uuid, [upload.sourcePath, upload.thumbnailPath ?? null], error))
       .catch((error) => this.logger.error(`video ${upload.uuid}: could not record its failure: ${String(error)}`))
       .finally(() => this.running.delete(upload.uuid));
+    this.running.set(upload.uuid, { controller, settled });
   }
 
   private async progress(uuid: string, step: string, progress: number): Promise<void> {

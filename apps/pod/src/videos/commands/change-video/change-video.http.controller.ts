@@ -48,12 +48,15 @@ export class ChangeVideoHttpController {
     const { videos } = this.runtime;
     const job = await videos.jobs.get(uuid);
     if (job && job.state !== 'published') {
-      // Never published: no event to append, only a job and its files to drop.
       if (session.role !== 'admin' && session.username !== job.owner) throw new ProblemError('forbidden', 'only the owner of a video or an admin can delete it');
       await videos.processing.cancel(uuid);
-      await videos.jobs.remove(uuid);
-      await videos.local.deleted(uuid);
-      return;
+      // Never published: no event to append, only a job and its files to drop. (A job already
+      // appending its VideoPublished when cancelled has published: deleted below, as any video.)
+      if ((await videos.jobs.get(uuid))?.state !== 'published') {
+        await videos.jobs.remove(uuid);
+        await videos.local.deleted(uuid);
+        return;
+      }
     }
     await deleteVideo(this.deps(), uuid, session);
     await videos.jobs.remove(uuid);

@@ -145,6 +145,28 @@ describe('POST /api/v1/videos/upload', () => {
     assert.ok(!videoFiles(pod).some((path) => path.includes(video.uuid)), 'no file of the video is left');
   });
 
+  test('delete while processing, at any moment: 204, then the video is nowhere, no file left, and any VideoPublished is followed by its VideoDeleted', async () => {
+    // From "cancelled long before publication" to "cancelled while appending VideoPublished":
+    // whichever wins, the pod ends consistent (a video published meanwhile is deleted as such).
+    const outcomes: string[] = [];
+    for (const delayMs of [0, 30, 80, 160, 320]) {
+      const head = await pod.runtime.store.headPosition();
+      const sent = await send(pod, token, { name: `Deleted after ${delayMs} ms`, file: { path: good } });
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const deleted = await fetch(`${pod.baseUrl}/api/v1/videos/${sent.body.uuid}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(deleted.status, 204, `after ${delayMs} ms`);
+      assert.equal((await fetch(`${pod.baseUrl}/api/v1/videos/${sent.body.uuid}`)).status, 404, `after ${delayMs} ms`);
+      const types = (await pod.runtime.store.readAll({ after: head, limit: 10 })).map((e) => e.event.type);
+      assert.ok(types.length === 0 || (types.length === 2 && types[0] === 'VideoPublished' && types[1] === 'VideoDeleted'), `after ${delayMs} ms: ${types.join(', ')}`);
+      outcomes.push(`${delayMs} ms: ${types.length === 0 ? 'cancelled' : 'published, then deleted'}`);
+      assert.equal(await pod.runtime.videos.jobs.get(sent.body.uuid), null, 'no job row');
+      assert.ok(!videoFiles(pod).some((path) => path.includes(sent.body.uuid)), `after ${delayMs} ms: no file of the video is left`);
+      assert.equal(pod.runtime.videos.processing.busy, false);
+    }
+    console.log(`  delete while processing: ${outcomes.join('; ')}`);
+  });
+
   const refusals: Array<[string, () => Promise<Sent>, number, string]> = [
     ['not a video (a text file)', async () => ({ name: 'Text', file: { path: await textFile(), type: 'application/octet-stream' } }), 422, 'not-a-video'],
     ['a still image sent as a video', async () => ({ name: 'Image', file: { path: await pngImage(), type: 'video/mp4' } }), 422, 'not-a-video'],
