@@ -153,7 +153,9 @@ export async function createPodProcess(options: {
         if (running.exitCode !== null) throw new Error(`${options.name} exited with ${running.exitCode}:\n${log}`);
         const response = await fetch(`${pod.baseUrl}/api/v1/config`);
         return response.ok ? true : undefined;
-      });
+        // A pod takes about 2 s alone to load and open; six at once on two cores, beside
+        // another scenario's pods and a browser, took over 20 s.
+      }, 60_000);
     },
     async stop() {
       if (!child) return;
