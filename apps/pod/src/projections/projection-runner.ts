@@ -12,7 +12,15 @@ export interface ProjectionStatus {
 }
 
 export interface ProjectionRunnerOptions {
+  /** Events per transaction (default 2,000). */
   batchSize?: number;
+  /**
+   * Events per transaction while a model is rebuilt from 0 (default 20,000): each commit writes
+   * its pages again, so a rebuild at 2,000 went at ~60 % of its speed at 20,000 on SQLite.
+   * (A catch-up on SQLite holds the event loop until it ends whatever the size: better-sqlite3
+   * is synchronous.) The log is read in pages of this size when a rebuild starts.
+   */
+  rebuildBatchSize?: number;
   /** Called for every event a projection could not apply; the runner goes on. */
   onFailure?: (projection: string, event: StoredEvent, error: unknown) => void;
 }
@@ -59,11 +67,16 @@ export class ProjectionRunner {
     if (this.rebuilds.size > 0) await this.aimRebuilds();
     // One subscription for all: each event is read and parsed once, whatever the number of models.
     const from = Math.min(...[...this.statuses.values()].map((s) => s.checkpoint));
-    this.subscriptions.push(this.store.subscribe(from, (batch) => this.applyBatch(batch), { batchSize: this.batchSize }));
+    const pageSize = this.rebuilds.size > 0 ? Math.max(this.batchSize, this.rebuildBatchSize) : this.batchSize;
+    this.subscriptions.push(this.store.subscribe(from, (page) => this.applyPage(page), { batchSize: pageSize }));
   }
 
   private get batchSize(): number {
     return this.options.batchSize ?? 2000;
+  }
+
+  private get rebuildBatchSize(): number {
+    return this.options.rebuildBatchSize ?? 20_000;
   }
 
   async stop(): Promise<void> {
@@ -142,11 +155,20 @@ export class ProjectionRunner {
     return [...finish, checkpoint(projection.name, projection.version, position)];
   }
 
+  /** A page of the log: whole while a rebuild goes on, else in batches of batchSize (pages are larger only after a rebuild). */
+  private async applyPage(page: StoredEvent[]): Promise<void> {
+    for (let start = 0; start < page.length; ) {
+      const size = this.rebuilds.size > 0 ? page.length : this.batchSize;
+      await this.applyBatch(page.slice(start, start + size));
+      start += size;
+    }
+  }
+
   /** The whole batch for every model in one transaction; on failure, model by model, then event by event. */
   private async applyBatch(batch: StoredEvent[]): Promise<void> {
     if (batch.length === 0) return;
     const last = batch[batch.length - 1].position;
-    // A full page means the log is ahead of the models: more full pages follow.
+    // A full batch means the log is ahead of the models: more full batches follow.
     const bulk = { bulk: this.rebuilds.size > 0 || batch.length >= this.batchSize };
     const plans = this.projections.map((projection) => this.plan(projection, batch));
     if (plans.every((plan) => plan !== null)) {
