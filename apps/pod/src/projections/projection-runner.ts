@@ -17,8 +17,9 @@ export interface ProjectionRunnerOptions {
   /**
    * Events per transaction while a model is rebuilt from 0 (default 20,000): each commit writes
    * its pages again, so a rebuild at 2,000 went at ~60 % of its speed at 20,000 on SQLite.
-   * (A catch-up on SQLite holds the event loop until it ends whatever the size: better-sqlite3
-   * is synchronous.) The log is read in pages of this size when a rebuild starts.
+   * Larger transactions hold the event loop no longer in total: on SQLite a catch-up holds it
+   * until it ends whatever the size (better-sqlite3 is synchronous). A runner that starts with
+   * a rebuild reads the log in pages of this size, split into batchSize transactions after it.
    */
   rebuildBatchSize?: number;
   /** Called for every event a projection could not apply; the runner goes on. */
