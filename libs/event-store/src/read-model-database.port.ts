@@ -10,9 +10,17 @@ export interface SqlStatement {
   params?: readonly unknown[];
 }
 
+export interface ExecuteOptions {
+  /**
+   * One of many large transactions in a row (a projection catching up with the log or being
+   * rebuilt): the adapter may trade work between commits for throughput, never durability.
+   */
+  bulk?: boolean;
+}
+
 export interface ReadModelDatabase {
   readonly dialect: 'sqlite' | 'postgres';
   /** Runs the statements in one transaction: all or nothing. */
-  execute(statements: readonly SqlStatement[]): Promise<void>;
+  execute(statements: readonly SqlStatement[], options?: ExecuteOptions): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
 }

@@ -33,6 +33,22 @@ function tagCounts(version = 1, options: { poisonSql?: boolean } = {}): Projecti
   };
 }
 
+/** tagCounts with an index on the counts, left out while a rebuild fills the table. */
+function indexedTagCounts(version = 1): Projection {
+  const base = tagCounts(version);
+  const index = { sql: 'CREATE INDEX IF NOT EXISTS rm_tag_counts_videos ON rm_tag_counts (videos)' };
+  return {
+    ...base,
+    createTables: () => [...base.createTables(), index],
+    rebuild: { createTables: () => base.createTables(), finish: () => [index] },
+  };
+}
+
+async function indexNames(store: Awaited<ReturnType<typeof openStore>>['store']): Promise<string[]> {
+  const rows = await store.readModels.query<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rm_tag_counts' AND sql IS NOT NULL`);
+  return rows.map((row) => row.name);
+}
+
 async function openStore() {
   const dir = tempDir();
   const store = await openEventStore({ database: 'sqlite', dataDir: dir.path, sealer: createTestSealer() });
@@ -123,5 +139,80 @@ describe('projection runner', () => {
     await v2.waitFor(3);
     await v2.stop();
     assert.deepEqual(await digestReadModel(store.readModels, tagCounts(2)), before);
+  });
+
+  test('a rebuild fills the rebuild form and has the final form once it reaches the head it started from', async () => {
+    const { store, dir } = await openStore();
+    cleanups.push(async () => {
+      await store.close();
+      dir.remove();
+    });
+    await publish(store, [['x', 'cats'], ['y', 'dogs'], ['z', 'cats']]);
+    const reference = new ProjectionRunner(store, store.readModels, [tagCounts(1)]);
+    await reference.start();
+    await reference.waitFor(3);
+    await reference.stop();
+    const before = await digestReadModel(store.readModels, tagCounts(1));
+
+    const runner = new ProjectionRunner(store, store.readModels, [indexedTagCounts(2)], { batchSize: 1 });
+    await runner.start();
+    await runner.waitFor(3);
+    assert.deepEqual(await indexNames(store), ['rm_tag_counts_videos']);
+    assert.deepEqual(await store.readModels.query('SELECT name FROM projection_rebuilds'), []);
+    assert.deepEqual(await digestReadModel(store.readModels, tagCounts(2)), before);
+    // Later events go to the final form.
+    await publish(store, [['w', 'dogs']]);
+    await runner.waitFor(4);
+    await runner.stop();
+    assert.deepEqual(await store.readModels.query('SELECT tag, videos FROM rm_tag_counts ORDER BY tag'), [
+      { tag: 'cats', videos: 2 },
+      { tag: 'dogs', videos: 2 },
+    ]);
+  });
+
+  test('a rebuild of an empty log takes the final form at once', async () => {
+    const { store, dir } = await openStore();
+    cleanups.push(async () => {
+      await store.close();
+      dir.remove();
+    });
+    const runner = new ProjectionRunner(store, store.readModels, [indexedTagCounts(1)]);
+    await runner.start();
+    await runner.stop();
+    assert.deepEqual(await indexNames(store), ['rm_tag_counts_videos']);
+    assert.deepEqual(await store.readModels.query('SELECT name FROM projection_rebuilds'), []);
+  });
+
+  test('a rebuild interrupted by a crash goes on in its rebuild form at the next start, then finishes', async () => {
+    const { store, dir } = await openStore();
+    cleanups.push(async () => {
+      await store.close();
+      dir.remove();
+    });
+    await publish(store, [['x', 'cats'], ['y', 'dogs'], ['z', 'cats']]);
+    // What a crash after the first two events leaves: the rebuild form, its marker, a checkpoint at 2.
+    const runner = new ProjectionRunner(store, store.readModels, [tagCounts(1)]);
+    await runner.start();
+    await runner.stop();
+    await store.readModels.execute([
+      { sql: 'DROP TABLE rm_tag_counts' },
+      ...indexedTagCounts(7).rebuild!.createTables(),
+      // 10, not 1: a rebuild that went on adds to it, one started over would not.
+      { sql: "INSERT INTO rm_tag_counts (tag, videos) VALUES ('cats', 10), ('dogs', 1)" },
+      { sql: "INSERT INTO projection_rebuilds (name, version) VALUES ('tag_counts', 7)" },
+      { sql: "UPDATE projection_checkpoints SET version = 7, position = 2 WHERE name = 'tag_counts'" },
+    ]);
+    assert.deepEqual(await indexNames(store), []);
+
+    const resumed = new ProjectionRunner(store, store.readModels, [indexedTagCounts(7)]);
+    await resumed.start();
+    await resumed.waitFor(3);
+    await resumed.stop();
+    assert.deepEqual(await indexNames(store), ['rm_tag_counts_videos']);
+    assert.deepEqual(await store.readModels.query('SELECT name FROM projection_rebuilds'), []);
+    assert.deepEqual(await store.readModels.query('SELECT tag, videos FROM rm_tag_counts ORDER BY tag'), [
+      { tag: 'cats', videos: 11 },
+      { tag: 'dogs', videos: 1 },
+    ]);
   });
 });

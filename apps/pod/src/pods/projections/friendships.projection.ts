@@ -19,6 +19,8 @@ const keepUnlessLatest = (column: string, value: string) => `${column} = CASE WH
 const PARTIES = ['requester', 'target', 'parties_at']
   .map((column) => `${column} = CASE WHEN excluded.parties_at > rm_friendships.parties_at THEN excluded.${column} ELSE rm_friendships.${column} END`)
   .join(', ');
+// Built once, not per event: apply runs for every event of the log, friendship or not, in a rebuild.
+const NOT_ENDED = ['ended_at', 'ended_by', 'ended_reason', 'ended_origin_seq'].map((column) => keepUnlessLatest(column, 'NULL')).join(', ');
 const CHANGED = `changed = CASE WHEN ${LATEST} THEN excluded.changed ELSE rm_friendships.changed END`;
 
 /**
@@ -60,7 +62,6 @@ export const friendshipsProjection: Projection = {
   apply({ event }: StoredEvent): SqlStatement[] {
     const data = event.data as Record<string, string>;
     const key = friendshipEventKey(event);
-    const notEnded = ['ended_at', 'ended_by', 'ended_reason', 'ended_origin_seq'].map((column) => keepUnlessLatest(column, 'NULL')).join(', ');
     switch (event.type) {
       case 'FriendshipRequested': {
         const requestedAt = `CASE WHEN rm_friendships.requested_at IS NULL OR excluded.requested_at > rm_friendships.requested_at THEN excluded.requested_at ELSE rm_friendships.requested_at END`;
@@ -70,7 +71,7 @@ export const friendshipsProjection: Projection = {
                   ON CONFLICT (pair) DO UPDATE SET ${PARTIES}, ${keepUnlessLatest('status', "'requested'")},
                     requested_at = ${requestedAt},
                     accepted_at = CASE WHEN rm_friendships.accepted_at > ${requestedAt} THEN rm_friendships.accepted_at ELSE NULL END,
-                    ${notEnded}, ${CHANGED}`,
+                    ${NOT_ENDED}, ${CHANGED}`,
             params: [event.stream, data.requester, data.target, event.occurredAt, key],
           },
         ];
@@ -83,7 +84,7 @@ export const friendshipsProjection: Projection = {
                     accepted_at = CASE WHEN (rm_friendships.requested_at IS NULL OR excluded.accepted_at > rm_friendships.requested_at)
                                         AND (rm_friendships.accepted_at IS NULL OR excluded.accepted_at > rm_friendships.accepted_at)
                                        THEN excluded.accepted_at ELSE rm_friendships.accepted_at END,
-                    ${notEnded}, ${CHANGED}`,
+                    ${NOT_ENDED}, ${CHANGED}`,
             params: [event.stream, data.requester, data.accepter, event.occurredAt, key],
           },
         ];

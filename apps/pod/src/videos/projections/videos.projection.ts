@@ -37,36 +37,14 @@ export function videosProjectionFor(dialect: ReadModelDialect): Projection {
       { name: 'rm_video_origins', orderBy: 'origin' },
     ],
 
-    createTables(): SqlStatement[] {
-      return [
-        {
-          sql: `CREATE TABLE IF NOT EXISTS rm_videos (
-            uuid ${ordered} PRIMARY KEY,
-            origin TEXT NOT NULL,
-            origin_host ${ordered} NOT NULL,
-            name TEXT NOT NULL,
-            name_sort ${ordered} NOT NULL,
-            description TEXT NOT NULL,
-            tags TEXT NOT NULL,
-            duration DOUBLE PRECISION NOT NULL,
-            size BIGINT NOT NULL,
-            mime_type TEXT NOT NULL,
-            info_hash TEXT NOT NULL,
-            magnet_uri TEXT NOT NULL,
-            torrent_url TEXT NOT NULL,
-            web_seed_urls TEXT NOT NULL,
-            thumbnail_url TEXT NOT NULL,
-            account_username TEXT NOT NULL,
-            published_at ${ordered} NOT NULL,
-            updated_at TEXT NOT NULL,
-            available INTEGER NOT NULL DEFAULT 1)`,
-        },
-        { sql: `CREATE INDEX IF NOT EXISTS rm_videos_published ON rm_videos (published_at, uuid)` },
-        { sql: `CREATE INDEX IF NOT EXISTS rm_videos_origin_host ON rm_videos (origin_host)` },
-        { sql: `CREATE INDEX IF NOT EXISTS rm_videos_origin ON rm_videos (origin)` },
-        { sql: `CREATE TABLE IF NOT EXISTS rm_video_origins (origin ${ordered} PRIMARY KEY, expelled INTEGER NOT NULL, changed TEXT NOT NULL)` },
-        ...search.createTables(),
-      ];
+    createTables: () => [...tables(ordered), ...QUERY_INDEXES, ...search.createTables()],
+
+    // A rebuild builds the indexes only queries use once, at the end. On SQLite the full-text
+    // index maintained row by row was a third of a rebuild's time (100,000 events), and
+    // building it at the end takes about a tenth of that.
+    rebuild: {
+      createTables: () => [...tables(ordered), ...search.rebuild.createTables()],
+      finish: () => [...QUERY_INDEXES, ...search.rebuild.finish()],
     },
 
     apply({ event }: StoredEvent): SqlStatement[] {
@@ -147,6 +125,42 @@ export function videosProjectionFor(dialect: ReadModelDialect): Projection {
     },
   };
 }
+
+function tables(ordered: string): SqlStatement[] {
+  return [
+    {
+      sql: `CREATE TABLE IF NOT EXISTS rm_videos (
+        uuid ${ordered} PRIMARY KEY,
+        origin TEXT NOT NULL,
+        origin_host ${ordered} NOT NULL,
+        name TEXT NOT NULL,
+        name_sort ${ordered} NOT NULL,
+        description TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        duration DOUBLE PRECISION NOT NULL,
+        size BIGINT NOT NULL,
+        mime_type TEXT NOT NULL,
+        info_hash TEXT NOT NULL,
+        magnet_uri TEXT NOT NULL,
+        torrent_url TEXT NOT NULL,
+        web_seed_urls TEXT NOT NULL,
+        thumbnail_url TEXT NOT NULL,
+        account_username TEXT NOT NULL,
+        published_at ${ordered} NOT NULL,
+        updated_at TEXT NOT NULL,
+        available INTEGER NOT NULL DEFAULT 1)`,
+    },
+    // apply() finds an expelled origin's videos through it: kept during a rebuild.
+    { sql: `CREATE INDEX IF NOT EXISTS rm_videos_origin ON rm_videos (origin)` },
+    { sql: `CREATE TABLE IF NOT EXISTS rm_video_origins (origin ${ordered} PRIMARY KEY, expelled INTEGER NOT NULL, changed TEXT NOT NULL)` },
+  ];
+}
+
+/** The indexes of rm_videos that only queries read (lists by date, by host). */
+const QUERY_INDEXES: SqlStatement[] = [
+  { sql: `CREATE INDEX IF NOT EXISTS rm_videos_published ON rm_videos (published_at, uuid)` },
+  { sql: `CREATE INDEX IF NOT EXISTS rm_videos_origin_host ON rm_videos (origin_host)` },
+];
 
 function tagsText(tags: readonly string[]): string {
   return tags.map(searchText).filter((text) => text !== '').join(' ');
