@@ -121,6 +121,21 @@ describe('projection runner', () => {
     });
   }
 
+  test('waitFor: a bounded wait for a position never reached fails, an unbounded one resolves once it is reached', async () => {
+    const { store, dir } = await openStore();
+    cleanups.push(() => dir.remove());
+    const runner = new ProjectionRunner(store, store.readModels, [tagCounts()]);
+    await runner.start();
+    await assert.rejects(runner.waitFor(1, 50), /did not reach position 1 within 50 ms/);
+    // The pod's start waits without a limit while a long log is rebuilt (Infinity is no 1 ms timer).
+    const unbounded = runner.waitFor(1, Number.POSITIVE_INFINITY);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await publish(store, [['a late one', 'cats']]);
+    await unbounded;
+    await runner.stop();
+    await store.close();
+  });
+
   test('a new projection version rebuilds its read model from position 0, to the same digest', async () => {
     const { store, dir } = await openStore();
     cleanups.push(async () => {

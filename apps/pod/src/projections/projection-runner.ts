@@ -89,14 +89,18 @@ export class ProjectionRunner {
   }
 
   /** Resolves when every projection has applied the log up to `position` (polling-free). */
+  /** Resolves once every model has reached `position`; `timeoutMs` may be Infinity (no limit). */
   async waitFor(position: number, timeoutMs = 30_000): Promise<void> {
     const caughtUp = () => [...this.statuses.values()].every((s) => s.checkpoint >= position);
     if (caughtUp()) return;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`read models did not reach position ${position} within ${timeoutMs} ms`));
-      }, timeoutMs);
+      // (setTimeout takes Infinity as 1 ms.)
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
+            this.waiters.delete(check);
+            reject(new Error(`read models did not reach position ${position} within ${timeoutMs} ms`));
+          }, timeoutMs)
+        : undefined;
       const check = () => {
         if (!caughtUp()) return;
         clearTimeout(timer);

@@ -39,7 +39,9 @@ export async function openVideos(
   const storage = new VideoStorage(config.dataDir, config.host, config.port);
   const jobs = new VideoJobs(store.readModels);
   await jobs.init();
-  await projections.waitFor(await store.headPosition());
+  // The tracker registry loads from the read models, which may be rebuilding a long log at
+  // start (~30k events/s on SQLite, so minutes for millions): wait as long as that takes.
+  await projections.waitFor(await store.headPosition(), Number.POSITIVE_INFINITY);
   const registry = new TrackerRegistry(storage);
   const { missingFiles } = await registry.load(store.readModels, actor);
   for (const uuid of missingFiles) logger.error(`video ${uuid} is published by this pod but its file or torrent is missing: it is neither tracked nor seeded`);
