@@ -47,6 +47,31 @@ async function send(pod: TestPod, token: string | null, sent: Sent): Promise<{ s
   return { status: response.status, body: text ? JSON.parse(text) : null, contentType: response.headers.get('content-type') ?? '' };
 }
 
+/**
+ * An upload sent without a length (chunked), as a client streaming from a pipe does: a name and
+ * a file of `chunks` × 64 KiB of `fill`, handed to the pod one chunk at a time.
+ */
+function sendChunked(pod: TestPod, token: string, options: { boundary: string; name: string; chunks: number; fill: number }): Promise<Response> {
+  const { boundary } = options;
+  const chunks = [
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\n${options.name}\r\n--${boundary}\r\nContent-Disposition: form-data; name="videofile"; filename="big.mp4"\r\nContent-Type: video/mp4\r\n\r\n`),
+    ...Array.from({ length: options.chunks }, () => Buffer.alloc(64 * 1024, options.fill)),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ];
+  return fetch(`${pod.baseUrl}/api/v1/videos/upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body: new ReadableStream({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    }),
+    duplex: 'half',
+  } as RequestInit);
+}
+
 /** Every file the pod keeps for videos, under its data folder. */
 function videoFiles(pod: TestPod): string[] {
   const { storage } = pod.runtime.videos;
@@ -288,24 +313,7 @@ describe('POST /api/v1/videos/upload', () => {
   // (seen here; noted in the closing report). Other clients are unaffected.
   test('refused, nothing kept: a file over the limit sent without a length (chunked) → 413', async () => {
     const before = await state(pod);
-    const boundary = 'swarmtube-boundary';
-    const chunks = [
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nChunked\r\n--${boundary}\r\nContent-Disposition: form-data; name="videofile"; filename="big.mp4"\r\nContent-Type: video/mp4\r\n\r\n`),
-      ...Array.from({ length: 48 }, () => Buffer.alloc(64 * 1024, 7)),
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ];
-    const response = await fetch(`${pod.baseUrl}/api/v1/videos/upload`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
-      body: new ReadableStream({
-        pull(controller) {
-          const next = chunks.shift();
-          if (next) controller.enqueue(next);
-          else controller.close();
-        },
-      }),
-      duplex: 'half',
-    } as RequestInit);
+    const response = await sendChunked(pod, token, { boundary: 'swarmtube-boundary', name: 'Chunked', chunks: 48, fill: 7 });
     const problem = (await response.json()) as { code: string; detail: string };
     assert.equal(response.status, 413, problem.detail);
     assert.equal(problem.code, 'payload-too-large');
@@ -349,24 +357,7 @@ describe('a full disk', () => {
     const pod = await startTestPod({ http: true, reachableHost: true, dataDir: mountPoint, env: { SWARMTUBE_UPLOADS_MIN_FREE_BYTES: '0' } });
     try {
       const before = await state(pod);
-      const boundary = 'fills-the-disk';
-      const chunks = [
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nToo much\r\n--${boundary}\r\nContent-Disposition: form-data; name="videofile"; filename="big.mp4"\r\nContent-Type: video/mp4\r\n\r\n`),
-        ...Array.from({ length: 160 }, () => Buffer.alloc(64 * 1024, 1)),
-        Buffer.from(`\r\n--${boundary}--\r\n`),
-      ];
-      const response = await fetch(`${pod.baseUrl}/api/v1/videos/upload`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${await pod.adminToken()}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
-        body: new ReadableStream({
-          pull(controller) {
-            const next = chunks.shift();
-            if (next) controller.enqueue(next);
-            else controller.close();
-          },
-        }),
-        duplex: 'half',
-      } as RequestInit);
+      const response = await sendChunked(pod, await pod.adminToken(), { boundary: 'fills-the-disk', name: 'Too much', chunks: 160, fill: 1 });
       assert.equal(response.status, 507);
       assert.equal(((await response.json()) as { code: string }).code, 'insufficient-storage');
       await assertNothingChanged(pod, before);
