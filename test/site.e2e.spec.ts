@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { findRepositoryRoot } from '../apps/pod/src/repository-root.js';
 import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
+import { swarmSizedMp4 } from '../libs/testing/src/media-fixtures.js';
 import { tempDir } from '../libs/testing/src/test-databases.js';
 import { bdecode, type Decoded } from '../libs/tracker/src/bencode.js';
 import { assertNoConsoleErrors, DESKTOP, figure, HAS_CHROMIUM, inPage, launchChromium, openPage, PHONE, waitInPage, type WatchedPage } from './support/browser.js';
@@ -83,11 +83,8 @@ describe('the site in Chromium, on a three-pod network', { skip: HAS_CHROMIUM ? 
   };
 
   before(async () => {
-    // 10 s of 640x360 H.264/AAC at 2 Mbit/s with faststart: a file a browser plays as it is (about 2.6 MB).
-    execFileSync('ffmpeg', [
-      '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
-      '-t', '10', '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '2M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', source,
-    ]);
+    // 10 s: a file a browser plays as it is (about 2.6 MB), named for the upload form.
+    copyFileSync(await swarmSizedMp4({ seconds: 10 }), source);
     pods = [
       await createPodProcess({ name: 'Pod 1', driven: true }),
       await createPodProcess({ name: 'Pod 2', driven: true }),

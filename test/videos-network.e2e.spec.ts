@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
 import { tempDir } from '../libs/testing/src/test-databases.js';
 import { HAS_ARIA2, peersOnlyTorrent, runAria2, type Aria2Run } from '../libs/testing/src/aria2.js';
+import { swarmSizedMp4 } from '../libs/testing/src/media-fixtures.js';
 import { assertSameAudits, cleanUp, formNetwork, quiescent } from './support/network.js';
 import { getVideo, uploadVideo, waitForState, type VideoView } from './support/videos.js';
 
@@ -29,17 +29,14 @@ describe('videos across a three-pod network, carried by BitTorrent', { skip: HAS
   let two: PodProcess;
   let three: PodProcess;
   const work = tempDir('swarmtube-videos-e2e-');
-  const source = join(work.path, 'bunny.mp4');
+  let source: string;
   const clients: Aria2Run[] = [];
   let video: VideoView;
   let published: Buffer;
 
   before(async () => {
-    // 8 s of 640x360 H.264/AAC with faststart: a file a browser plays as it is (about 2 MB).
-    execFileSync('ffmpeg', [
-      '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
-      '-t', '8', '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '2M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', source,
-    ]);
+    // 8 s: a file a browser plays as it is (about 2 MB).
+    source = await swarmSizedMp4({ seconds: 8 });
     pods = [
       await createPodProcess({ name: 'Pod 1', driven: true }),
       await createPodProcess({ name: 'Pod 2', driven: true }),

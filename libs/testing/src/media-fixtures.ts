@@ -66,6 +66,18 @@ export const h264AacMp4Faststart = (options: FixtureOptions = {}) => video('h264
 export const h264BaselineAacMp4Faststart = (options: FixtureOptions = {}) =>
   video('h264-baseline-aac-faststart', 'mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-g', '25', ...aac, '-movflags', '+faststart'], options);
 
+/**
+ * What the multi-pod scenarios share over BitTorrent: browser-playable (H.264 + AAC, index
+ * first) and big enough for a swarm, 640x360 at 2 Mbit/s, about 0.25 MB a second.
+ */
+export const swarmSizedMp4 = ({ seconds = 8 }: FixtureOptions = {}) =>
+  fixture(`swarm-sized-${seconds}s.mp4`, (path) =>
+    ffmpeg([
+      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
+      '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '2M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', path,
+    ]),
+  );
+
 /** Playable codecs but the index at the end (ffmpeg's default): not streamable as it is. */
 export const h264AacMp4MoovAtEnd = (options: FixtureOptions = {}) => video('h264-aac-moov-at-end', 'mp4', [...h264, ...aac], options);
 
