@@ -50,3 +50,12 @@ export function formatAgo(iso: string, now = Date.now()): string {
   for (const [unit, size] of steps) if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
   return format.format(seconds, 'second');
 }
+
+/** A pod's actor URL as people name the pod: `http://localhost:9003/federation/actor` → `localhost:9003`. */
+export function podHostOf(actor: string): string {
+  try {
+    return new URL(actor).host;
+  } catch {
+    return actor;
+  }
+}

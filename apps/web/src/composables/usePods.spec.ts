@@ -1,20 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { effectScope } from 'vue';
 import type { BallotView, PodView } from '@/api/types';
+import { aPod } from '@/test/fixtures';
 import { tallyOf, usePods } from './usePods';
 
 const ME = 'http://127.0.0.1:9001/federation/actor';
 
-const pod = (extra: Partial<PodView> = {}): PodView => ({
-  host: '127.0.0.1:9002',
-  actor: 'http://127.0.0.1:9002/federation/actor',
-  status: 'active',
-  score: 100,
-  joinedAt: null,
-  lastSeenAt: null,
-  friendship: 'accepted',
-  ...extra,
-});
+const pod = (extra: Partial<PodView> = {}): PodView => aPod(extra.host ?? '127.0.0.1:9002', extra);
 
 const ballot = (host: string, extra: Partial<BallotView> = {}): BallotView => ({
   host,

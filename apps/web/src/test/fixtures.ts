@@ -1,4 +1,4 @@
-import type { Video, VideoUploadState } from '@/api/types';
+import type { PodView, Video, VideoUploadState } from '@/api/types';
 
 /** A published video as the API returns it, with overrides. */
 export function aVideo(overrides: Partial<Video> = {}): Video {
@@ -45,4 +45,9 @@ export function anUpload(overrides: Partial<VideoUploadState> = {}): VideoUpload
     updatedAt: new Date().toISOString(),
     ...overrides,
   };
+}
+
+/** Another pod as `GET /api/v1/pods` shows it: an active friend, with overrides. */
+export function aPod(host: string, overrides: Partial<PodView> = {}): PodView {
+  return { host, actor: `http://${host}/federation/actor`, status: 'active', score: 100, joinedAt: null, lastSeenAt: null, friendship: 'accepted', ...overrides };
 }

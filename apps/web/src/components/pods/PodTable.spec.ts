@@ -1,19 +1,9 @@
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { PodView } from '@/api/types';
+import { aPod } from '@/test/fixtures';
 import type { Tally } from '@/composables/usePods';
 import PodTable from './PodTable.vue';
-
-const pod = (host: string, extra: Partial<PodView> = {}): PodView => ({
-  host,
-  actor: `http://${host}/federation/actor`,
-  status: 'active',
-  score: 100,
-  joinedAt: null,
-  lastSeenAt: null,
-  friendship: 'accepted',
-  ...extra,
-});
 
 function table(pods: PodView[], tallies: Array<[string, Tally]>, admin = true) {
   return mount(PodTable, { props: { pods, tallies: new Map(tallies), admin, busyHost: null }, attachTo: document.body });
@@ -24,7 +14,7 @@ const row = (wrapper: ReturnType<typeof table>, host: string) => wrapper.get(`[d
 describe('PodTable', () => {
   it('shows each open motion, and offers the vote or its withdrawal by whether this pod voted', async () => {
     const wrapper = table(
-      [pod('a:1'), pod('b:2', { status: 'expelled', friendship: 'ended' })],
+      [aPod('a:1'), aPod('b:2', { status: 'expelled', friendship: 'ended' })],
       [
         ['a:1', { motion: 'expulsion', votes: 1, needed: 2, mine: true }],
         ['b:2', { motion: 'readmission', votes: 0, needed: 1, mine: false }],
@@ -44,7 +34,7 @@ describe('PodTable', () => {
   });
 
   it('answers an incoming friendship request, and drops a friend only after a confirmation', async () => {
-    const wrapper = table([pod('a:1', { friendship: 'incoming', status: 'pending' }), pod('b:2')], []);
+    const wrapper = table([aPod('a:1', { friendship: 'incoming', status: 'pending' }), aPod('b:2')], []);
     expect(row(wrapper, 'a:1').get('[data-testid="pod-friendship"]').text()).toMatch(/^asks to be friends/);
     await row(wrapper, 'a:1').get('[data-testid="accept-button"]').trigger('click');
     await row(wrapper, 'a:1').get('[data-testid="reject-button"]').trigger('click');
@@ -57,7 +47,7 @@ describe('PodTable', () => {
   });
 
   it('shows no action to a viewer who is not an admin', () => {
-    const wrapper = table([pod('a:1', { friendship: 'incoming' })], [['a:1', { motion: 'expulsion', votes: 0, needed: 1, mine: false }]], false);
+    const wrapper = table([aPod('a:1', { friendship: 'incoming' })], [['a:1', { motion: 'expulsion', votes: 0, needed: 1, mine: false }]], false);
     for (const id of ['vote-button', 'withdraw-button', 'accept-button', 'reject-button', 'drop-button']) expect(wrapper.find(`[data-testid="${id}"]`).exists()).toBe(false);
     wrapper.unmount();
   });
