@@ -88,8 +88,7 @@ export class ProjectionRunner {
     return [...this.statuses.values()].map((s) => ({ ...s }));
   }
 
-  /** Resolves when every projection has applied the log up to `position` (polling-free). */
-  /** Resolves once every model has reached `position`; `timeoutMs` may be Infinity (no limit). */
+  /** Resolves when every projection has applied the log up to `position` (polling-free); `timeoutMs` may be Infinity (no limit). */
   async waitFor(position: number, timeoutMs = 30_000): Promise<void> {
     const caughtUp = () => [...this.statuses.values()].every((s) => s.checkpoint >= position);
     if (caughtUp()) return;
