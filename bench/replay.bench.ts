@@ -3,7 +3,10 @@ import { generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { openAuditSource } from '../apps/pod/src/audit/audit-source.js';
 import { auditLog } from '../apps/pod/src/audit/audit.js';
 import { loadPodConfig } from '../apps/pod/src/config/pod-config.js';
-import { PodRuntime } from '../apps/pod/src/pod-runtime.js';
+import { EventLog } from '../apps/pod/src/event-log/event-log.js';
+import { EVENT_STORE } from '../apps/pod/src/event-log/event-log.tokens.js';
+import { openPod } from '../apps/pod/src/pod-app.js';
+import type { OpenedEventStore } from '../libs/event-store/src/index.js';
 import { allProjections } from '../apps/pod/src/projections/all-projections.js';
 import type { Projection } from '../apps/pod/src/projections/projection.js';
 import { ProjectionRunner } from '../apps/pod/src/projections/projection-runner.js';
@@ -38,22 +41,22 @@ function rawVerifyRate(count = 20_000): number {
   return count / ((performance.now() - started) / 1000);
 }
 
-async function fillLog(runtime: PodRuntime, events: number): Promise<void> {
+async function fillLog(eventLog: EventLog, host: string, events: number): Promise<void> {
   const published: string[] = [];
   let next = 1; // the genesis PodJoined is event 1
   const one = async () => {
     const i = next++;
     const roll = i % 10;
     if (roll < 7 || published.length < 10) {
-      const { stream, draft } = videoPublishedDraft({ host: runtime.config.host });
-      await runtime.eventLog.append(stream, [draft], { expectedVersion: 'no-stream' });
+      const { stream, draft } = videoPublishedDraft({ host });
+      await eventLog.append(stream, [draft], { expectedVersion: 'no-stream' });
       published.push((draft.data as { uuid: string }).uuid);
     } else if (roll < 9) {
       const uuid = published[i % published.length];
-      await runtime.eventLog.append(`video:${uuid}`, [videoUpdatedDraft(uuid, { name: `Renamed ${i}` })], { expectedVersion: 'any' });
+      await eventLog.append(`video:${uuid}`, [videoUpdatedDraft(uuid, { name: `Renamed ${i}` })], { expectedVersion: 'any' });
     } else {
       const uuid = published.splice(i % published.length, 1)[0];
-      await runtime.eventLog.append(`video:${uuid}`, [videoDeletedDraft(uuid)], { expectedVersion: 'any' });
+      await eventLog.append(`video:${uuid}`, [videoDeletedDraft(uuid)], { expectedVersion: 'any' });
     }
   };
   const worker = async () => {
@@ -78,17 +81,19 @@ async function benchDatabase(database: string, verifyRate: number): Promise<Reco
       SWARMTUBE_ADMIN_PASSWORD: 'bench',
     },
   });
-  const runtime = await PodRuntime.open(config, quiet);
+  const pod = await openPod(config, { logger: quiet, nestLogger: false });
+  const store = pod.app.get<OpenedEventStore>(EVENT_STORE);
+  const projections = pod.app.get(ProjectionRunner);
   try {
     console.log(`${database}: writing ${EVENTS} events…`);
     let started = performance.now();
-    await fillLog(runtime, EVENTS);
-    const head = await runtime.store.headPosition();
-    await runtime.projections.waitFor(head, 600_000);
-    await runtime.projections.stop();
+    await fillLog(pod.app.get(EventLog), config.host, EVENTS);
+    const head = await store.headPosition();
+    await projections.waitFor(head, 600_000);
+    await projections.stop();
     printFigure({ name: `${database}: log written (validated, signed, group-committed)`, value: head / ((performance.now() - started) / 1000), unit: 'events/s' });
 
-    const runner = new ProjectionRunner(runtime.store, runtime.store.readModels, rebuilt(allProjections(runtime.store.dialect)), { batchSize: 2000 });
+    const runner = new ProjectionRunner(store, store.readModels, rebuilt(allProjections(store.dialect)), { batchSize: 2000 });
     started = performance.now();
     await runner.start();
     await runner.waitFor(head, 600_000);
@@ -111,7 +116,7 @@ async function benchDatabase(database: string, verifyRate: number): Promise<Reco
     printRatio(`${database}: audit rate / raw Ed25519 verify rate`, ratio, GOAL_VERIFY_RATIO);
     return { events: head, replayPerSecond: round(replayRate, 0), auditPerSecond: round(auditRate, 0), auditToVerifyRatio: round(ratio) };
   } finally {
-    await runtime.close();
+    await pod.close();
     dir.remove();
     if (database !== 'sqlite') await dropSchema(schema);
   }

@@ -3,11 +3,17 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Subscription } from '../../libs/event-store/src/event-store.port.js';
 import type { EventDraft } from '../../libs/event-envelope/src/envelope.js';
 import { loadPodConfig } from '../../apps/pod/src/config/pod-config.js';
-import { startPodApp } from '../../apps/pod/src/pod-app.js';
-import { PodRuntime } from '../../apps/pod/src/pod-runtime.js';
+import type { OpenedEventStore } from '../../libs/event-store/src/index.js';
+import { EventLog } from '../../apps/pod/src/event-log/event-log.js';
+import { EVENT_STORE } from '../../apps/pod/src/event-log/event-log.tokens.js';
+import { DeliveryService } from '../../apps/pod/src/federation/delivery/delivery-service.js';
+import { FederationClient } from '../../apps/pod/src/federation/federation-client.js';
+import { ReceiveActivities } from '../../apps/pod/src/federation/inbox/receive-activities.js';
+import { openPod } from '../../apps/pod/src/pod-app.js';
+import { ProjectionRunner } from '../../apps/pod/src/projections/projection-runner.js';
 
 /**
- * A real pod (the same start-up as main.ts: runtime, HTTP, federation) that a test process
+ * A real pod (the same start-up as main.ts: openPod with HTTP, then federation) that a test process
  * can also ask, over the IPC channel, to append events through its EventLog, as a use case
  * would. Until the upload API exists, this is how multi-pod tests and benchmarks make a pod
  * publish events; the replication under test is the production code path.
@@ -33,55 +39,56 @@ const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 async function watchApplied(enabled: boolean): Promise<number> {
   await appliedSubscription?.close();
   appliedSubscription = undefined;
-  const head = await runtime.store.headPosition();
+  const head = await store.headPosition();
   if (!enabled) {
     loopDelay.disable();
     return head;
   }
   loopDelay.reset();
   loopDelay.enable();
-  appliedSubscription = runtime.store.subscribe(head, async (batch) => {
-    await runtime.projections.waitFor(batch[batch.length - 1].position, 60_000);
+  appliedSubscription = store.subscribe(head, async (batch) => {
+    await pod.app.get(ProjectionRunner).waitFor(batch[batch.length - 1].position, 60_000);
     process.send!({ kind: 'applied', at: performance.timeOrigin + performance.now(), ids: batch.map((e) => e.event.id) });
   }, { batchSize: 2000 });
   return head;
 }
 
 const config = loadPodConfig();
-const runtime = await PodRuntime.open(config, { log: () => {}, warn: (m) => console.warn(m), error: (m) => console.error(m) });
-const pod = await startPodApp(runtime, { logger: ['warn', 'error'] });
-await runtime.startFederation();
+const pod = await openPod(config, { http: true, logger: { log: () => {}, warn: (m) => console.warn(m), error: (m) => console.error(m) }, nestLogger: ['warn', 'error'] });
+const store = pod.app.get<OpenedEventStore>(EVENT_STORE);
+const eventLog = pod.app.get(EventLog);
+await pod.startFederation();
 console.log(`[${config.name}] listening on http://${config.host} (driven)`);
 
 process.on('message', async (request: Request) => {
   try {
     let result: unknown;
     if (request.kind === 'append') {
-      const appended = await runtime.eventLog.append(request.stream, request.drafts, { expectedVersion: 'any' });
+      const appended = await eventLog.append(request.stream, request.drafts, { expectedVersion: 'any' });
       result = appended.events.map((e) => ({ id: e.event.id, originSeq: e.event.originSeq, position: e.position }));
     } else if (request.kind === 'appendEach') {
       // Many streams at once, concurrently (group commit): a burst without one IPC round trip per event.
-      const appended = await Promise.all(request.items.map((item) => runtime.eventLog.append(item.stream, item.drafts, { expectedVersion: 'any' })));
+      const appended = await Promise.all(request.items.map((item) => eventLog.append(item.stream, item.drafts, { expectedVersion: 'any' })));
       result = appended.flatMap((a) => a.events.map((e) => ({ id: e.event.id, originSeq: e.event.originSeq, position: e.position })));
     } else if (request.kind === 'watchApplied') {
       result = await watchApplied(request.enabled);
     } else if (request.kind === 'federationStats') {
-      const { delivery, client, inbox } = runtime.federation;
+      const [delivery, client, inbox] = [pod.app.get(DeliveryService), pod.app.get(FederationClient), pod.app.get(ReceiveActivities)];
       result = {
         delivered: delivery.delivered,
         requests: delivery.requests,
         signatures: client.signatures,
         rejectedEvents: inbox.rejectedEvents,
-        store: runtime.store.stats(),
-        head: await runtime.store.headPosition(),
+        store: store.stats(),
+        head: await store.headPosition(),
         peers: delivery.peerStates(),
         cpu: process.cpuUsage(),
         eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
       };
     } else if (request.kind === 'idle') {
-      result = await runtime.idle();
+      result = await pod.idle();
     } else {
-      result = await runtime.store.headPosition();
+      result = await store.headPosition();
     }
     process.send!({ id: request.id, ok: true, result });
   } catch (error) {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadPodConfig } from './config/pod-config.js';
-import { startPodApp } from './pod-app.js';
-import { PodRuntime } from './pod-runtime.js';
+import { openPod } from './pod-app.js';
+import { ADMIN_PASSWORD, type AdminPassword } from './users/admin-password.js';
 
 const USAGE = 'usage: npm run pod -- --config config/pod-1.yaml';
 
@@ -15,12 +15,12 @@ async function main(): Promise<void> {
     fail(`${(error as Error).message}\n${USAGE}`, 2);
   }
   const config = loadPodConfig({ file });
-  const runtime = await PodRuntime.open(config);
-  if (runtime.adminPassword.generated) {
-    console.log(`[${config.name}] admin "root", password ${runtime.adminPassword.password} (kept in ${runtime.adminPassword.path})`);
+  const pod = await openPod(config, { http: true });
+  const adminPassword = pod.app.get<AdminPassword>(ADMIN_PASSWORD);
+  if (adminPassword.generated) {
+    console.log(`[${config.name}] admin "root", password ${adminPassword.password} (kept in ${adminPassword.path})`);
   }
-  const pod = await startPodApp(runtime);
-  await runtime.startFederation();
+  await pod.startFederation();
   console.log(`[${config.name}] listening on http://${config.host} (bound to ${config.listen}:${pod.port}), data in ${config.dataDir}, log on ${config.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
   let stopping = false;
   const stop = async (signal: string) => {

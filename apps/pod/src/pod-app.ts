@@ -1,54 +1,102 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext, LogLevel } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { PodConfig } from './config/pod-config.js';
 import { mountApiDocs } from './http/openapi.js';
+import type { PodLogger } from './logger/pod-logger.js';
+import { PodLifecycle } from './pod-lifecycle.js';
 import { PodModule } from './pod.module.js';
-import type { PodRuntime } from './pod-runtime.js';
+import { PodQuiescence } from './pod-quiescence.js';
 import { findRepositoryRoot } from './repository-root.js';
+import { PodTracker } from './tracker/pod-tracker.js';
 import { mountStaticFiles } from './videos/static-files.js';
+import { VideoStorage } from './videos/video-storage.js';
 import { mountWebSite } from './web/web-site.js';
 
-export interface RunningPod {
-  runtime: PodRuntime;
-  app: NestExpressApplication;
-  /** The port actually bound (useful with port 0 in tests). */
-  port: number;
+export interface OpenPodOptions {
+  /** Serve HTTP on config.port (the API, the site, the tracker, the seeder); without it, the pod runs without a server (tests, tools). */
+  http?: boolean;
+  /** The pod's own log lines (default console). */
+  logger?: PodLogger;
+  /** Nest's own log levels (false: none). */
+  nestLogger?: false | LogLevel[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A pod running in this process: its Nest application (context), and how to start federation and stop. */
+export interface OpenedPod {
+  /** Every provider of every context: `app.get(EventLog)`, `app.get(EVENT_STORE)`… */
+  app: INestApplicationContext;
+  /** The HTTP port actually bound (useful with port 0 in tests); null without http. */
+  port: number | null;
+  /** Push, pull and health probes: once the pod is reachable. */
+  startFederation(): Promise<void>;
+  /** Nothing being delivered, pulled or projected right now (PodQuiescence). */
+  idle(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-/** Starts the HTTP side of a pod on an opened runtime. */
-export async function startPodApp(runtime: PodRuntime, options: { logger?: false | ('log' | 'warn' | 'error')[] } = {}): Promise<RunningPod> {
-  const app = await NestFactory.create<NestExpressApplication>(PodModule.forRuntime(runtime), {
-    logger: options.logger ?? ['log', 'warn', 'error'],
+/**
+ * Opens a pod: Nest builds every context's providers (keys, store, tables), PodLifecycle
+ * announces it and catches its read models up; with `http`, it then listens, and the tracker
+ * and the seeder start. Federation starts apart (startFederation), as main.ts does.
+ */
+export async function openPod(config: PodConfig, options: OpenPodOptions = {}): Promise<OpenedPod> {
+  const module = PodModule.forRoot({ config, logger: options.logger ?? console, env: options.env ?? process.env });
+  const nestLogger = options.nestLogger ?? ['log', 'warn', 'error'];
+  if (!options.http) {
+    const app = await NestFactory.createApplicationContext(module, { logger: nestLogger, abortOnError: false, bufferLogs: true });
+    app.flushLogs();
+    return opened(app, null, async () => {
+      await app.get(PodLifecycle).close();
+      await app.close();
+    });
+  }
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    logger: nestLogger,
+    // A pod that cannot open (corrupt store, keys that are not the announced ones) fails with
+    // its own message (main.ts): Nest's logs are held until the application exists, so its
+    // ExceptionHandler does not print the same error again as a stack trace.
+    abortOnError: false,
+    bufferLogs: true,
     bodyParser: false,
     // The inbox checks the Digest header against the exact bytes received.
     rawBody: true,
   });
+  app.flushLogs();
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/activity+json', 'application/ld+json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   // Before init: Nest registers its 404 handler at init, and the site's history-mode
   // fallback must come first (it never answers API paths).
   const express = app.getHttpAdapter().getInstance();
-  runtime.videos.tracker.mountHttp(express);
-  mountStaticFiles(express, runtime.videos.storage);
+  app.get(PodTracker).mountHttp(express);
+  mountStaticFiles(express, app.get(VideoStorage));
   mountWebSite(express, join(findRepositoryRoot(), 'dist', 'web'));
   // The Swagger UI and the OpenAPI document (the site leaves /api to others).
   mountApiDocs(app);
   await app.init();
-  await app.listen(runtime.config.port, runtime.config.listen);
+  await app.listen(config.port, config.listen);
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  await runtime.startServing(app.getHttpServer(), port);
+  const lifecycle = app.get(PodLifecycle);
+  await lifecycle.startServing(app.getHttpServer(), port);
+  return opened(app, port, async () => {
+    await lifecycle.stopServing();
+    await app.close();
+    await lifecycle.close();
+  });
+}
+
+function opened(app: INestApplicationContext, port: number | null, close: () => Promise<void>): OpenedPod {
+  let closing: Promise<void> | undefined;
   return {
-    runtime,
     app,
     port,
-    async close() {
-      await runtime.stopServing();
-      await app.close();
-      await runtime.close();
-    },
+    startFederation: () => app.get(PodLifecycle).startFederation(),
+    idle: () => app.get(PodQuiescence).idle(),
+    close: () => (closing ??= close()),
   };
 }

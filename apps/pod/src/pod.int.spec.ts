@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { videoPublishedDraft } from '../../../libs/testing/src/event-fixtures.js';
 import { tempDir } from '../../../libs/testing/src/test-databases.js';
-import { startTestPod, type TestPod } from '../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from './testing/test-pod.js';
+import { EventLog } from './event-log/event-log.js';
+import { ProjectionRunner } from './projections/projection-runner.js';
 
 const MAIN = join(fileURLToPath(new URL('.', import.meta.url)), 'main.js');
 
@@ -21,9 +23,9 @@ describe('a pod over HTTP (SQLite)', () => {
     pod = await startTestPod({ http: true });
     for (let i = 0; i < 25; i++) {
       const { stream, draft } = videoPublishedDraft();
-      await pod.runtime.eventLog.append(stream, [draft], { expectedVersion: 'no-stream' });
+      await pod.get(EventLog).append(stream, [draft], { expectedVersion: 'no-stream' });
     }
-    await pod.runtime.projections.waitFor(26);
+    await pod.get(ProjectionRunner).waitFor(26);
   });
   after(() => pod.destroy());
 
@@ -44,7 +46,7 @@ describe('a pod over HTTP (SQLite)', () => {
     assert.equal(events[0].type, 'PodJoined');
     assert.equal(events[0].originSeq, 1);
     assert.equal(events[0].prevHash, null);
-    assert.equal(events[0].data.keys.ed25519Multibase, pod.runtime.keys.ed25519.publicKeyMultibase);
+    assert.equal(events[0].data.keys.ed25519Multibase, pod.keys.ed25519.publicKeyMultibase);
   });
 
   test('GET /api/v1/events pages through the log with next', async () => {
@@ -67,7 +69,7 @@ describe('a pod over HTTP (SQLite)', () => {
     assert.equal(response.headers.get('content-type')?.split(';')[0], 'application/x-ndjson');
     const lines = (await response.text()).trimEnd().split('\n');
     assert.equal(lines.length, 6);
-    const stored = await pod.runtime.store.readAll({ after: 20, limit: 10 });
+    const stored = await pod.store.readAll({ after: 20, limit: 10 });
     assert.deepEqual(lines, stored.map((s) => s.body));
   });
 
@@ -101,14 +103,14 @@ describe('a pod over HTTP (SQLite)', () => {
   });
 
   test('a draft whose data breaks its schema is refused and nothing is appended', async () => {
-    const head = await pod.runtime.store.headPosition();
+    const head = await pod.store.headPosition();
     const { stream, draft } = videoPublishedDraft();
     (draft.data as Record<string, unknown>).tags = ['x'.repeat(500)];
-    await assert.rejects(pod.runtime.eventLog.append(stream, [draft], { expectedVersion: 'no-stream' }), { code: 'schema-invalid' });
-    await assert.rejects(pod.runtime.eventLog.append(stream, [{ type: 'VideoExploded', schemaVersion: 1, data: {} }], { expectedVersion: 'any' }), {
+    await assert.rejects(pod.get(EventLog).append(stream, [draft], { expectedVersion: 'no-stream' }), { code: 'schema-invalid' });
+    await assert.rejects(pod.get(EventLog).append(stream, [{ type: 'VideoExploded', schemaVersion: 1, data: {} }], { expectedVersion: 'any' }), {
       code: 'unknown-event-type',
     });
-    assert.equal(await pod.runtime.store.headPosition(), head);
+    assert.equal(await pod.store.headPosition(), head);
   });
 });
 
@@ -118,15 +120,15 @@ describe('a pod across restarts', () => {
     try {
       const first = await startTestPod({ dataDir: dir.path });
       const { stream, draft } = videoPublishedDraft();
-      await first.runtime.eventLog.append(stream, [draft], { expectedVersion: 'no-stream' });
-      const key = first.runtime.keys.ed25519.publicKeyMultibase;
+      await first.get(EventLog).append(stream, [draft], { expectedVersion: 'no-stream' });
+      const key = first.keys.ed25519.publicKeyMultibase;
       await first.stop();
 
       const second = await startTestPod({ dataDir: dir.path });
-      assert.equal(second.runtime.keys.ed25519.publicKeyMultibase, key);
-      assert.equal(await second.runtime.store.headPosition(), 2, 'no second PodJoined');
-      await second.runtime.projections.waitFor(2);
-      const rows = await second.runtime.store.readModels.query<{ uuid: string }>('SELECT uuid FROM rm_videos');
+      assert.equal(second.keys.ed25519.publicKeyMultibase, key);
+      assert.equal(await second.store.headPosition(), 2, 'no second PodJoined');
+      await second.get(ProjectionRunner).waitFor(2);
+      const rows = await second.store.readModels.query<{ uuid: string }>('SELECT uuid FROM rm_videos');
       assert.deepEqual(rows.map((r) => r.uuid), [(draft.data as { uuid: string }).uuid]);
       await second.stop();
     } finally {

@@ -1,5 +1,5 @@
 /**
- * The one envelope every event travels in, local or foreign (see DESIGN.md, "Events").
+ * The one envelope every event travels in, local or foreign (see docs/architecture.md, "How an event flows", and events/CATALOG.md).
  * The proof covers every other field, so an event stays verifiable whoever relays it.
  */
 export interface DataIntegrityProof {

@@ -35,7 +35,7 @@ function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
-/** The envelope's shape as DESIGN.md fixes it; the data's shape is the schemas' business. */
+/** The envelope's shape as docs/architecture.md and events/CATALOG.md fix it; the data's shape is the schemas' business. */
 function envelopeProblem(value: unknown): string | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'the event is not a JSON object';
   const e = value as Record<string, unknown>;

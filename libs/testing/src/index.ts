@@ -1,5 +1,4 @@
 export * from './event-fixtures.js';
 export * from './test-databases.js';
-export * from './test-pod.js';
 export * from './test-sealer.js';
 export * from './pod-process.js';

@@ -7,9 +7,11 @@ import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { videoDeletedDraft, videoPublishedDraft, videoUpdatedDraft } from '../../../../libs/testing/src/event-fixtures.js';
 import { TEST_POSTGRES_URL, tempDir, withPostgres } from '../../../../libs/testing/src/test-databases.js';
-import { startTestPod, type TestDatabase, type TestPod } from '../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestDatabase, type TestPod } from '../testing/test-pod.js';
 import { auditLog } from './audit.js';
 import { openAuditSource } from './audit-source.js';
+import { EventLog } from '../event-log/event-log.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
 
 const AUDIT_CLI = join(fileURLToPath(new URL('.', import.meta.url)), 'audit.cli.js');
 
@@ -20,11 +22,11 @@ async function podWithHistory(database: TestDatabase, http = false): Promise<Tes
   for (let i = 0; i < 12; i++) {
     const { stream, draft } = videoPublishedDraft({ host: pod.config.host });
     uuids.push((draft.data as { uuid: string }).uuid);
-    await pod.runtime.eventLog.append(stream, [draft], { expectedVersion: 'no-stream' });
+    await pod.get(EventLog).append(stream, [draft], { expectedVersion: 'no-stream' });
   }
-  await pod.runtime.eventLog.append(`video:${uuids[0]}`, [videoUpdatedDraft(uuids[0], { name: 'Renamed video', tags: ['renamed'] })], { expectedVersion: 1 });
-  await pod.runtime.eventLog.append(`video:${uuids[1]}`, [videoDeletedDraft(uuids[1])], { expectedVersion: 1 });
-  await pod.runtime.projections.waitFor(await pod.runtime.store.headPosition());
+  await pod.get(EventLog).append(`video:${uuids[0]}`, [videoUpdatedDraft(uuids[0], { name: 'Renamed video', tags: ['renamed'] })], { expectedVersion: 1 });
+  await pod.get(EventLog).append(`video:${uuids[1]}`, [videoDeletedDraft(uuids[1])], { expectedVersion: 1 });
+  await pod.get(ProjectionRunner).waitFor(await pod.store.headPosition());
   return pod;
 }
 
@@ -94,7 +96,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
 
     test('changing one byte of one stored event is caught and the event is named', async () => {
       const p = await pod();
-      const [victim] = await p.runtime.store.readAll({ after: 6, limit: 1 });
+      const [victim] = await p.store.readAll({ after: 6, limit: 1 });
       await changeOneByte(p, 7, 'A video made by the test suite.', 'A video made by the test suitE.');
       const report = await audit(p);
       assert.equal(report.ok, false);

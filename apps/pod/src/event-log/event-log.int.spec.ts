@@ -4,16 +4,18 @@ import { hashEvent } from '../../../../libs/event-envelope/src/canonical.js';
 import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
 import { signEnvelope } from '../../../../libs/event-envelope/src/proof.js';
 import { videoPublishedDraft } from '../../../../libs/testing/src/event-fixtures.js';
-import { startTestPod, type TestPod } from '../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from '../testing/test-pod.js';
+import { EventLog } from './event-log.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
 
 /** A's log as a peer would receive it. */
 async function logOf(pod: TestPod): Promise<EventEnvelope[]> {
-  return (await pod.runtime.store.readAll({ after: 0, limit: 1000 })).map((s) => s.event);
+  return (await pod.store.readAll({ after: 0, limit: 1000 })).map((s) => s.event);
 }
 
 /** An event A really signed, with whatever content: to test what B's checks catch beyond the proof. */
 function signedByA(a: TestPod, unsigned: Omit<EventEnvelope, 'proof'>): EventEnvelope {
-  return signEnvelope(unsigned, { privateKey: a.runtime.keys.ed25519.privateKey, verificationMethod: `${a.runtime.actor}#ed25519-key` });
+  return signEnvelope(unsigned, { privateKey: a.keys.ed25519.privateKey, verificationMethod: `${a.actor}#ed25519-key` });
 }
 
 describe('receiving events signed by another pod', () => {
@@ -24,7 +26,7 @@ describe('receiving events signed by another pod', () => {
     b = await startTestPod({ host: 'pod-b.test:9002' });
     for (let i = 0; i < 4; i++) {
       const { stream, draft } = videoPublishedDraft({ host: a.config.host });
-      await a.runtime.eventLog.append(stream, [draft], { expectedVersion: 'no-stream' });
+      await a.get(EventLog).append(stream, [draft], { expectedVersion: 'no-stream' });
     }
   });
   after(async () => {
@@ -34,26 +36,26 @@ describe('receiving events signed by another pod', () => {
 
   test('events without their origin\'s genesis are refused: the receiver must pull from originSeq 1', async () => {
     const [, second] = await logOf(a);
-    const head = await b.runtime.store.headPosition();
-    assert.deepEqual((await b.runtime.eventLog.receive([second])).map((o) => o.status === 'rejected' && o.code), ['unknown-origin']);
-    assert.equal(await b.runtime.store.headPosition(), head);
+    const head = await b.store.headPosition();
+    assert.deepEqual((await b.get(EventLog).receive([second])).map((o) => o.status === 'rejected' && o.code), ['unknown-origin']);
+    assert.equal(await b.store.headPosition(), head);
   });
 
   test('a whole log is appended in order, shows in the read models, and a second delivery changes nothing', async () => {
     const events = await logOf(a);
-    const outcomes = await b.runtime.eventLog.receive(events);
+    const outcomes = await b.get(EventLog).receive(events);
     assert.deepEqual(outcomes.map((o) => o.status), ['appended', 'appended', 'appended', 'appended', 'appended']);
-    const head = await b.runtime.store.headPosition();
-    await b.runtime.projections.waitFor(head);
-    const videos = await b.runtime.store.readModels.query<{ origin: string }>('SELECT origin FROM rm_videos');
+    const head = await b.store.headPosition();
+    await b.get(ProjectionRunner).waitFor(head);
+    const videos = await b.store.readModels.query<{ origin: string }>('SELECT origin FROM rm_videos');
     assert.equal(videos.length, 4);
-    assert.ok(videos.every((v) => v.origin === a.runtime.actor));
-    const pods = await b.runtime.store.readModels.query<{ actor: string; ed25519_multibase: string }>('SELECT actor, ed25519_multibase FROM rm_pods ORDER BY actor');
-    assert.deepEqual(pods.map((p) => p.actor), [a.runtime.actor, b.runtime.actor]);
-    assert.equal(pods[0].ed25519_multibase, a.runtime.keys.ed25519.publicKeyMultibase);
+    assert.ok(videos.every((v) => v.origin === a.actor));
+    const pods = await b.store.readModels.query<{ actor: string; ed25519_multibase: string }>('SELECT actor, ed25519_multibase FROM rm_pods ORDER BY actor');
+    assert.deepEqual(pods.map((p) => p.actor), [a.actor, b.actor]);
+    assert.equal(pods[0].ed25519_multibase, a.keys.ed25519.publicKeyMultibase);
 
-    assert.deepEqual((await b.runtime.eventLog.receive(events)).map((o) => o.status), ['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
-    assert.equal(await b.runtime.store.headPosition(), head);
+    assert.deepEqual((await b.get(EventLog).receive(events)).map((o) => o.status), ['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    assert.equal(await b.store.headPosition(), head);
   });
 
   describe('hostile events are rejected one by one, nothing of them is appended, and the good ones go through', () => {
@@ -68,7 +70,7 @@ describe('receiving events signed by another pod', () => {
         id: `urn:uuid:01${'9'.repeat(6)}-0000-7000-8000-${Math.random().toString(16).slice(2, 14).padEnd(12, '0')}`,
         type: draft.type,
         schemaVersion: 1,
-        origin: a.runtime.actor,
+        origin: a.actor,
         originSeq: last.originSeq + 1,
         prevHash: hashEvent(last),
         stream,
@@ -85,25 +87,25 @@ describe('receiving events signed by another pod', () => {
       ['data that breaks its schema, even properly signed', () => signedByA(a, next({ data: { uuid: 'not-a-uuid' } })), 'schema-invalid'],
       ['an unknown event type', () => signedByA(a, next({ type: 'VideoExploded' })), 'unknown-event-type'],
       ['a tampered field after signing', () => ({ ...signedByA(a, next()), originSeq: last.originSeq + 1, occurredAt: '2020-01-01T00:00:00.000Z' }), 'bad-proof'],
-      ['a proof by another pod\'s key in A\'s name', () => signEnvelope(next(), { privateKey: b.runtime.keys.ed25519.privateKey, verificationMethod: `${a.runtime.actor}#ed25519-key` }), 'bad-proof'],
+      ['a proof by another pod\'s key in A\'s name', () => signEnvelope(next(), { privateKey: b.keys.ed25519.privateKey, verificationMethod: `${a.actor}#ed25519-key` }), 'bad-proof'],
       ['a chain that skips a number', () => signedByA(a, next({ originSeq: last.originSeq + 2 })), 'chain-gap'],
       ['a prevHash that is not the previous event\'s', () => signedByA(a, next({ prevHash: 'ab'.repeat(32) })), 'chain-broken'],
       ['a second event at a taken originSeq', () => signedByA(a, next({ originSeq: last.originSeq, prevHash: last.prevHash })), 'seq-conflict'],
     ];
     for (const [what, make, code] of cases) {
       test(`${what}: ${code}`, async () => {
-        const head = await b.runtime.store.headPosition();
-        const [outcome] = await b.runtime.eventLog.receive([make()]);
+        const head = await b.store.headPosition();
+        const [outcome] = await b.get(EventLog).receive([make()]);
         assert.equal(outcome.status, 'rejected');
         assert.equal(outcome.status === 'rejected' && outcome.code, code, JSON.stringify(outcome));
-        assert.equal(await b.runtime.store.headPosition(), head, 'nothing appended');
+        assert.equal(await b.store.headPosition(), head, 'nothing appended');
       });
     }
 
     test('a bad event in the middle of a batch does not drop the good ones around it', async () => {
       const { stream, draft } = videoPublishedDraft({ host: a.config.host });
-      const [good] = (await a.runtime.eventLog.append(stream, [draft], { expectedVersion: 'no-stream' })).events;
-      const outcomes = await b.runtime.eventLog.receive([null, good.event, { ...good.event, data: { uuid: 'x' } }]);
+      const [good] = (await a.get(EventLog).append(stream, [draft], { expectedVersion: 'no-stream' })).events;
+      const outcomes = await b.get(EventLog).receive([null, good.event, { ...good.event, data: { uuid: 'x' } }]);
       assert.deepEqual(outcomes.map((o) => (o.status === 'rejected' ? o.code : o.status)), ['envelope-invalid', 'appended', 'schema-invalid']);
     });
   });

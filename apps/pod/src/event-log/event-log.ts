@@ -4,6 +4,7 @@ import { streamFor } from '../../../../libs/contracts/src/events/event-streams.j
 import { validateEventData } from '../../../../libs/contracts/src/events/event-validator.js';
 import { ProblemError } from '../http/problem.js';
 import { ForeignEventVerifier } from './foreign-event-verifier.js';
+import { ForeignEventsAppended } from './foreign-events-appended.event.js';
 
 /** What became of one event received from elsewhere. */
 export type ReceiveOutcome =
@@ -21,13 +22,13 @@ export class EventRejectedError extends ProblemError {}
 export class EventLog {
   private appended = 0;
   private readonly verifier: ForeignEventVerifier;
-  /** Called with the foreign events each receive appended, whichever way they came (push or pull). */
-  onForeignAppended: (events: EventEnvelope[]) => Promise<void> = async () => {};
 
   constructor(
     private readonly store: EventStore,
     /** This pod's actor: the origin of every event it appends. */
     private readonly origin: string,
+    /** Told of the foreign events each receive appended (ForeignEventsAppended): the EventBus. */
+    private readonly events: { publish(event: ForeignEventsAppended): unknown } = { publish() {} },
   ) {
     this.verifier = new ForeignEventVerifier(store);
   }
@@ -57,7 +58,7 @@ export class EventLog {
     const stored = accepted.length > 0 ? await this.store.appendForeign(accepted) : [];
     const byId = new Map<string, ForeignOutcome>(stored.map((outcome) => [outcome.id, outcome]));
     const appended = accepted.filter((event) => byId.get(event.id)?.status === 'appended');
-    if (appended.length > 0) await this.onForeignAppended(appended);
+    if (appended.length > 0) this.events.publish(new ForeignEventsAppended(appended));
     return checks.map((check): ReceiveOutcome => {
       if (!check.ok) return { id: check.id, status: 'rejected', code: check.code, detail: check.detail };
       const outcome = byId.get(check.event.id)!;

@@ -3,8 +3,9 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { signRequest } from '../../../../libs/http-signatures/src/index.js';
-import { startTestPod, type TestPod } from '../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from '../testing/test-pod.js';
 import { deliveryBody } from './activities.js';
+import { PeerDirectory } from './peer-directory.js';
 
 /**
  * A pod with federation.allowPrivateAddresses off (the default) on a network of loopback
@@ -36,8 +37,8 @@ describe('federation.allowPrivateAddresses off: no connection to private address
   test('a keyId on a loopback address: 401 invalid-signature, and nothing connects to it', async () => {
     const body = JSON.stringify(deliveryBody([]));
     const url = `${A.baseUrl}/federation/inbox`;
-    const signed = signRequest({ method: 'POST', url, body, keyId: `${lureUrl}#main-key`, privateKey: B.runtime.keys.rsa.privateKey });
-    const head = await A.runtime.store.headPosition();
+    const signed = signRequest({ method: 'POST', url, body, keyId: `${lureUrl}#main-key`, privateKey: B.keys.rsa.privateKey });
+    const head = await A.store.headPosition();
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/activity+json', date: signed.Date, host: signed.Host, digest: signed.Digest!, signature: signed.Signature },
@@ -47,11 +48,11 @@ describe('federation.allowPrivateAddresses off: no connection to private address
     assert.equal(response.status, 401);
     assert.equal(problem.code, 'invalid-signature');
     assert.equal(connections, 0, 'the pod did not connect to the address the keyId named');
-    assert.equal(await A.runtime.store.headPosition(), head);
+    assert.equal(await A.store.headPosition(), head);
   });
 
   test('make-friends with a loopback host: refused with the reason, nothing appended, nothing connected', async () => {
-    const head = await A.runtime.store.headPosition();
+    const head = await A.store.headPosition();
     const response = await fetch(`${A.baseUrl}/api/v1/pods/make-friends`, {
       method: 'POST',
       headers: { authorization: `Bearer ${await A.adminToken()}`, 'content-type': 'application/json' },
@@ -63,7 +64,7 @@ describe('federation.allowPrivateAddresses off: no connection to private address
     assert.deepEqual(problem.failed.map((f) => f.host).sort(), [B.config.host, new URL(lureUrl).host].sort());
     for (const failure of problem.failed) assert.match(failure.error, /private or special-purpose address \(federation\.allowPrivateAddresses is off\)/);
     assert.equal(connections, 0);
-    assert.equal(await A.runtime.store.headPosition(), head);
-    assert.equal(await B.runtime.federation.peers.friendshipWith(A.runtime.actor), null, 'B heard nothing from A');
+    assert.equal(await A.store.headPosition(), head);
+    assert.equal(await B.get(PeerDirectory).friendshipWith(A.actor), null, 'B heard nothing from A');
   });
 });

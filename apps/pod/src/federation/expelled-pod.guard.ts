@@ -1,11 +1,10 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { parseSignatureParams } from '../../../../libs/http-signatures/src/signature-params.js';
 import { headerValue } from '../../../../libs/http-signatures/src/signing-string.js';
 import type { HeaderRecord } from '../../../../libs/http-signatures/src/index.js';
 import { ProblemError } from '../http/problem.js';
-import { POD_RUNTIME } from '../pod-runtime.token.js';
-import type { PodRuntime } from '../pod-runtime.js';
+import { PeerDirectory } from './peer-directory.js';
 
 /**
  * The actor a signed request claims to come from: the `keyId` of a draft-cavage `Signature`
@@ -35,15 +34,14 @@ export function claimedSigner(headers: HeaderRecord): string | null {
  */
 @Injectable()
 export class ExpelledPodGuard implements CanActivate {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(private readonly peers: PeerDirectory) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const signer = claimedSigner(context.switchToHttp().getRequest<Request>().headers);
     if (signer === null) return true;
-    const peers = this.runtime.federation.peers;
-    if (await peers.isExpelled(signer)) {
-      peers.refusedExpelled += 1;
+    if (await this.peers.isExpelled(signer)) {
+      this.peers.refusedExpelled += 1;
       throw new ProblemError('pod-expelled', `${signer.slice(0, 200)} is expelled from this pod's network: its requests are refused until it is readmitted`);
     }
     return true;

@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Ajv, type AnySchema } from 'ajv';
 import addFormats from 'ajv-formats';
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { parse as parseYaml } from 'yaml';
 import { videoPublishedDraft } from '../../../../libs/testing/src/event-fixtures.js';
-import { startTestPod, TEST_ADMIN_PASSWORD, type TestPod } from '../../../../libs/testing/src/test-pod.js';
+import { startTestPod, TEST_ADMIN_PASSWORD, type TestPod } from '../testing/test-pod.js';
 import { AdminGuard } from '../users/admin.guard.js';
 import { UserGuard } from '../users/user.guard.js';
 import { SWARMTUBE_VERSION } from '../version.js';
@@ -19,6 +20,9 @@ import { MAX_COUNT, VIDEO_SORTS } from '../videos/queries/list-videos-query.js';
 import { API_DOCS_PATH, OPENAPI_JSON_PATH, OPENAPI_TAGS, OPENAPI_YAML_PATH } from './openapi.js';
 import { BEARER_SCHEME, PROBLEM_JSON } from './problem.openapi.js';
 import { HTTP_STATUS_BY_CODE } from './problem.js';
+import { VideoStorage } from '../videos/video-storage.js';
+import { EventLog } from '../event-log/event-log.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -273,7 +277,7 @@ function openApiPath(expressPath: string): string {
 
 /** What Express will answer: every route layer of the app's router (Nest's routes, the tracker's, the docs'). */
 function routerRoutes(pod: TestPod): Array<{ path: string | RegExp; method: string }> {
-  const express = pod.http!.app.getHttpAdapter().getInstance() as Json;
+  const express = (pod.app as NestExpressApplication).getHttpAdapter().getInstance() as Json;
   const stack: Json[] = (express.router ?? express._router).stack;
   return stack
     .filter((layer) => layer.route)
@@ -282,7 +286,7 @@ function routerRoutes(pod: TestPod): Array<{ path: string | RegExp; method: stri
 
 /** What the controllers declare, from Nest's own metadata: path, method and guards of every handler. */
 function controllerRoutes(pod: TestPod): Array<{ path: string; method: string; guards: unknown[]; controller: string }> {
-  const modules = pod.http!.app.get(ModulesContainer);
+  const modules = pod.app.get(ModulesContainer);
   const routes: Array<{ path: string; method: string; guards: unknown[]; controller: string }> = [];
   for (const module of modules.values()) {
     for (const wrapper of module.controllers.values()) {
@@ -311,8 +315,8 @@ describe('the OpenAPI description at /api/docs', () => {
   before(async () => {
     pod = await startTestPod({ http: true });
     const { stream, draft } = videoPublishedDraft({ uuid, host: pod.config.host });
-    await pod.runtime.eventLog.append(stream, [draft], { expectedVersion: 'no-stream' });
-    await pod.runtime.projections.waitFor(await pod.runtime.store.headPosition());
+    await pod.get(EventLog).append(stream, [draft], { expectedVersion: 'no-stream' });
+    await pod.get(ProjectionRunner).waitFor(await pod.store.headPosition());
     const response = await fetch(`${pod.baseUrl}${OPENAPI_JSON_PATH}`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
@@ -418,7 +422,7 @@ describe('the OpenAPI description at /api/docs', () => {
       const routed = served.some((s) => s.method === d.method && (typeof s.path === 'string' ? openApiPath(s.path) === d.path : s.path.test(concrete(d.path))));
       if (!routed) live.add(`${d.method} ${d.path}`);
     }
-    const storage = pod.runtime.videos.storage;
+    const storage = pod.get(VideoStorage);
     const files: Record<string, { dir: string; name: string; type: RegExp }> = {
       '/static/web-videos/{file}': { dir: storage.webVideosDir, name: `${uuid}.mp4`, type: /^video\/mp4/ },
       '/static/torrents/{file}': { dir: storage.torrentsDir, name: `${uuid}.torrent`, type: /^application\/x-bittorrent/ },
@@ -573,7 +577,7 @@ describe('the OpenAPI description at /api/docs', () => {
     await check('get', '/api/v1/pods');
     await check('get', '/api/v1/events?limit=3');
     await check('get', '/federation/events');
-    await check('get', `/federation/events?origin=${encodeURIComponent(pod.runtime.actor)}&limit=2`);
+    await check('get', `/federation/events?origin=${encodeURIComponent(pod.actor)}&limit=2`);
     await check('get', '/api/v1/users/me', { headers: { authorization: `Bearer ${token}` } });
     await check('get', '/api/v1/users/me');
     await check('post', '/api/v1/users/token', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'root', password: TEST_ADMIN_PASSWORD }) });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { waitUntil } from '../../../../libs/testing/src/wait-until.js';
-import { startTestPod, type TestPod } from '../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from '../testing/test-pod.js';
+import { Membership } from './membership.js';
+import { PeerDirectory } from '../federation/peer-directory.js';
 
 /**
  * A pod with friends.autoAccept off: friendship requests wait for its admin, who accepts or
@@ -30,22 +32,22 @@ describe('answering friendship requests by hand (friends.autoAccept off)', () =>
   before(async () => {
     A = await startTestPod({ http: true, reachableHost: true, env: MANUAL });
     [B, C] = await Promise.all([0, 1].map(() => startTestPod({ http: true, reachableHost: true, env: { SWARMTUBE_HEALTH_PROBE_INTERVAL_SECONDS: '0' } })));
-    for (const pod of [A, B, C]) await pod.runtime.startFederation();
+    for (const pod of [A, B, C]) await pod.startFederation();
     token = await A.adminToken();
-    await B.runtime.federation.membership.makeFriends([A.config.host]);
-    await C.runtime.federation.membership.makeFriends([A.config.host]);
-    await waitUntil("A to hold B's and C's requests", async () => (await A.runtime.federation.peers.friendshipWith(B.runtime.actor))?.status === 'requested' && (await A.runtime.federation.peers.friendshipWith(C.runtime.actor))?.status === 'requested');
+    await B.get(Membership).makeFriends([A.config.host]);
+    await C.get(Membership).makeFriends([A.config.host]);
+    await waitUntil("A to hold B's and C's requests", async () => (await A.get(PeerDirectory).friendshipWith(B.actor))?.status === 'requested' && (await A.get(PeerDirectory).friendshipWith(C.actor))?.status === 'requested');
   }, { timeout: 60_000 });
   after(() => Promise.all([A, B, C].filter(Boolean).map((pod) => pod.destroy())), { timeout: 30_000 });
 
   /** Sends, checks the problem+json answer, and that A's log did not move. */
   async function refused(method: string, path: string, status: number, code: string, withToken = true): Promise<void> {
-    const head = await A.runtime.store.headPosition();
+    const head = await A.store.headPosition();
     const answer = await call(A, method, path, withToken ? token : undefined);
     assert.equal(answer.status, status, JSON.stringify(answer.body));
     assert.equal(answer.type, 'application/problem+json');
     assert.equal(answer.body.code, code);
-    assert.equal(await A.runtime.store.headPosition(), head, 'nothing appended');
+    assert.equal(await A.store.headPosition(), head, 'nothing appended');
   }
 
   test('requests wait for an answer: incoming on A, outgoing on the requesters, nobody a member', async () => {
@@ -80,8 +82,8 @@ describe('answering friendship requests by hand (friends.autoAccept off)', () =>
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.friendship, 'ended');
     await waitUntil('C to receive the refusal', async () => (await friendshipOf(C, A)) === 'ended');
-    const [ended] = (await A.runtime.store.readAll({ after: 0, limit: 1000 })).map((s) => s.event).filter((e) => e.type === 'FriendshipEnded');
-    assert.deepEqual(ended.data, { peer: C.runtime.actor, reason: 'declined' });
+    const [ended] = (await A.store.readAll({ after: 0, limit: 1000 })).map((s) => s.event).filter((e) => e.type === 'FriendshipEnded');
+    assert.deepEqual(ended.data, { peer: C.actor, reason: 'declined' });
     await refused('POST', `/api/v1/pods/${C.config.host}/reject`, 409, 'no-friendship-request');
   });
 

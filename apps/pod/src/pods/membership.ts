@@ -19,13 +19,12 @@ const HOST = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 const MAX_HOSTS = 50;
 
 /**
- * Making and leaving friends (DESIGN.md, Membership): ask the seeds for their members, keep
+ * Making and leaving friends (docs/protocol.md, "Membership"): ask the seeds for their members, keep
  * the hosts that more than half of the answers name, ask each to be friends; accept requests
  * automatically when the config says so; leave by ending every friendship.
  */
 export class Membership {
-  /** The health scores (health/health-monitor.ts); without it every pod shows a new peer's score. */
-  health: { healthOf(actor: string): { score: number; lastSeenAt: string | null } } | undefined;
+  private reacting = 0;
 
   constructor(
     private readonly config: PodConfig,
@@ -37,6 +36,8 @@ export class Membership {
     private readonly client: FederationClient,
     private readonly pulls: PullService,
     private readonly waitForReadModels: () => Promise<void>,
+    /** The health scores (health/health-monitor.ts); without it every pod shows a new peer's score. */
+    private readonly health?: { healthOf(actor: string): { score: number; lastSeenAt: string | null } },
   ) {}
 
   async listPods(): Promise<PodView[]> {
@@ -161,8 +162,22 @@ export class Membership {
     return { left: friends.map(hostOfActor).sort() };
   }
 
+  /** Reactions to foreign events under way: for quiescence checks. */
+  get busy(): boolean {
+    return this.reacting > 0;
+  }
+
   /** Accepts the friendship requests addressed to this pod, when auto-accept is on. */
   async onForeignEvents(events: readonly EventEnvelope[]): Promise<void> {
+    this.reacting += 1;
+    try {
+      await this.acceptRequests(events);
+    } finally {
+      this.reacting -= 1;
+    }
+  }
+
+  private async acceptRequests(events: readonly EventEnvelope[]): Promise<void> {
     if (!this.config.friends.autoAccept) return;
     const requests = events.filter((e) => e.type === 'FriendshipRequested' && (e.data as { target?: string }).target === this.me);
     if (requests.length === 0) return;

@@ -1,11 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { POD_RUNTIME } from '../pod-runtime.token.js';
-import type { PodRuntime } from '../pod-runtime.js';
 import { AdminGuard } from '../users/admin.guard.js';
 import type { MakeFriendsReport, PodView, QuitFriendsReport } from '../../../../libs/contracts/src/api/rest-types.js';
 import { ProblemError } from '../http/problem.js';
 import { ApiProblems } from '../http/problem.openapi.js';
+import { AnswerFriendshipCommand } from './commands/answer-friendship/answer-friendship.command.js';
+import { MakeFriendsCommand } from './commands/make-friends/make-friends.command.js';
+import { QuitFriendsCommand } from './commands/quit-friends/quit-friends.command.js';
+import { RemoveFriendCommand } from './commands/remove-friend/remove-friend.command.js';
+import { ListPodsQuery } from './queries/list-pods/list-pods.query.js';
 import { MakeFriendsBodyOpenApi, MakeFriendsReportOpenApi, PodViewOpenApi, QuitFriendsReportOpenApi } from './membership.openapi.js';
 
 const HOST_PARAM = { name: 'host', description: 'The other pod, `host[:port]`.', schema: { type: 'string' as const, example: 'pod2.example:9002' } };
@@ -14,13 +18,16 @@ const HOST_PARAM = { name: 'host', description: 'The other pod, `host[:port]`.',
 @ApiTags('pods')
 @Controller('api/v1/pods')
 export class PodsHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The other pods of the network, as this pod sees them' })
   @ApiOkResponse({ description: 'Every pod this pod knows but itself, by host.', type: [PodViewOpenApi] })
   list(): Promise<PodView[]> {
-    return this.runtime.federation.membership.listPods();
+    return this.queries.execute(new ListPodsQuery());
   }
 
   @Post('make-friends')
@@ -35,7 +42,7 @@ export class PodsHttpController {
     if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
       throw new ProblemError('invalid-body', 'the body, when given, is {"hosts": ["host:port", …]}');
     }
-    return this.runtime.federation.membership.makeFriends((body as { hosts?: unknown } | undefined)?.hosts);
+    return this.commands.execute(new MakeFriendsCommand((body as { hosts?: unknown } | undefined)?.hosts));
   }
 
   @Post('quit-friends')
@@ -46,7 +53,7 @@ export class PodsHttpController {
   @ApiOkResponse({ description: 'The friendships ended.', type: QuitFriendsReportOpenApi })
   @ApiProblems('unauthorized', 'forbidden')
   quitFriends(): Promise<QuitFriendsReport> {
-    return this.runtime.federation.membership.quitFriends();
+    return this.commands.execute(new QuitFriendsCommand());
   }
 
   @Post(':host/accept')
@@ -58,7 +65,7 @@ export class PodsHttpController {
   @ApiOkResponse({ description: 'The pod, after the answer.', type: PodViewOpenApi })
   @ApiProblems('unauthorized', 'forbidden', 'invalid-host', 'already-expelled', 'no-friendship-request')
   accept(@Param('host') host: string): Promise<PodView> {
-    return this.runtime.federation.membership.answerRequest(host, 'accept');
+    return this.commands.execute(new AnswerFriendshipCommand(host, 'accept'));
   }
 
   @Post(':host/reject')
@@ -70,7 +77,7 @@ export class PodsHttpController {
   @ApiOkResponse({ description: 'The pod, after the answer.', type: PodViewOpenApi })
   @ApiProblems('unauthorized', 'forbidden', 'invalid-host', 'already-expelled', 'no-friendship-request')
   reject(@Param('host') host: string): Promise<PodView> {
-    return this.runtime.federation.membership.answerRequest(host, 'reject');
+    return this.commands.execute(new AnswerFriendshipCommand(host, 'reject'));
   }
 
   @Delete(':host/friendship')
@@ -81,6 +88,6 @@ export class PodsHttpController {
   @ApiOkResponse({ description: 'The pod, after the change.', type: PodViewOpenApi })
   @ApiProblems('unauthorized', 'forbidden', 'invalid-host', 'not-friends')
   removeFriend(@Param('host') host: string): Promise<PodView> {
-    return this.runtime.federation.membership.removeFriend(host);
+    return this.commands.execute(new RemoveFriendCommand(host));
   }
 }

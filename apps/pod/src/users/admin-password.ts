@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The AdminPassword provider's token (UsersModule). */
+export const ADMIN_PASSWORD = Symbol('AdminPassword');
+
 export interface AdminPassword {
   password: string;
   /** True when this start generated it: the pod prints it once. */

@@ -1,9 +1,8 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ProblemError } from '../http/problem.js';
-import { POD_RUNTIME } from '../pod-runtime.token.js';
-import type { PodRuntime } from '../pod-runtime.js';
 import { authenticate } from './bearer-auth.js';
+import { LocalAccounts } from './local-accounts.js';
 
 /**
  * Lets through requests with a valid bearer token of an admin; 401 without one, 403 for
@@ -11,12 +10,12 @@ import { authenticate } from './bearer-auth.js';
  */
 @Injectable()
 export class AdminGuard implements CanActivate {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(private readonly accounts: LocalAccounts) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const response = http.getResponse<Response>();
-    const session = await authenticate(http.getRequest<Request>(), response, this.runtime.accounts);
+    const session = await authenticate(http.getRequest<Request>(), response, this.accounts);
     if (session.role !== 'admin') {
       response.setHeader('WWW-Authenticate', 'Bearer realm="swarmtube", error="insufficient_scope"');
       throw new ProblemError('forbidden', 'this needs an admin');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestPod, type TestPod } from '../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from '../testing/test-pod.js';
 import { LocalAccounts } from './local-accounts.js';
 import { accountsClient, assertProblem } from './testing/accounts-http.js';
 
@@ -22,7 +22,7 @@ describe('UserGuard (GET /api/v1/users/me)', () => {
 
   /** A login made `hoursAgo` hours ago: the same database, a clock set back. */
   const loginAt = async (hoursAgo: number) =>
-    (await new LocalAccounts(pod.runtime.store.readModels, () => new Date(Date.now() - hoursAgo * HOUR)).issueToken('alice', PASSWORD))!.access_token;
+    (await new LocalAccounts(pod.store.readModels, () => new Date(Date.now() - hoursAgo * HOUR)).issueToken('alice', PASSWORD))!.access_token;
 
   test('a token lets its owner in, with the scheme in any case', async () => {
     for (const scheme of ['Bearer', 'bearer', 'BEARER']) {

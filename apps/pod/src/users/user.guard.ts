@@ -1,8 +1,7 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { POD_RUNTIME } from '../pod-runtime.token.js';
-import type { PodRuntime } from '../pod-runtime.js';
 import { authenticate } from './bearer-auth.js';
+import { LocalAccounts } from './local-accounts.js';
 
 /**
  * Lets through any logged-in account (admin or user); 401 `unauthorized` otherwise. For
@@ -18,11 +17,11 @@ import { authenticate } from './bearer-auth.js';
  */
 @Injectable()
 export class UserGuard implements CanActivate {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(private readonly accounts: LocalAccounts) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    await authenticate(http.getRequest<Request>(), http.getResponse<Response>(), this.runtime.accounts);
+    await authenticate(http.getRequest<Request>(), http.getResponse<Response>(), this.accounts);
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import type { PodLogger } from '../pod-runtime.js';
+import type { PodLogger } from '../logger/pod-logger.js';
 import type { TrackerRegistry } from '../tracker/tracker-registry.js';
 import { readJpegSize, type PictureSize } from './media/jpeg-size.js';
 import { probeMedia } from './media/probe-media.js';

@@ -1,5 +1,5 @@
 import { Seeder } from '../seeder/seeder.js';
-import type { PodLogger } from '../pod-runtime.js';
+import type { PodLogger } from '../logger/pod-logger.js';
 import type { TrackerRegistry } from '../tracker/tracker-registry.js';
 import { readFile } from 'node:fs/promises';
 import type { PublishedLocalVideo } from './processing/video-processing.js';

@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '../../../event-envelope/src/envelope.js';
 
 /**
- * The JSON shapes of the REST API (DESIGN.md, "API contract"), one definition for the pod that
+ * The JSON shapes of the REST API (README.md, "API"; the OpenAPI document at /api/docs), one definition for the pod that
  * writes them and the site that reads them. Types only: the browser bundle gets no code from
  * here. The pod's OpenAPI classes `implements` these, so the description cannot drift either.
  */

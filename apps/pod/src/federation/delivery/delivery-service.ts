@@ -6,6 +6,7 @@ import { deliveryBody, MAX_ACTIVITIES_PER_REQUEST } from '../activities.js';
 import { actorBase } from '../actor-base.js';
 import type { FederationClient } from '../federation-client.js';
 import type { PeerDirectory } from '../peer-directory.js';
+import { DeliveryAttempted } from './delivery-attempted.event.js';
 
 const BASE_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -46,8 +47,6 @@ export class DeliveryService {
   private stopped = false;
   delivered = 0;
   requests = 0;
-  /** Told of every delivery request's outcome (the health scores count them). */
-  onOutcome: (actor: string, outcome: { ok: true } | { ok: false; error: unknown }) => void = () => {};
 
   constructor(
     private readonly store: EventStore,
@@ -57,6 +56,8 @@ export class DeliveryService {
     private readonly client: FederationClient,
     private readonly me: string,
     private readonly log: (message: string) => void,
+    /** Told of every delivery request's outcome (DeliveryAttempted: the health scores count them). */
+    private readonly events: { publish(event: DeliveryAttempted): unknown } = { publish() {} },
   ) {}
 
   async start(): Promise<void> {
@@ -162,9 +163,9 @@ export class DeliveryService {
         state.lastSuccessAt = new Date().toISOString();
         state.lastError = null;
         this.delivered += batch.length;
-        this.onOutcome(actor, { ok: true });
+        this.events.publish(new DeliveryAttempted(actor, { ok: true }));
       } catch (error) {
-        this.onOutcome(actor, { ok: false, error });
+        this.events.publish(new DeliveryAttempted(actor, { ok: false, error }));
         state.failures += 1;
         const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (state.failures - 1));
         state.nextAttemptAt = Date.now() + backoff * (0.75 + Math.random() * 0.5);

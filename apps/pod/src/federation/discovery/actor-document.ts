@@ -1,5 +1,6 @@
 import { multikeyDocument } from '../../../../../libs/event-envelope/src/multikey.js';
-import type { PodRuntime } from '../../pod-runtime.js';
+import type { PodKeys } from '../../../../../libs/event-envelope/src/keys.js';
+import type { PodConfig } from '../../config/pod-config.js';
 
 export const ACTIVITY_JSON = 'application/activity+json';
 export const ACTOR_USERNAME = 'pod';
@@ -24,20 +25,20 @@ export function podUrls(host: string) {
  * RSA key for HTTP Signatures as `publicKey` (Mastodon, PeerTube) and the Ed25519 key that
  * signs events as a Multikey in `assertionMethod` (FEP-521a).
  */
-export function actorDocument(runtime: PodRuntime): Record<string, unknown> {
-  const urls = podUrls(runtime.config.host);
+export function actorDocument(config: Pick<PodConfig, 'host' | 'name'>, keys: PodKeys): Record<string, unknown> {
+  const urls = podUrls(config.host);
   return {
     '@context': ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/security/v1', 'https://w3id.org/security/multikey/v1'],
     id: urls.actor,
     type: 'Application',
     preferredUsername: ACTOR_USERNAME,
-    name: runtime.config.name,
-    summary: `Swarmtube pod at ${runtime.config.host}`,
+    name: config.name,
+    summary: `Swarmtube pod at ${config.host}`,
     url: urls.base,
     inbox: urls.inbox,
     outbox: urls.outbox,
     endpoints: { sharedInbox: urls.inbox },
-    publicKey: { id: urls.rsaKeyId, owner: urls.actor, publicKeyPem: runtime.keys.rsa.publicKeyPem },
-    assertionMethod: [multikeyDocument(urls.actor, runtime.keys.ed25519.publicKey)],
+    publicKey: { id: urls.rsaKeyId, owner: urls.actor, publicKeyPem: keys.rsa.publicKeyPem },
+    assertionMethod: [multikeyDocument(urls.actor, keys.ed25519.publicKey)],
   };
 }

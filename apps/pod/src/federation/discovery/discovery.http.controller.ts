@@ -2,8 +2,11 @@ import { Controller, Get, Header, Inject, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ProblemError } from '../../http/problem.js';
-import { POD_RUNTIME } from '../../pod-runtime.token.js';
-import type { PodRuntime } from '../../pod-runtime.js';
+import type { PodKeys } from '../../../../../libs/event-envelope/src/keys.js';
+import type { OpenedEventStore } from '../../../../../libs/event-store/src/index.js';
+import { POD_ACTOR, POD_CONFIG } from '../../config/config.tokens.js';
+import type { PodConfig } from '../../config/pod-config.js';
+import { EVENT_STORE, POD_KEYS } from '../../event-log/event-log.tokens.js';
 import { SWARMTUBE_VERSION } from '../../version.js';
 import { ACTIVITY_JSON, ACTOR_USERNAME, actorDocument, podUrls } from './actor-document.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
@@ -15,13 +18,18 @@ const NODEINFO_21 = 'http://nodeinfo.diaspora.software/ns/schema/2.1';
 @ApiTags('federation')
 @Controller()
 export class DiscoveryHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(
+    @Inject(POD_CONFIG) private readonly config: PodConfig,
+    @Inject(POD_ACTOR) private readonly me: string,
+    @Inject(POD_KEYS) private readonly keys: PodKeys,
+    @Inject(EVENT_STORE) private readonly store: OpenedEventStore,
+  ) {}
 
   @Get('federation/actor')
   @ApiOperation({ summary: 'The pod\'s ActivityPub actor' })
   @ApiOkResponse({ description: 'An Application with the pod\'s two public keys.', content: { 'application/activity+json': { schema: ACTOR_SCHEMA } } })
   actor(@Res() response: Response): void {
-    response.type(ACTIVITY_JSON).send(JSON.stringify(actorDocument(this.runtime)));
+    response.type(ACTIVITY_JSON).send(JSON.stringify(actorDocument(this.config, this.keys)));
   }
 
   @Get('.well-known/webfinger')
@@ -30,8 +38,8 @@ export class DiscoveryHttpController {
   @ApiOkResponse({ description: 'A JRD with a `self` link to the actor.', content: { 'application/jrd+json': { schema: JRD_SCHEMA } } })
   @ApiProblems('invalid-query', 'not-found')
   webfinger(@Query('resource') resource: unknown, @Res() response: Response): void {
-    const urls = podUrls(this.runtime.config.host);
-    const acct = `acct:${ACTOR_USERNAME}@${this.runtime.config.host}`;
+    const urls = podUrls(this.config.host);
+    const acct = `acct:${ACTOR_USERNAME}@${this.config.host}`;
     if (typeof resource !== 'string' || resource.length === 0 || resource.length > 500) {
       throw new ProblemError('invalid-query', 'query parameter "resource" is required (acct:pod@host or the actor URL)');
     }
@@ -55,7 +63,7 @@ export class DiscoveryHttpController {
   @ApiOkResponse({ description: 'Links to NodeInfo 2.1 and to the actor.', content: { 'application/json': { schema: NODEINFO_LINKS_SCHEMA } } })
   @Header('Content-Type', 'application/json')
   nodeinfoLinks(): unknown {
-    const urls = podUrls(this.runtime.config.host);
+    const urls = podUrls(this.config.host);
     return {
       links: [
         { rel: NODEINFO_21, href: `${urls.base}/nodeinfo/2.1` },
@@ -68,16 +76,16 @@ export class DiscoveryHttpController {
   @ApiOperation({ summary: 'NodeInfo 2.1' })
   @ApiOkResponse({ description: 'NodeInfo 2.1, with the profile of its schema in the content type.', content: { 'application/json': { schema: NODEINFO_SCHEMA } } })
   async nodeinfo(@Res() response: Response): Promise<void> {
-    const [videos] = await this.runtime.store.readModels.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM rm_videos WHERE origin = $1', [this.runtime.actor]);
+    const [videos] = await this.store.readModels.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM rm_videos WHERE origin = $1', [this.me]);
     response.type(`application/json; profile="${NODEINFO_21}#"`).send(
       JSON.stringify({
         version: '2.1',
-        software: { name: 'swarmtube', version: SWARMTUBE_VERSION, homepage: `http://${this.runtime.config.host}/` },
+        software: { name: 'swarmtube', version: SWARMTUBE_VERSION, homepage: `http://${this.config.host}/` },
         protocols: ['activitypub'],
         services: { inbound: [], outbound: [] },
-        openRegistrations: this.runtime.config.signup,
+        openRegistrations: this.config.signup,
         usage: { users: { total: 1 }, localPosts: Number(videos?.n ?? 0) },
-        metadata: { nodeName: this.runtime.config.name },
+        metadata: { nodeName: this.config.name },
       }),
     );
   }

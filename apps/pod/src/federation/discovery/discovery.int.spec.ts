@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import Ajv04 from 'ajv-draft-04';
 import { decodeMultikey } from '../../../../../libs/event-envelope/src/multikey.js';
 import { verifyProof } from '../../../../../libs/event-envelope/src/proof.js';
-import { startTestPod, type TestPod } from '../../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from '../../testing/test-pod.js';
 
 const REFERENCE = new URL('../../../../../../../shared/reference/activitypub/nodeinfo/', import.meta.url);
 
@@ -34,7 +34,7 @@ describe('discovery: actor, WebFinger, NodeInfo', () => {
     const { events } = (await (await fetch(`${pod.baseUrl}/api/v1/events`)).json()) as { events: unknown[] };
     assert.deepEqual(verifyProof(events[0], decoded.publicKey), { verified: true });
     // And the RSA key is the one the pod signs HTTP requests with.
-    const signature = (await import('node:crypto')).sign('sha256', Buffer.from('x'), pod.runtime.keys.rsa.privateKey);
+    const signature = (await import('node:crypto')).sign('sha256', Buffer.from('x'), pod.keys.rsa.privateKey);
     assert.ok(verify('sha256', Buffer.from('x'), actor.publicKey.publicKeyPem, signature));
   });
 

@@ -1,8 +1,8 @@
-import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { POD_RUNTIME } from '../../pod-runtime.token.js';
-import type { PodRuntime } from '../../pod-runtime.js';
+import { ReceiveActivitiesCommand } from './receive-activities.command.js';
 import type { InboxResult } from './receive-activities.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
 import { ACTIVITY_SCHEMA, InboxResultOpenApi } from '../federation.openapi.js';
@@ -11,7 +11,7 @@ import { ACTIVITY_SCHEMA, InboxResultOpenApi } from '../federation.openapi.js';
 @ApiTags('federation')
 @Controller('federation/inbox')
 export class InboxHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(202)
@@ -22,12 +22,12 @@ export class InboxHttpController {
   @ApiAcceptedResponse({ description: 'Read: how many events were taken, already held, or refused (and why).', type: InboxResultOpenApi })
   @ApiProblems('unsupported-media-type', 'invalid-signature', 'not-a-member', 'pod-expelled', 'forbidden', 'replayed-request', 'invalid-body', 'malformed-json', 'too-many-activities', 'payload-too-large')
   receive(@Req() request: Request & { rawBody?: Buffer }): Promise<InboxResult> {
-    return this.runtime.federation.inbox.handle({
+    return this.commands.execute(new ReceiveActivitiesCommand({
       method: request.method,
       url: request.originalUrl,
       headers: request.headers,
       rawBody: request.rawBody,
       body: request.body,
-    });
+    }));
   }
 }

@@ -8,8 +8,13 @@ import { digestHeaderValue, signRequest } from '../../../../../libs/http-signatu
 import { requestTarget, signingString } from '../../../../../libs/http-signatures/src/signing-string.js';
 import { videoPublishedDraft } from '../../../../../libs/testing/src/event-fixtures.js';
 import { freePort, waitUntil } from '../../../../../libs/testing/src/pod-process.js';
-import { startTestPod, type TestPod } from '../../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from '../../testing/test-pod.js';
 import { deliveryBody, MAX_ACTIVITIES_PER_REQUEST } from '../activities.js';
+import { Membership } from '../../pods/membership.js';
+import { PeerDirectory } from '../peer-directory.js';
+import { PullService } from '../pull/pull-service.js';
+import { DeliveryService } from '../delivery/delivery-service.js';
+import { EventLog } from '../../event-log/event-log.js';
 
 /**
  * The inbox under attack (PeerTube's security matrix, CHECKLIST.md section C): every forged,
@@ -32,7 +37,7 @@ interface Answer {
 const ACTIVITY_JSON = 'application/activity+json';
 
 function signerOf(pod: TestPod): Signer {
-  return { keyId: `${pod.runtime.actor}#main-key`, privateKey: pod.runtime.keys.rsa.privateKey };
+  return { keyId: `${pod.actor}#main-key`, privateKey: pod.keys.rsa.privateKey };
 }
 
 function inboxUrl(pod: TestPod): string {
@@ -82,7 +87,7 @@ async function appendVideos(pod: TestPod, count: number): Promise<EventEnvelope[
   const events: EventEnvelope[] = [];
   for (let i = 0; i < count; i++) {
     const { stream, draft } = videoPublishedDraft({ host: pod.config.host });
-    const result = await pod.runtime.eventLog.append(stream, [draft], { expectedVersion: 'any' });
+    const result = await pod.get(EventLog).append(stream, [draft], { expectedVersion: 'any' });
     events.push(result.events[0]!.event);
   }
   return events;
@@ -103,7 +108,7 @@ function flipOneBit(signatureHeader: string): string {
 }
 
 async function friendsOf(pod: TestPod, other: TestPod): Promise<true | undefined> {
-  const friendship = await pod.runtime.federation.peers.friendshipWith(other.runtime.actor);
+  const friendship = await pod.get(PeerDirectory).friendshipWith(other.actor);
   return friendship?.status === 'accepted' ? true : undefined;
 }
 
@@ -118,24 +123,24 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
   before(async () => {
     [A, B, C, D] = await Promise.all([0, 1, 2, 3].map(() => startTestPod({ http: true, reachableHost: true })));
     // Make friends with push and pull running, as in production; wait for the network to settle.
-    for (const pod of [A, B, C]) await pod.runtime.startFederation();
-    await B.runtime.federation.membership.makeFriends([A.config.host]);
-    await C.runtime.federation.membership.makeFriends([A.config.host]);
+    for (const pod of [A, B, C]) await pod.startFederation();
+    await B.get(Membership).makeFriends([A.config.host]);
+    await C.get(Membership).makeFriends([A.config.host]);
     for (const [x, y] of [[A, B], [B, A], [A, C], [C, A]] as const) await waitUntil(`${x.config.host} to be friends with ${y.config.host}`, () => friendsOf(x, y));
     await waitUntil('A, B and C to be idle, twice in a row', async () => {
-      for (let round = 0; round < 2; round++) if (!(await Promise.all([A, B, C].map((pod) => pod.runtime.idle()))).every(Boolean)) return undefined;
+      for (let round = 0; round < 2; round++) if (!(await Promise.all([A, B, C].map((pod) => pod.idle()))).every(Boolean)) return undefined;
       return true;
     });
     // Then no pod pushes or pulls on its own any more: A's log moves only by what the tests send.
     for (const pod of [A, B, C]) {
-      pod.runtime.federation.pulls.stop();
-      await pod.runtime.federation.delivery.stop();
+      pod.get(PullService).stop();
+      await pod.get(DeliveryService).stop();
     }
     for (const peer of [B, C]) {
-      assert.deepEqual(await A.runtime.store.originHead(peer.runtime.actor), await peer.runtime.store.originHead(peer.runtime.actor), `A holds all of ${peer.config.host}`);
-      assert.equal(await A.runtime.federation.peers.mayContribute(peer.runtime.actor), true);
+      assert.deepEqual(await A.store.originHead(peer.actor), await peer.store.originHead(peer.actor), `A holds all of ${peer.config.host}`);
+      assert.equal(await A.get(PeerDirectory).mayContribute(peer.actor), true);
     }
-    assert.equal(await A.runtime.federation.peers.mayContribute(D.runtime.actor), false);
+    assert.equal(await A.get(PeerDirectory).mayContribute(D.actor), false);
     // Three new events of B that A has never seen: every attack below carries them or a forgery of them.
     bEvents = await appendVideos(B, 3);
   }, { timeout: 60_000 });
@@ -143,7 +148,7 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
 
   /** Sends, checks the answer, and that A's log did not move and A still answers. */
   async function refused(send: () => Promise<Answer>, expected: { status: number; code: string } | { rejected: string[] }): Promise<Answer> {
-    const head = await A.runtime.store.headPosition();
+    const head = await A.store.headPosition();
     const answer = await send();
     if ('code' in expected) {
       assert.equal(answer.status, expected.status, JSON.stringify(answer.body));
@@ -155,7 +160,7 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
       assert.equal(answer.body.accepted, 0, JSON.stringify(answer.body));
       assert.deepEqual(answer.body.rejected.map((r: { code: string }) => r.code), expected.rejected, JSON.stringify(answer.body));
     }
-    assert.equal(await A.runtime.store.headPosition(), head, 'nothing was appended to A');
+    assert.equal(await A.store.headPosition(), head, 'nothing was appended to A');
     const config = await fetch(`${A.baseUrl}/api/v1/config`);
     assert.equal(config.status, 200, 'A still serves');
     await config.body?.cancel();
@@ -217,11 +222,11 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
   });
 
   test("B's keyId but another pod's RSA key (refetched once, still wrong): 401 invalid-signature", async () => {
-    await refused(() => deliver(A, good(), { keyId: signerOf(B).keyId, privateKey: D.runtime.keys.rsa.privateKey }), { status: 401, code: 'invalid-signature' });
+    await refused(() => deliver(A, good(), { keyId: signerOf(B).keyId, privateKey: D.keys.rsa.privateKey }), { status: 401, code: 'invalid-signature' });
   });
 
   test("A's own keyId (nobody else signs as A): 401 invalid-signature", async () => {
-    await refused(() => deliver(A, relayedBy(A.runtime.actor, bEvents), { keyId: `${A.runtime.actor}#main-key`, privateKey: B.runtime.keys.rsa.privateKey }), { status: 401, code: 'invalid-signature' });
+    await refused(() => deliver(A, relayedBy(A.actor, bEvents), { keyId: `${A.actor}#main-key`, privateKey: B.keys.rsa.privateKey }), { status: 401, code: 'invalid-signature' });
   });
 
   test("B forwards C's activity with C's genuine events (the key does not own the actor): 403 forbidden", async () => {
@@ -239,9 +244,9 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
   });
 
   test("B relays the events of D, a pod that is not a member: 202, each rejected not-a-member", async () => {
-    const dLog = (await D.runtime.store.readOrigin(D.runtime.actor, { after: 0, limit: 100 })).map((e) => e.event);
+    const dLog = (await D.store.readOrigin(D.actor, { after: 0, limit: 100 })).map((e) => e.event);
     assert.ok(dLog.length >= 2);
-    await refused(() => deliver(A, relayedBy(B.runtime.actor, dLog), signerOf(B)), { rejected: dLog.map(() => 'not-a-member') });
+    await refused(() => deliver(A, relayedBy(B.actor, dLog), signerOf(B)), { rejected: dLog.map(() => 'not-a-member') });
   });
 
   test("B's event with its data changed after signing: 202, rejected bad-proof", async () => {
@@ -252,8 +257,8 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
 
   test("B's event with a wrong prevHash, properly signed by B: 202, rejected chain-broken", async () => {
     const forked = signEnvelope({ ...unsigned(bEvents[0]!), prevHash: 'ab'.repeat(32) }, {
-      privateKey: B.runtime.keys.ed25519.privateKey,
-      verificationMethod: ed25519KeyId(B.runtime.actor),
+      privateKey: B.keys.ed25519.privateKey,
+      verificationMethod: ed25519KeyId(B.actor),
     });
     await refused(() => deliver(A, deliveryBody([forked]), signerOf(B)), { rejected: ['chain-broken'] });
   });
@@ -270,13 +275,13 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
   test('JSON-LD @graph, @reverse and @included smuggling: 400 invalid-body, each', async () => {
     const body = good();
     const withObject = (i: number, extra: Record<string, unknown>) => ({ ...body, items: body.items.map((item: any, j: number) => (j === i ? { ...item, object: { ...item.object, ...extra } } : item)) });
-    let deep: Record<string, unknown> = { '@graph': [{ type: 'Delete', actor: C.runtime.actor, object: C.runtime.actor }] };
+    let deep: Record<string, unknown> = { '@graph': [{ type: 'Delete', actor: C.actor, object: C.actor }] };
     for (let level = 0; level < 10; level++) deep = { nested: deep };
     const smuggled: Array<[string, unknown]> = [
-      ['@graph at the root', { ...body, '@graph': [{ type: 'Delete', actor: C.runtime.actor, object: C.runtime.actor }] }],
-      ['@reverse in an object', withObject(1, { '@reverse': { attributedTo: C.runtime.actor } })],
-      ['@included in an activity', { ...body, items: [...body.items.slice(0, 2), { ...body.items[2], '@included': [{ type: 'Person', id: C.runtime.actor }] }] }],
-      ['@included in a single activity', { '@context': body['@context'], ...body.items[0], '@included': [{ type: 'Person', id: C.runtime.actor }] }],
+      ['@graph at the root', { ...body, '@graph': [{ type: 'Delete', actor: C.actor, object: C.actor }] }],
+      ['@reverse in an object', withObject(1, { '@reverse': { attributedTo: C.actor } })],
+      ['@included in an activity', { ...body, items: [...body.items.slice(0, 2), { ...body.items[2], '@included': [{ type: 'Person', id: C.actor }] }] }],
+      ['@included in a single activity', { '@context': body['@context'], ...body.items[0], '@included': [{ type: 'Person', id: C.actor }] }],
       // Below the depth the walk used to stop at (8), and under keys named "events" that are no activity's events.
       ['@graph 14 levels down', withObject(0, { deep })],
       ['@graph under the Collection\'s own "events"', { ...body, events: { '@graph': [] } }],
@@ -290,7 +295,7 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
 
   test('a body nested deeper than any activity (but under 1 MB): 400 invalid-body, and A survives', async () => {
     const depth = 100_000;
-    const text = `{"type":"Create","actor":${JSON.stringify(B.runtime.actor)},"object":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const text = `{"type":"Create","actor":${JSON.stringify(B.actor)},"object":${'['.repeat(depth)}${']'.repeat(depth)}}`;
     const answer = await refused(() => deliver(A, text, signerOf(B)), { status: 400, code: 'invalid-body' });
     assert.match(answer.body.detail, /nested more than/);
   });
@@ -317,12 +322,12 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
   });
 
   test('a good batch from B is appended once; sent again (signed anew) it is all duplicates', async () => {
-    const head = await A.runtime.store.headPosition();
+    const head = await A.store.headPosition();
     const first = await deliver(A, good(), signerOf(B));
     assert.equal(first.status, 202, JSON.stringify(first.body));
     assert.deepEqual(first.body, { accepted: 3, duplicates: 0, rejected: [] });
-    assert.equal(await A.runtime.store.headPosition(), head + 3);
-    assert.deepEqual(await A.runtime.store.originHead(B.runtime.actor), await B.runtime.store.originHead(B.runtime.actor));
+    assert.equal(await A.store.headPosition(), head + 3);
+    assert.deepEqual(await A.store.originHead(B.actor), await B.store.originHead(B.actor));
     // Signed anew, as a retry after a backoff would be (a later Date, a new Collection id).
     const again = await refused(() => deliver(A, good(), signerOf(B), new Date(Date.now() + 1000)), { rejected: [] });
     assert.deepEqual(again.body, { accepted: 0, duplicates: 3, rejected: [] });
@@ -332,11 +337,11 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
     const [event] = await appendVideos(B, 1);
     const text = JSON.stringify(deliveryBody([event!]));
     const headers = signedHeaders(inboxUrl(A), text, signerOf(B));
-    const head = await A.runtime.store.headPosition();
+    const head = await A.store.headPosition();
     const first = await post(inboxUrl(A), text, headers);
     assert.equal(first.status, 202, JSON.stringify(first.body));
     assert.equal(first.body.accepted, 1);
-    assert.equal(await A.runtime.store.headPosition(), head + 1);
+    assert.equal(await A.store.headPosition(), head + 1);
     await refused(() => post(inboxUrl(A), text, headers), { status: 409, code: 'replayed-request' });
   });
 
@@ -360,13 +365,13 @@ describe('the inbox refuses forged, stale, replayed and smuggling requests, and 
     const [good1, next] = await appendVideos(B, 2);
     const tampered = structuredClone(next!) as EventEnvelope<Record<string, unknown>>;
     tampered.data.name = 'Changed after signing';
-    const dGenesis = (await D.runtime.store.readOrigin(D.runtime.actor, { after: 0, limit: 1 }))[0]!.event;
-    const head = await A.runtime.store.headPosition();
-    const answer = await deliver(A, relayedBy(B.runtime.actor, [good1!, tampered, dGenesis]), signerOf(B));
+    const dGenesis = (await D.store.readOrigin(D.actor, { after: 0, limit: 1 }))[0]!.event;
+    const head = await A.store.headPosition();
+    const answer = await deliver(A, relayedBy(B.actor, [good1!, tampered, dGenesis]), signerOf(B));
     assert.equal(answer.status, 202, JSON.stringify(answer.body));
     assert.equal(answer.body.accepted, 1);
     const rejected = answer.body.rejected.map((r: { id: string; code: string }) => [r.id, r.code]).sort((x: string[], y: string[]) => x[1]!.localeCompare(y[1]!));
     assert.deepEqual(rejected, [[next!.id, 'bad-proof'], [dGenesis.id, 'not-a-member']]);
-    assert.equal(await A.runtime.store.headPosition(), head + 1);
+    assert.equal(await A.store.headPosition(), head + 1);
   });
 });

@@ -3,8 +3,8 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSche
 import type { Response } from 'express';
 import { integerParam } from '../../http/query-params.js';
 import { ProblemError } from '../../http/problem.js';
-import { POD_RUNTIME } from '../../pod-runtime.token.js';
-import type { PodRuntime } from '../../pod-runtime.js';
+import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
+import { EVENT_STORE } from '../../event-log/event-log.tokens.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
 import { FederationEventsPageOpenApi, FederationOriginsOpenApi } from '../federation.openapi.js';
 
@@ -18,7 +18,7 @@ const MAX_PAGE = 500;
 @ApiTags('federation')
 @Controller('federation/events')
 export class FederationEventsHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get()
   @ApiOperation({ summary: 'Signed events of any origin, for peers to pull', description: 'With `origin`, its events after `after` in originSeq order, as their exact bytes; without, the origins this pod holds and the last originSeq of each.' })
@@ -29,7 +29,7 @@ export class FederationEventsHttpController {
   @ApiOkResponse({ description: 'An origin\'s page of events, or the list of origins.', schema: { oneOf: [{ $ref: getSchemaPath(FederationEventsPageOpenApi) }, { $ref: getSchemaPath(FederationOriginsOpenApi) }] } })
   @ApiProblems('invalid-query')
   async list(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    const store = this.runtime.store;
+    const store = this.store;
     if (query.origin === undefined) {
       const origins = (await store.origins()).map(({ origin, seq }) => ({ origin, lastSeq: seq }));
       response.type('application/json').send(JSON.stringify({ origins }));

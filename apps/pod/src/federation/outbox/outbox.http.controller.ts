@@ -2,8 +2,11 @@ import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { integerParam } from '../../http/query-params.js';
-import { POD_RUNTIME } from '../../pod-runtime.token.js';
-import type { PodRuntime } from '../../pod-runtime.js';
+import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
+import { POD_ACTOR, POD_CONFIG } from '../../config/config.tokens.js';
+import type { PodConfig } from '../../config/pod-config.js';
+import { EVENT_STORE } from '../../event-log/event-log.tokens.js';
+import { LocalMediaFacts } from '../../videos/local-media-facts.js';
 import { SWARMTUBE_CONTEXT } from '../activities.js';
 import { ACTIVITY_JSON, podUrls } from '../discovery/actor-document.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
@@ -22,8 +25,13 @@ const PAGE_SIZE = 20;
 export class OutboxHttpController {
   private readonly videoObjects: OriginVideoObjects;
 
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {
-    this.videoObjects = new OriginVideoObjects(runtime.store, runtime.actor, runtime.videos.media);
+  constructor(
+    @Inject(POD_CONFIG) private readonly config: PodConfig,
+    @Inject(POD_ACTOR) private readonly actor: string,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    media: LocalMediaFacts,
+  ) {
+    this.videoObjects = new OriginVideoObjects(store, actor, media);
   }
 
   @Get()
@@ -32,8 +40,8 @@ export class OutboxHttpController {
   @ApiOkResponse({ description: 'The OrderedCollection, or one of its pages.', content: { 'application/activity+json': { schema: OUTBOX_SCHEMA } } })
   @ApiProblems('invalid-query')
   async outbox(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    const { outbox } = podUrls(this.runtime.config.host);
-    const total = (await this.runtime.store.originHead(this.runtime.actor))?.seq ?? 0;
+    const { outbox } = podUrls(this.config.host);
+    const total = (await this.store.originHead(this.actor))?.seq ?? 0;
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     if (query.page === undefined) {
       response.type(ACTIVITY_JSON).send(
@@ -43,7 +51,7 @@ export class OutboxHttpController {
     }
     const page = integerParam(query.page, 'page', { min: 1, max: pages });
     const newest = total - (page - 1) * PAGE_SIZE;
-    const events = await this.runtime.store.readOrigin(this.runtime.actor, { after: Math.max(0, newest - PAGE_SIZE), limit: Math.min(PAGE_SIZE, newest) });
+    const events = await this.store.readOrigin(this.actor, { after: Math.max(0, newest - PAGE_SIZE), limit: Math.min(PAGE_SIZE, newest) });
     const orderedItems = await Promise.all(events.reverse().map((s) => this.videoObjects.outboxActivity(s.event)));
     response.type(ACTIVITY_JSON).send(
       JSON.stringify({

@@ -4,8 +4,10 @@ import type { Request, Response } from 'express';
 import { preferredRepresentation } from '../../http/activity-negotiation.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
 import { ProblemError } from '../../http/problem.js';
-import { POD_RUNTIME } from '../../pod-runtime.token.js';
-import type { PodRuntime } from '../../pod-runtime.js';
+import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
+import { POD_ACTOR } from '../../config/config.tokens.js';
+import { EVENT_STORE } from '../../event-log/event-log.tokens.js';
+import { LocalMediaFacts } from '../../videos/local-media-facts.js';
 import { parseVideoUuid } from '../../videos/queries/video-uuid.js';
 import { SWARMTUBE_CONTEXT } from '../activities.js';
 import { ACTIVITY_JSON } from '../discovery/actor-document.js';
@@ -22,8 +24,8 @@ import { OriginVideoObjects } from './origin-video-objects.js';
 export class VideoObjectHttpController {
   private readonly objects: OriginVideoObjects;
 
-  constructor(@Inject(POD_RUNTIME) runtime: PodRuntime) {
-    this.objects = new OriginVideoObjects(runtime.store, runtime.actor, runtime.videos.media);
+  constructor(@Inject(POD_ACTOR) actor: string, @Inject(EVENT_STORE) store: EventStore, media: LocalMediaFacts) {
+    this.objects = new OriginVideoObjects(store, actor, media);
   }
 
   @Get(':uuid')

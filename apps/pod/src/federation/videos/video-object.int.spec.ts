@@ -7,7 +7,7 @@ import { h264AacMp4Faststart } from '../../../../../libs/testing/src/media-fixtu
 import { peerTubeVerdict } from '../../../../../libs/testing/src/peertube-video-checks.js';
 import { waitUntil } from '../../../../../libs/testing/src/pod-process.js';
 import { createTestSealer, sealChain } from '../../../../../libs/testing/src/test-sealer.js';
-import { startTestPod, type TestPod } from '../../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from '../../testing/test-pod.js';
 
 /**
  * A video's id, dereferenced as an ActivityPub reader does: GET /videos/watch/{uuid} with an
@@ -106,7 +106,7 @@ describe('GET /videos/watch/{uuid} as ActivityPub', () => {
   test("another pod's video is not this pod's to serve: a 404 that names its id", async () => {
     const sealer = createTestSealer('http://elsewhere.test:9009/federation/actor');
     const { stream, draft } = videoPublishedDraft({ host: 'elsewhere.test:9009' });
-    const outcomes = await pod.runtime.store.appendForeign(sealChain(sealer, [{ stream, type: 'VideoPublished', data: draft.data }]));
+    const outcomes = await pod.store.appendForeign(sealChain(sealer, [{ stream, type: 'VideoPublished', data: draft.data }]));
     assert.equal(outcomes[0].status, 'appended');
     const theirs = (draft.data as { uuid: string }).uuid;
     const response = await get(`${pod.baseUrl}/videos/watch/${theirs}`, PEERTUBE_ACCEPT);

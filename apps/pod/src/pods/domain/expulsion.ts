@@ -1,5 +1,5 @@
 /**
- * Expulsion and readmission votes (DESIGN.md, Membership; events/CATALOG.md, "Votes and
+ * Expulsion and readmission votes (docs/protocol.md, "Health, expulsion and readmission"; events/CATALOG.md, "Votes and
  * quorum"): pure functions, no I/O, time and membership passed in.
  *
  * The ballot of one target is a fold of the events of its stream `pod:<target host>`, taken in

@@ -44,7 +44,6 @@ export class HealthMonitor {
   /** Peers that answered that this pod is expelled, and when they last did. */
   readonly refusedUs = new Map<string, string>();
   probes = 0;
-  voter: AutomaticVoter | undefined;
 
   constructor(
     private readonly policy: PodConfig['health'],
@@ -52,6 +51,8 @@ export class HealthMonitor {
     private readonly client: FederationClient,
     private readonly db: ReadModelDatabase,
     private readonly log: (message: string) => void,
+    /** Casts and withdraws this pod's automatic votes (PodVotes); none: scores only. */
+    private readonly voter?: AutomaticVoter,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -103,7 +104,7 @@ export class HealthMonitor {
     return [...this.peers].map(([actor, health]) => ({ actor, ...health }));
   }
 
-  /** A delivery's outcome (DeliveryService.onOutcome). */
+  /** A delivery's outcome (DeliveryAttempted). */
   observeDelivery(actor: string, outcome: { ok: true } | { ok: false; error: unknown }): void {
     if (outcome.ok) this.record(actor, true);
     else this.failed(actor, outcome.error);

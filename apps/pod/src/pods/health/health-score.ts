@@ -1,5 +1,5 @@
 /**
- * A pod's opinion of a peer's health (DESIGN.md, Membership): every contact (a delivery to its
+ * A pod's opinion of a peer's health (docs/protocol.md, "Membership"): every contact (a delivery to its
  * inbox, a periodic probe of its actor) moves the score by one step, up on success and down on
  * failure, between 0 and 1000. A new peer starts at 100. Pure: the time is an argument.
  */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { TestPod } from '../../../../../libs/testing/src/test-pod.js';
+import type { TestPod } from '../../testing/test-pod.js';
 
 /** What a client sees: status, headers and the parsed body (problem documents included). */
 export interface Answer {
@@ -49,7 +49,7 @@ export function accountsClient(pod: TestPod) {
 
 /** Every account and token row, to show that a refused request changed nothing. */
 export async function accountsSnapshot(pod: TestPod): Promise<unknown> {
-  const db = pod.runtime.store.readModels;
+  const db = pod.store.readModels;
   return {
     accounts: await db.query('SELECT username, role, password_salt, password_hash, created_at FROM local_accounts ORDER BY username'),
     tokens: await db.query('SELECT token_hash, username, expires_at FROM local_tokens ORDER BY token_hash'),

@@ -4,7 +4,7 @@ import { videoStream } from '../../../../../libs/contracts/src/events/event-stre
 import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
 import { buildTorrent, choosePieceLength, hashFile, magnetUri } from '../../../../../libs/torrent/src/index.js';
 import type { EventLog } from '../../event-log/event-log.js';
-import type { PodLogger } from '../../pod-runtime.js';
+import type { PodLogger } from '../../logger/pod-logger.js';
 import type { VideoFields } from '../domain/video-fields.js';
 import { convertVideo, makeThumbnail, MediaError, planProcessing, probeMedia, type MediaProbe } from '../media/index.js';
 import type { VideoStorage } from '../video-storage.js';

@@ -92,7 +92,7 @@ export class VideoUploadErrorOpenApi {
   message!: string | null;
 }
 
-/** jobView in videos.http.controller.ts: a local upload that is not published (yet, or ever). */
+/** jobView in get-video/get-video.handler.ts: a local upload that is not published (yet, or ever). */
 @ApiSchema({ name: 'VideoUpload', description: 'A local upload still processing, or failed: what its uploader needs to follow it. Once published, the same uuid answers a Video.' })
 export class VideoUploadOpenApi {
   @ApiProperty({ format: 'uuid', pattern: UUID_PATTERN })

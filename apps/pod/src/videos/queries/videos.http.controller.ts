@@ -1,33 +1,14 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ProblemError } from '../../http/problem.js';
-import { POD_RUNTIME } from '../../pod-runtime.token.js';
-import type { PodRuntime } from '../../pod-runtime.js';
-import type { VideoJob } from '../processing/video-jobs.js';
-import { getVideo, listVideos, parseListVideosQuery } from './video-catalog.js';
+import { QueryBus } from '@nestjs/cqrs';
+import { GetVideoQuery } from './get-video/get-video.query.js';
+import { SearchVideosQuery } from './search-videos/search-videos.query.js';
+import { parseListVideosQuery } from './video-catalog.js';
 import type { VideoDto, VideoUploadDto } from '../../../../../libs/contracts/src/api/rest-types.js';
 import { parseVideoUuid } from './video-uuid.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
 import { ApiListVideosQuery, VideoListOpenApi, VideoOpenApi, VideoUploadOpenApi } from './video-dto.openapi.js';
-
-/** A local upload that is not published (yet, or ever): what its uploader needs to follow it. */
-function jobView(job: VideoJob & { state: VideoUploadDto['state'] }, host: string): VideoUploadDto {
-  return {
-    uuid: job.uuid,
-    name: job.name,
-    description: job.description,
-    tags: job.tags,
-    state: job.state,
-    progress: job.progress,
-    step: job.step,
-    error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
-    originHost: host,
-    isLocal: true,
-    account: { username: job.owner },
-    createdAt: job.createdAt,
-    updatedAt: job.updatedAt,
-  };
-}
 
 /**
  * `GET /api/v1/videos?search=&start=&count=&sort=&origin=`: the videos of the whole network
@@ -37,7 +18,7 @@ function jobView(job: VideoJob & { state: VideoUploadDto['state'] }, host: strin
 @ApiTags('videos')
 @Controller('api/v1/videos')
 export class VideosHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({ summary: 'List and search the network\'s videos', description: 'Every published video this pod knows, of any pod, a page at a time. Other parameters are ignored (PeerTube clients send some); one given twice is a problem.' })
@@ -47,7 +28,7 @@ export class VideosHttpController {
   async list(@Query() raw: Record<string, unknown>): Promise<{ total: number; data: VideoDto[] }> {
     const parsed = parseListVideosQuery(raw);
     if (!parsed.ok) throw new ProblemError('invalid-query', parsed.problems.join('; '), { problems: parsed.problems });
-    return listVideos(this.runtime.store.readModels, parsed.query, this.runtime.actor);
+    return this.queries.execute(new SearchVideosQuery(parsed.query));
   }
 
   @Get(':uuid')
@@ -57,18 +38,6 @@ export class VideosHttpController {
   @ApiOkResponse({ description: 'The video (state `published`) or the upload (state `processing` or `failed`).', schema: { oneOf: [{ $ref: getSchemaPath(VideoOpenApi) }, { $ref: getSchemaPath(VideoUploadOpenApi) }] } })
   @ApiProblems('not-found')
   async get(@Param('uuid') raw: string): Promise<VideoDto | VideoUploadDto> {
-    const uuid = parseVideoUuid(raw);
-    const { store, actor, projections } = this.runtime;
-    const video = await getVideo(store.readModels, uuid, actor);
-    if (video) return video;
-    const job = await this.runtime.videos.jobs.get(uuid);
-    if (job && job.state !== 'published') return jobView({ ...job, state: job.state }, this.runtime.config.host);
-    if (job) {
-      // Published a moment ago: the read model is about to have it.
-      await projections.waitFor(await store.headPosition());
-      const fresh = await getVideo(store.readModels, uuid, actor);
-      if (fresh) return fresh;
-    }
-    throw new ProblemError('not-found', `no video ${uuid} on this pod`);
+    return this.queries.execute(new GetVideoQuery(parseVideoUuid(raw)));
   }
 }

@@ -1,15 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { StoredEvent } from '../../../../../../libs/event-store/src/event-store.port.js';
-import { POD_RUNTIME } from '../../../pod-runtime.token.js';
-import type { PodRuntime } from '../../../pod-runtime.js';
+import type { EventStore, StoredEvent } from '../../../../../../libs/event-store/src/event-store.port.js';
+import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';
 import { ListEventsQuery } from './list-events.query.js';
 
 @QueryHandler(ListEventsQuery)
 export class ListEventsHandler implements IQueryHandler<ListEventsQuery, StoredEvent[]> {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   execute(query: ListEventsQuery): Promise<StoredEvent[]> {
-    return this.runtime.store.readAll({ after: query.after, limit: query.limit });
+    return this.store.readAll({ after: query.after, limit: query.limit });
   }
 }

@@ -24,7 +24,7 @@ export class DataIntegrityProofOpenApi implements DataIntegrityProof {
   proofValue!: string;
 }
 
-@ApiSchema({ name: 'EventEnvelope', description: 'A signed event, as its origin signed it (DESIGN.md, "Events"). `data` follows events/<type>/v<schemaVersion>.schema.json.' })
+@ApiSchema({ name: 'EventEnvelope', description: 'A signed event, as its origin signed it (docs/architecture.md, "How an event flows"; events/CATALOG.md). `data` follows events/<type>/v<schemaVersion>.schema.json.' })
 export class EventEnvelopeOpenApi implements EventEnvelope {
   @ApiProperty({ description: '`urn:uuid:<uuidv7>`', example: 'urn:uuid:01890a5d-ac96-774b-bcce-b302099a8057' })
   id!: string;

@@ -10,6 +10,7 @@ import { BALLOT_EVENT_TYPES, decide, foldBallot, openMotion, tally, type Ballot,
 import { AUTOMATIC_VOTE_PREFIX } from '../../health/health-score.js';
 import type { AutomaticVoter } from '../../health/health-monitor.js';
 import { stampAfter } from '../../hybrid-clock.js';
+import { MembershipOutcomeRecorded } from './membership-outcome-recorded.event.js';
 
 export type { BallotView, BallotVoteView, VoteAnswer };
 
@@ -27,8 +28,6 @@ const FORBIDDEN_IN_REASON = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 export class PodVotes implements AutomaticVoter {
   private queue: Promise<unknown> = Promise.resolve();
   private pending = 0;
-  /** Told of every outcome this pod records or receives (health reset, delivery retry, catching up). */
-  onOutcome: (target: string, type: 'PodExpelled' | 'PodReadmitted') => void = () => {};
 
   constructor(
     private readonly me: string,
@@ -38,6 +37,8 @@ export class PodVotes implements AutomaticVoter {
     private readonly db: ReadModelDatabase,
     private readonly waitForReadModels: () => Promise<void>,
     private readonly log: (message: string) => void,
+    /** Told of every outcome this pod records or receives (MembershipOutcomeRecorded: health reset, delivery retry, catching up). */
+    private readonly events: { publish(event: MembershipOutcomeRecorded): unknown } = { publish() {} },
   ) {}
 
   /** Decisions queued or running: for quiescence checks. */
@@ -195,6 +196,10 @@ export class PodVotes implements AutomaticVoter {
       votes: [...result.counted, ...result.ignored].map((v) => ({ host: hostOf(v.voter), voter: v.voter, id: v.id, occurredAt: v.occurredAt, reason: v.reason, counted: counted.has(v.id) })),
       records: [...ballot.records],
     };
+  }
+
+  private onOutcome(target: string, type: 'PodExpelled' | 'PodReadmitted'): void {
+    this.events.publish(new MembershipOutcomeRecorded(target, type));
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {

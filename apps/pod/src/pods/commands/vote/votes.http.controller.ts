@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ProblemError } from '../../../http/problem.js';
 import { ApiProblems } from '../../../http/problem.openapi.js';
-import { POD_RUNTIME } from '../../../pod-runtime.token.js';
-import type { PodRuntime } from '../../../pod-runtime.js';
 import { AdminGuard } from '../../../users/admin.guard.js';
+import { GetBallotQuery } from '../../queries/get-ballot/get-ballot.query.js';
+import { CastVoteCommand } from './cast-vote.command.js';
 import type { BallotView, VoteAnswer } from './pod-votes.js';
+import { WithdrawVoteCommand } from './withdraw-vote.command.js';
 import { BallotOpenApi, CastVoteBodyOpenApi, VoteAnswerOpenApi } from './votes.openapi.js';
 
 const HOST_PARAM = { name: 'host', description: 'The pod voted on, `host[:port]`.', schema: { type: 'string' as const, example: 'pod2.example:9002' } };
@@ -22,14 +24,17 @@ function reasonOf(body: unknown): unknown {
 }
 
 /**
- * Votes on the membership of another pod (DESIGN.md, Membership): an admin casts or withdraws
+ * Votes on the membership of another pod (docs/protocol.md, "Membership"): an admin casts or withdraws
  * this pod's vote to expel a member, or to readmit an expelled pod. Each is a signed event
  * replicated to every member; the vote that completes a quorum comes with its outcome record.
  */
 @ApiTags('pods')
 @Controller('api/v1/pods/:host')
 export class VotesHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Get('votes')
   @ApiOperation({ summary: 'The open motion on a pod, and its votes', description: 'Its expulsion while it is a member, its readmission while it is expelled; who voted, how many votes count and how many are needed.' })
@@ -37,7 +42,7 @@ export class VotesHttpController {
   @ApiOkResponse({ description: 'The ballot as this pod sees it.', type: BallotOpenApi })
   @ApiProblems('invalid-host')
   ballot(@Param('host') host: string): Promise<BallotView> {
-    return this.runtime.federation.votes.ballot(host);
+    return this.queries.execute(new GetBallotQuery(host));
   }
 
   @Post('expulsion-votes')
@@ -50,7 +55,7 @@ export class VotesHttpController {
   @ApiCreatedResponse({ description: 'The vote, and the ballot after it.', type: VoteAnswerOpenApi })
   @ApiProblems(...CAST_PROBLEMS, 'target-not-active', 'already-expelled')
   castExpulsion(@Param('host') host: string, @Body() body: unknown): Promise<VoteAnswer> {
-    return this.runtime.federation.votes.cast('expulsion', host, reasonOf(body));
+    return this.commands.execute(new CastVoteCommand('expulsion', host, reasonOf(body)));
   }
 
   @Delete('expulsion-votes')
@@ -61,7 +66,7 @@ export class VotesHttpController {
   @ApiOkResponse({ description: 'The withdrawal, and the ballot after it.', type: VoteAnswerOpenApi })
   @ApiProblems(...WITHDRAW_PROBLEMS, 'already-expelled')
   withdrawExpulsion(@Param('host') host: string): Promise<VoteAnswer> {
-    return this.runtime.federation.votes.withdraw('expulsion', host);
+    return this.commands.execute(new WithdrawVoteCommand('expulsion', host));
   }
 
   @Post('readmission-votes')
@@ -74,7 +79,7 @@ export class VotesHttpController {
   @ApiCreatedResponse({ description: 'The vote, and the ballot after it.', type: VoteAnswerOpenApi })
   @ApiProblems(...CAST_PROBLEMS, 'not-expelled')
   castReadmission(@Param('host') host: string, @Body() body: unknown): Promise<VoteAnswer> {
-    return this.runtime.federation.votes.cast('readmission', host, reasonOf(body));
+    return this.commands.execute(new CastVoteCommand('readmission', host, reasonOf(body)));
   }
 
   @Delete('readmission-votes')
@@ -85,6 +90,6 @@ export class VotesHttpController {
   @ApiOkResponse({ description: 'The withdrawal, and the ballot after it.', type: VoteAnswerOpenApi })
   @ApiProblems(...WITHDRAW_PROBLEMS, 'not-expelled')
   withdrawReadmission(@Param('host') host: string): Promise<VoteAnswer> {
-    return this.runtime.federation.votes.withdraw('readmission', host);
+    return this.commands.execute(new WithdrawVoteCommand('readmission', host));
   }
 }

@@ -2,9 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { videoPublishedDraft } from '../../../../../../libs/testing/src/event-fixtures.js';
 import { waitUntil } from '../../../../../../libs/testing/src/pod-process.js';
-import { startTestPod, type TestPod } from '../../../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from '../../../testing/test-pod.js';
 import { signRequest } from '../../../../../../libs/http-signatures/src/index.js';
 import type { BallotView, VoteAnswer } from './pod-votes.js';
+import { Membership } from '../../membership.js';
+import { PeerDirectory } from '../../../federation/peer-directory.js';
+import { PullService } from '../../../federation/pull/pull-service.js';
+import { EventLog } from '../../../event-log/event-log.js';
 
 /**
  * The vote API of a pod in a three-pod network (A, with friends B and C; D known to A but never
@@ -38,7 +42,7 @@ async function call(pod: TestPod, method: string, path: string, options: { token
 
 async function idle(pods: TestPod[]): Promise<void> {
   await waitUntil('the pods to be idle, twice in a row', async () => {
-    for (let round = 0; round < 2; round++) if (!(await Promise.all(pods.map((pod) => pod.runtime.idle()))).every(Boolean)) return undefined;
+    for (let round = 0; round < 2; round++) if (!(await Promise.all(pods.map((pod) => pod.idle()))).every(Boolean)) return undefined;
     return true;
   }, 30_000);
 }
@@ -58,17 +62,17 @@ for (const database of ['sqlite', 'postgres'] as const) describe(`expulsion and 
 
   before(async () => {
     [A, B, C, D] = await Promise.all([0, 1, 2, 3].map(() => startTestPod({ http: true, reachableHost: true, database, env: NO_PROBES })));
-    for (const pod of [A, B, C]) await pod.runtime.startFederation();
-    await B.runtime.federation.membership.makeFriends([A.config.host]);
-    await C.runtime.federation.membership.makeFriends([A.config.host, B.config.host]);
+    for (const pod of [A, B, C]) await pod.startFederation();
+    await B.get(Membership).makeFriends([A.config.host]);
+    await C.get(Membership).makeFriends([A.config.host, B.config.host]);
     for (const [x, y] of [[A, B], [A, C], [B, C], [C, B]] as const) {
       await waitUntil(`${x.config.host} to see ${y.config.host} active`, async () => ((await statusOf(x, y)) === 'active' ? true : undefined));
     }
     // D is known to A (its genesis pulled) but never befriended.
-    await A.runtime.federation.pulls.pull(D.runtime.actor, D.runtime.actor);
+    await A.get(PullService).pull(D.actor, D.actor);
     const { stream, draft } = videoPublishedDraft({ host: B.config.host });
     bVideo = (draft.data as { uuid: string }).uuid;
-    await B.runtime.eventLog.append(stream, [draft], { expectedVersion: 'no-stream' });
+    await B.get(EventLog).append(stream, [draft], { expectedVersion: 'no-stream' });
     await idle([A, B, C]);
     token = await A.adminToken();
   }, { timeout: 90_000 });
@@ -76,18 +80,18 @@ for (const database of ['sqlite', 'postgres'] as const) describe(`expulsion and 
 
   /** Sends, checks the problem+json answer, and that A's log did not move. */
   async function refused(send: () => Promise<Answer>, status: number, code: string): Promise<Answer> {
-    const head = await A.runtime.store.headPosition();
+    const head = await A.store.headPosition();
     const answer = await send();
     assert.equal(answer.status, status, JSON.stringify(answer.body));
     assert.equal(answer.type, 'application/problem+json');
     assert.equal(answer.body.code, code, JSON.stringify(answer.body));
-    assert.equal(await A.runtime.store.headPosition(), head, 'nothing was appended');
+    assert.equal(await A.store.headPosition(), head, 'nothing was appended');
     return answer;
   }
 
   test('the ballot of a member: no votes, more than half of the other active members needed', async () => {
     const ballot = await ballotOf(A, B.config.host);
-    assert.deepEqual({ ...ballot, votes: ballot.votes.length }, { host: B.config.host, actor: B.runtime.actor, status: 'active', motion: 'expulsion', electorate: 2, needed: 2, votes: 0, records: [] });
+    assert.deepEqual({ ...ballot, votes: ballot.votes.length }, { host: B.config.host, actor: B.actor, status: 'active', motion: 'expulsion', electorate: 2, needed: 2, votes: 0, records: [] });
   });
 
   test('without a token: 401; hostile hosts, bodies and states: problem+json with a stable code, nothing appended', async () => {
@@ -119,7 +123,7 @@ for (const database of ['sqlite', 'postgres'] as const) describe(`expulsion and 
     const answer = cast.body as VoteAnswer;
     assert.equal(answer.recorded, null, 'one vote of two needed: a minority');
     assert.deepEqual(answer.ballot.votes.map((v) => [v.host, v.reason, v.counted]), [[A.config.host, 'Down since Monday.\nProbes fail.', true]]);
-    const [event] = await A.runtime.store.readOrigin(A.runtime.actor, { after: (await A.runtime.store.originHead(A.runtime.actor))!.seq - 1, limit: 1 });
+    const [event] = await A.store.readOrigin(A.actor, { after: (await A.store.originHead(A.actor))!.seq - 1, limit: 1 });
     assert.equal(event.event.id, answer.event);
     assert.equal(event.event.type, 'ExpulsionVoteCast');
     assert.equal(event.event.stream, `pod:${b}`);
@@ -153,7 +157,7 @@ for (const database of ['sqlite', 'postgres'] as const) describe(`expulsion and 
 
     // B's signed requests: 403 pod-expelled, on any route; unsigned ones are the public's.
     const signed = (url: string) => {
-      const s = signRequest({ method: 'GET', url, keyId: `${B.runtime.actor}#main-key`, privateKey: B.runtime.keys.rsa.privateKey });
+      const s = signRequest({ method: 'GET', url, keyId: `${B.actor}#main-key`, privateKey: B.keys.rsa.privateKey });
       return fetch(url, { headers: { date: s.Date, host: s.Host, signature: s.Signature, accept: 'application/json' } });
     };
     for (const path of ['/federation/events', '/federation/actor', '/api/v1/pods']) {
@@ -163,7 +167,7 @@ for (const database of ['sqlite', 'postgres'] as const) describe(`expulsion and 
     }
     assert.equal((await fetch(`${A.baseUrl}/federation/events`)).status, 200);
     // B's own deliveries and pulls are refused likewise, and A no longer delivers to B.
-    assert.deepEqual((await A.runtime.federation.peers.friends()).sort(), [C.runtime.actor]);
+    assert.deepEqual((await A.get(PeerDirectory).friends()).sort(), [C.actor]);
 
     // Its video: not listed, not found by search, still there by uuid, unavailable.
     const list = (await call(A, 'GET', '/api/v1/videos?count=100')).body as { total: number; data: Array<{ uuid: string }> };

@@ -1,10 +1,9 @@
-import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ProblemError } from '../../../http/problem.js';
-import { POD_RUNTIME } from '../../../pod-runtime.token.js';
-import type { PodRuntime } from '../../../pod-runtime.js';
+import { CommandBus } from '@nestjs/cqrs';
 import { AdminGuard } from '../../admin.guard.js';
 import type { Account } from '../../local-accounts.js';
+import { CreateUserCommand } from './create-user.command.js';
 import { parseCreateUserRequest } from './create-user.request.dto.js';
 import { ApiProblems } from '../../../http/problem.openapi.js';
 import { AccountOpenApi } from '../../local-accounts.openapi.js';
@@ -14,7 +13,7 @@ import { CreateUserBodyOpenApi } from './create-user.openapi.js';
 @ApiTags('users')
 @Controller('api/v1/users')
 export class CreateUserHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(201)
@@ -27,8 +26,6 @@ export class CreateUserHttpController {
   @ApiProblems('unauthorized', 'forbidden', 'invalid-body', 'malformed-json', 'payload-too-large', 'username-taken')
   async create(@Body() body: unknown): Promise<Account> {
     const request = parseCreateUserRequest(body);
-    const created = await this.runtime.accounts.createAccount(request);
-    if (created === 'taken') throw new ProblemError('username-taken', `the username "${request.username}" is taken`);
-    return created;
+    return this.commands.execute(new CreateUserCommand(request.username, request.password, request.role));
   }
 }

@@ -1,10 +1,8 @@
-import { Controller, Delete, HttpCode, Inject, Param, UseGuards } from '@nestjs/common';
+import { Controller, Delete, HttpCode, Param, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ProblemError } from '../../../http/problem.js';
-import { POD_RUNTIME } from '../../../pod-runtime.token.js';
-import type { PodRuntime } from '../../../pod-runtime.js';
+import { CommandBus } from '@nestjs/cqrs';
 import { AdminGuard } from '../../admin.guard.js';
-import { USERNAME_PATTERN } from '../../domain/account-fields.js';
+import { DeleteUserCommand } from './delete-user.command.js';
 import { ApiProblems } from '../../../http/problem.openapi.js';
 import { USERNAME_SCHEMA } from '../../local-accounts.openapi.js';
 
@@ -16,7 +14,7 @@ import { USERNAME_SCHEMA } from '../../local-accounts.openapi.js';
 @ApiTags('users')
 @Controller('api/v1/users')
 export class DeleteUserHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Delete(':username')
   @HttpCode(204)
@@ -27,8 +25,6 @@ export class DeleteUserHttpController {
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiProblems('unauthorized', 'forbidden', 'not-found')
   async delete(@Param('username') username: string): Promise<void> {
-    const result = USERNAME_PATTERN.test(username) ? await this.runtime.accounts.deleteAccount(username) : 'not-found';
-    if (result === 'root') throw new ProblemError('forbidden', 'root is the pod\'s own admin and cannot be deleted');
-    if (result === 'not-found') throw new ProblemError('not-found', 'no such account');
+    await this.commands.execute(new DeleteUserCommand(username));
   }
 }

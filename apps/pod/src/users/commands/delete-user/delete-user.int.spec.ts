@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestPod, type TestPod } from '../../../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from '../../../testing/test-pod.js';
 import { accountsClient, accountsSnapshot, assertProblem } from '../../testing/accounts-http.js';
 
 const PASSWORD = 'correct horse battery';
@@ -12,7 +12,7 @@ describe('DELETE /api/v1/users/{username} (admin)', () => {
   const remove = (username: string, token?: string) => client.call('DELETE', `/api/v1/users/${username}`, undefined, { token });
   before(async () => {
     pod = await startTestPod({ http: true });
-    pod.runtime.config.signup = true;
+    pod.config.signup = true;
     client = accountsClient(pod);
     rootToken = await pod.adminToken();
     for (const username of ['bob', 'eve']) await client.register({ username, password: PASSWORD });

@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Ip, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ProblemError } from '../../../http/problem.js';
-import { POD_RUNTIME } from '../../../pod-runtime.token.js';
-import type { PodRuntime } from '../../../pod-runtime.js';
+import { CommandBus } from '@nestjs/cqrs';
 import type { IssuedToken } from '../../local-accounts.js';
 import { AttemptLimiter } from '../../attempt-limiter.js';
+import { IssueTokenCommand } from './issue-token.command.js';
 import { ApiProblems } from '../../../http/problem.openapi.js';
 import { IssuedTokenOpenApi } from '../../local-accounts.openapi.js';
 import { IssueTokenBodyOpenApi } from './issue-token.openapi.js';
@@ -20,7 +20,7 @@ import { IssueTokenBodyOpenApi } from './issue-token.openapi.js';
 export class IssueTokenHttpController {
   private readonly limiter = new AttemptLimiter({ attempts: 10, perSeconds: 60 });
 
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(200)
@@ -38,8 +38,6 @@ export class IssueTokenHttpController {
       throw new ProblemError('invalid-body', 'username and password are required strings');
     }
     if (username.length > 100 || password.length > 1000) throw new ProblemError('invalid-body', 'username or password too long');
-    const token = await this.runtime.accounts.issueToken(username, password);
-    if (!token) throw new ProblemError('invalid-credentials', 'wrong username or password');
-    return token;
+    return this.commands.execute(new IssueTokenCommand(username, password));
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TEST_ADMIN_PASSWORD, startTestPod, type TestPod } from '../../../../../../libs/testing/src/test-pod.js';
+import { TEST_ADMIN_PASSWORD, startTestPod, type TestPod } from '../../../testing/test-pod.js';
+import { LocalAccounts } from '../../local-accounts.js';
 
 describe('POST /api/v1/users/token', () => {
   let pod: TestPod;
@@ -27,14 +28,14 @@ describe('POST /api/v1/users/token', () => {
       const token = (await response.json()) as { access_token: string; token_type: string; expires_in: number };
       assert.equal(token.token_type, 'Bearer');
       assert.equal(token.expires_in, 86400);
-      assert.deepEqual(await pod.runtime.accounts.sessionFor(token.access_token), { username: 'root', role: 'admin' });
+      assert.deepEqual(await pod.get(LocalAccounts).sessionFor(token.access_token), { username: 'root', role: 'admin' });
     }
   });
 
   test('a revoked token opens nothing', async () => {
     const token = await pod.adminToken();
-    await pod.runtime.accounts.revoke(token);
-    assert.equal(await pod.runtime.accounts.sessionFor(token), null);
+    await pod.get(LocalAccounts).revoke(token);
+    assert.equal(await pod.get(LocalAccounts).sessionFor(token), null);
   });
 
   const hostile: Array<[string, string, string, number, string]> = [

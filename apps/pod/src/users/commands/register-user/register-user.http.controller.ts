@@ -2,9 +2,11 @@ import { Body, Controller, HttpCode, Inject, Ip, Post, Res } from '@nestjs/commo
 import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ProblemError } from '../../../http/problem.js';
-import { POD_RUNTIME } from '../../../pod-runtime.token.js';
-import type { PodRuntime } from '../../../pod-runtime.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { POD_CONFIG } from '../../../config/config.tokens.js';
+import type { PodConfig } from '../../../config/pod-config.js';
 import { AttemptLimiter } from '../../attempt-limiter.js';
+import { RegisterUserCommand } from './register-user.command.js';
 import { parseRegisterUserRequest } from './register-user.request.dto.js';
 import { ApiProblems } from '../../../http/problem.openapi.js';
 import { RegisterUserBodyOpenApi } from './register-user.openapi.js';
@@ -20,7 +22,10 @@ export class RegisterUserHttpController {
   // malformed body is turned away before any work. Taken names count, so probing them is slow.
   private readonly limiter = new AttemptLimiter({ attempts: 10, perSeconds: 3600 });
 
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(
+    @Inject(POD_CONFIG) private readonly config: PodConfig,
+    private readonly commands: CommandBus,
+  ) {}
 
   @Post()
   @HttpCode(204)
@@ -31,10 +36,9 @@ export class RegisterUserHttpController {
   @ApiProblems('signup-disabled', 'invalid-body', 'malformed-json', 'payload-too-large', 'username-taken', 'rate-limited')
   async register(@Body() body: unknown, @Ip() ip: string, @Res({ passthrough: true }) response: Response): Promise<void> {
     // Read per request: the switch is the config's, and tests flip it on a running pod.
-    if (!this.runtime.config.signup) throw new ProblemError('signup-disabled', 'this pod does not take sign-ups; ask its admin for an account');
+    if (!this.config.signup) throw new ProblemError('signup-disabled', 'this pod does not take sign-ups; ask its admin for an account');
     const request = parseRegisterUserRequest(body);
     this.limiter.enforce(ip, response, 'too many sign-ups from this address; try again later');
-    const created = await this.runtime.accounts.createAccount({ ...request, role: 'user' });
-    if (created === 'taken') throw new ProblemError('username-taken', `the username "${request.username}" is taken`);
+    await this.commands.execute(new RegisterUserCommand(request.username, request.password));
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestPod, type TestDatabase, type TestPod } from '../../../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestDatabase, type TestPod } from '../../../testing/test-pod.js';
 import { accountsClient, accountsSnapshot, assertProblem } from '../../testing/accounts-http.js';
 
 const PASSWORD = 'correct horse battery';
@@ -11,7 +11,7 @@ for (const database of ['sqlite', 'postgres'] as TestDatabase[]) {
     let client: ReturnType<typeof accountsClient>;
     before(async () => {
       pod = await startTestPod({ http: true, database });
-      pod.runtime.config.signup = true;
+      pod.config.signup = true;
       client = accountsClient(pod);
     });
     after(() => pod.destroy());
@@ -60,7 +60,7 @@ describe('POST /api/v1/users/register: what it accepts', () => {
     const before = await accountsSnapshot(pod);
     assertProblem(await client.register({ username: 'alice', password: PASSWORD }), 403, 'signup-disabled');
     assert.deepEqual(await accountsSnapshot(pod), before);
-    pod.runtime.config.signup = true;
+    pod.config.signup = true;
   });
 
   test('names of 1 and 50 characters, passwords of 8 and 128 (counted as characters, not bytes)', async () => {
@@ -151,7 +151,7 @@ describe('POST /api/v1/users/register: rate limit', () => {
   let pod: TestPod;
   before(async () => {
     pod = await startTestPod({ http: true });
-    pod.runtime.config.signup = true;
+    pod.config.signup = true;
   });
   after(() => pod.destroy());
 

@@ -1,9 +1,9 @@
-import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { POD_RUNTIME } from '../../../pod-runtime.token.js';
-import type { PodRuntime } from '../../../pod-runtime.js';
+import { CommandBus } from '@nestjs/cqrs';
 import { bearerToken } from '../../bearer-auth.js';
+import { RevokeTokenCommand } from './revoke-token.command.js';
 import { UserGuard } from '../../user.guard.js';
 import { ApiProblems } from '../../../http/problem.openapi.js';
 
@@ -14,7 +14,7 @@ import { ApiProblems } from '../../../http/problem.openapi.js';
 @ApiTags('users')
 @Controller('api/v1/users/revoke-token')
 export class RevokeTokenHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(200)
@@ -25,7 +25,7 @@ export class RevokeTokenHttpController {
   @ApiProblems('unauthorized')
   async revoke(@Req() request: Request): Promise<Record<string, never>> {
     // The guard has parsed and checked this very header.
-    await this.runtime.accounts.revoke(bearerToken(request)!);
+    await this.commands.execute(new RevokeTokenCommand(bearerToken(request)!));
     // PeerTube answers with an object that may hold a redirectUrl; its clients read it.
     return {};
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestPod, type TestPod } from '../../../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from '../../../testing/test-pod.js';
 import { accountsClient, assertProblem } from '../../testing/accounts-http.js';
 
 const PASSWORD = 'correct horse battery';

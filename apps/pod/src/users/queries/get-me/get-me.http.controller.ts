@@ -1,9 +1,8 @@
-import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ProblemError } from '../../../http/problem.js';
-import { POD_RUNTIME } from '../../../pod-runtime.token.js';
-import type { PodRuntime } from '../../../pod-runtime.js';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentSession } from '../../current-session.decorator.js';
+import { GetMeQuery } from './get-me.query.js';
 import type { Account, Session } from '../../local-accounts.js';
 import { UserGuard } from '../../user.guard.js';
 import { ApiProblems } from '../../../http/problem.openapi.js';
@@ -13,7 +12,7 @@ import { AccountOpenApi } from '../../local-accounts.openapi.js';
 @ApiTags('users')
 @Controller('api/v1/users/me')
 export class GetMeHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @UseGuards(UserGuard)
@@ -22,9 +21,6 @@ export class GetMeHttpController {
   @ApiOkResponse({ description: 'The account.', type: AccountOpenApi })
   @ApiProblems('unauthorized')
   async me(@CurrentSession() session: Session): Promise<Account> {
-    const account = await this.runtime.accounts.account(session.username);
-    // Deleted between the guard and here.
-    if (!account) throw new ProblemError('unauthorized', 'this account no longer exists');
-    return account;
+    return this.queries.execute(new GetMeQuery(session.username));
   }
 }

@@ -1,21 +1,32 @@
 import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { rm } from 'node:fs/promises';
 import { ProblemError } from '../../../http/problem.js';
 import type { Session } from '../../../users/local-accounts.js';
 import { parseVideoFields, type VideoFields } from '../../domain/video-fields.js';
 import { MediaError, probeMedia } from '../../media/index.js';
-import type { VideoProcessing } from '../../processing/video-processing.js';
+import { VideoProcessing } from '../../processing/video-processing.js';
 import type { ReceivedUpload } from './receive-upload.js';
+import { UploadVideoCommand } from './upload-video.command.js';
 import { keepWhatHolds } from './upload-read-ahead.js';
 
 const PROBE_TIMEOUT_MS = 30_000;
+
+@CommandHandler(UploadVideoCommand)
+export class UploadVideoHandler implements ICommandHandler<UploadVideoCommand, { uuid: string }> {
+  constructor(private readonly processing: VideoProcessing) {}
+
+  execute({ received, by }: UploadVideoCommand): Promise<{ uuid: string }> {
+    return uploadVideo(received, by, this.processing);
+  }
+}
 
 /**
  * An upload that arrived whole: its fields must be valid and ffprobe must find a video in
  * it, or it is refused and its files removed; then it becomes a processing job. The answer
  * does not wait for processing: GET /api/v1/videos/{uuid} shows the job's state.
  */
-export async function uploadVideo(received: ReceivedUpload, by: Session, processing: VideoProcessing): Promise<{ uuid: string }> {
+async function uploadVideo(received: ReceivedUpload, by: Session, processing: VideoProcessing): Promise<{ uuid: string }> {
   let thumbnailPath = received.file.readAhead.thumbnailPath;
   try {
     const parsed = parseVideoFields(received.fields, { partial: false });

@@ -1,13 +1,15 @@
 import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { POD_RUNTIME } from '../../../pod-runtime.token.js';
-import type { PodRuntime } from '../../../pod-runtime.js';
+import { POD_CONFIG } from '../../../config/config.tokens.js';
+import type { PodConfig } from '../../../config/pod-config.js';
+import { VideoStorage } from '../../video-storage.js';
 import { CurrentSession } from '../../../users/current-session.decorator.js';
 import type { Session } from '../../../users/local-accounts.js';
 import { UserGuard } from '../../../users/user.guard.js';
 import { receiveUpload } from './receive-upload.js';
-import { uploadVideo } from './upload-video.handler.js';
+import { UploadVideoCommand } from './upload-video.command.js';
 import { ApiProblems } from '../../../http/problem.openapi.js';
 import { UploadedVideoOpenApi, UploadVideoFormOpenApi } from './upload-video.openapi.js';
 
@@ -15,7 +17,11 @@ import { UploadedVideoOpenApi, UploadVideoFormOpenApi } from './upload-video.ope
 @ApiTags('videos')
 @Controller('api/v1/videos')
 export class UploadVideoHttpController {
-  constructor(@Inject(POD_RUNTIME) private readonly runtime: PodRuntime) {}
+  constructor(
+    @Inject(POD_CONFIG) private readonly config: PodConfig,
+    private readonly storage: VideoStorage,
+    private readonly commands: CommandBus,
+  ) {}
 
   @Post('upload')
   @HttpCode(201)
@@ -27,8 +33,7 @@ export class UploadVideoHttpController {
   @ApiCreatedResponse({ description: 'Received and probed: processing has started.', type: UploadedVideoOpenApi })
   @ApiProblems('unauthorized', 'unsupported-media-type', 'invalid-body', 'upload-aborted', 'payload-too-large', 'empty-file', 'not-a-video', 'truncated-media', 'media-timeout', 'insufficient-storage')
   async upload(@Req() req: Request, @CurrentSession() session: Session): Promise<{ uuid: string }> {
-    const { videos, config } = this.runtime;
-    const received = await receiveUpload(req, videos.storage.uploadsDir, config.uploads);
-    return uploadVideo(received, session, videos.processing);
+    const received = await receiveUpload(req, this.storage.uploadsDir, this.config.uploads);
+    return this.commands.execute(new UploadVideoCommand(received, session));
   }
 }

@@ -16,7 +16,12 @@ import {
   zeroByteFile,
 } from '../../../../../../libs/testing/src/media-fixtures.js';
 import { waitUntil } from '../../../../../../libs/testing/src/pod-process.js';
-import { startTestPod, type TestPod } from '../../../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from '../../../testing/test-pod.js';
+import { VideoStorage } from '../../video-storage.js';
+import { TrackerRegistry } from '../../../tracker/tracker-registry.js';
+import { VideoJobs } from '../../processing/video-jobs.js';
+import { VideoProcessing } from '../../processing/video-processing.js';
+import { LocalAccounts } from '../../../users/local-accounts.js';
 
 /**
  * Uploads as users send them, good and bad. A refused upload answers a problem+json with a
@@ -74,13 +79,13 @@ function sendChunked(pod: TestPod, token: string, options: { boundary: string; n
 
 /** Every file the pod keeps for videos, under its data folder. */
 function videoFiles(pod: TestPod): string[] {
-  const { storage } = pod.runtime.videos;
+  const storage = pod.get(VideoStorage);
   return [storage.uploadsDir, storage.webVideosDir, storage.torrentsDir, storage.thumbnailsDir].flatMap((dir) => readdirSync(dir).map((name) => join(dir, name)));
 }
 
 async function state(pod: TestPod): Promise<{ head: number; files: string[]; jobs: number }> {
-  const [{ n }] = await pod.runtime.store.readModels.query<{ n: number }>('SELECT COUNT(*) AS n FROM local_video_jobs');
-  return { head: await pod.runtime.store.headPosition(), files: videoFiles(pod), jobs: Number(n) };
+  const [{ n }] = await pod.store.readModels.query<{ n: number }>('SELECT COUNT(*) AS n FROM local_video_jobs');
+  return { head: await pod.store.headPosition(), files: videoFiles(pod), jobs: Number(n) };
 }
 
 async function assertNothingChanged(pod: TestPod, before: { head: number; files: string[]; jobs: number }): Promise<void> {
@@ -115,7 +120,7 @@ describe('POST /api/v1/videos/upload', () => {
   after(() => pod.destroy());
 
   test('a browser-playable MP4 is published as it is, with a torrent, a thumbnail and one VideoPublished', async () => {
-    const headBefore = await pod.runtime.store.headPosition();
+    const headBefore = await pod.store.headPosition();
     const sent = await send(pod, token, { name: 'Holiday at sea', description: 'Waves.', tags: ['sea', 'holiday'], file: { path: good } });
     assert.equal(sent.status, 201, JSON.stringify(sent.body));
     const video = await waitForJob(pod, sent.body.uuid, 'published');
@@ -129,9 +134,9 @@ describe('POST /api/v1/videos/upload', () => {
     assert.deepEqual([...thumbnail.subarray(0, 3)], [0xff, 0xd8, 0xff], 'the thumbnail is a JPEG');
     const torrent = await fetch(video.torrentUrl);
     assert.equal(torrent.headers.get('content-type'), 'application/x-bittorrent');
-    const events = await pod.runtime.store.readAll({ after: headBefore, limit: 10 });
+    const events = await pod.store.readAll({ after: headBefore, limit: 10 });
     assert.deepEqual(events.map((e) => e.event.type), ['VideoPublished']);
-    assert.equal(pod.runtime.videos.registry.has(video.infoHash), true, 'the tracker answers for it');
+    assert.equal(pod.get(TrackerRegistry).has(video.infoHash), true, 'the tracker answers for it');
   });
 
   test('a file a browser cannot play is transcoded to H.264/AAC MP4, with progress on the way', async () => {
@@ -155,8 +160,8 @@ describe('POST /api/v1/videos/upload', () => {
     assert.equal(refused.status, 400);
     assert.equal(((await refused.json()) as any).code, 'invalid-body');
 
-    await pod.runtime.accounts.createAccount({ username: 'mallory', password: 'mallory-password', role: 'user' });
-    const other = (await pod.runtime.accounts.issueToken('mallory', 'mallory-password'))!;
+    await pod.get(LocalAccounts).createAccount({ username: 'mallory', password: 'mallory-password', role: 'user' });
+    const other = (await pod.get(LocalAccounts).issueToken('mallory', 'mallory-password'))!;
     const forbidden = await put({ name: 'Mine now' }, other.access_token);
     assert.equal(forbidden.status, 403);
     assert.equal(((await forbidden.json()) as { code: string }).code, 'forbidden');
@@ -166,7 +171,7 @@ describe('POST /api/v1/videos/upload', () => {
     assert.equal(deleted.status, 204);
     assert.equal((await fetch(`${pod.baseUrl}/api/v1/videos/${video.uuid}`)).status, 404);
     for (const url of [video.torrentUrl, video.webSeedUrls[0], video.thumbnailUrl]) assert.equal((await fetch(url)).status, 404, url);
-    assert.equal(pod.runtime.videos.registry.has(video.infoHash), false);
+    assert.equal(pod.get(TrackerRegistry).has(video.infoHash), false);
     assert.ok(!videoFiles(pod).some((path) => path.includes(video.uuid)), 'no file of the video is left');
   });
 
@@ -175,19 +180,19 @@ describe('POST /api/v1/videos/upload', () => {
     // whichever wins, the pod ends consistent (a video published meanwhile is deleted as such).
     const outcomes: string[] = [];
     for (const delayMs of [0, 30, 80, 160, 320]) {
-      const head = await pod.runtime.store.headPosition();
+      const head = await pod.store.headPosition();
       const sent = await send(pod, token, { name: `Deleted after ${delayMs} ms`, file: { path: good } });
       assert.equal(sent.status, 201, JSON.stringify(sent.body));
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       const deleted = await fetch(`${pod.baseUrl}/api/v1/videos/${sent.body.uuid}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
       assert.equal(deleted.status, 204, `after ${delayMs} ms`);
       assert.equal((await fetch(`${pod.baseUrl}/api/v1/videos/${sent.body.uuid}`)).status, 404, `after ${delayMs} ms`);
-      const types = (await pod.runtime.store.readAll({ after: head, limit: 10 })).map((e) => e.event.type);
+      const types = (await pod.store.readAll({ after: head, limit: 10 })).map((e) => e.event.type);
       assert.ok(types.length === 0 || (types.length === 2 && types[0] === 'VideoPublished' && types[1] === 'VideoDeleted'), `after ${delayMs} ms: ${types.join(', ')}`);
       outcomes.push(`${delayMs} ms: ${types.length === 0 ? 'cancelled' : 'published, then deleted'}`);
-      assert.equal(await pod.runtime.videos.jobs.get(sent.body.uuid), null, 'no job row');
+      assert.equal(await pod.get(VideoJobs).get(sent.body.uuid), null, 'no job row');
       assert.ok(!videoFiles(pod).some((path) => path.includes(sent.body.uuid)), `after ${delayMs} ms: no file of the video is left`);
-      assert.equal(pod.runtime.videos.processing.busy, false);
+      assert.equal(pod.get(VideoProcessing).busy, false);
     }
     console.log(`  delete while processing: ${outcomes.join('; ')}`);
   });
@@ -280,7 +285,7 @@ describe('POST /api/v1/videos/upload', () => {
     assert.ok(Buffer.from(await (await fetch(video.webSeedUrls[0])).arrayBuffer()).equals(file));
     const thumbnail = Buffer.from(await (await fetch(video.thumbnailUrl)).arrayBuffer());
     assert.deepEqual([...thumbnail.subarray(0, 3)], [0xff, 0xd8, 0xff], 'the thumbnail is a JPEG');
-    assert.deepEqual(readdirSync(pod.runtime.videos.storage.uploadsDir), []);
+    assert.deepEqual(readdirSync(pod.get(VideoStorage).uploadsDir), []);
   });
 
   test('refused, nothing kept: a faststart MP4 cut in half, arriving slowly (its index read ahead) → 422 truncated-media', async () => {

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import type { ConfigHttpController } from './config.http.controller.js';
+import type { PodConfigDto } from '../../../../../../libs/contracts/src/api/rest-types.js';
 
 @ApiSchema({ name: 'PodConfig', description: 'What a client needs to know of this pod.' })
-export class PodConfigOpenApi implements ReturnType<ConfigHttpController['get']> {
+export class PodConfigOpenApi implements PodConfigDto {
   @ApiProperty({ description: 'Public host[:port].', example: 'localhost:9001' })
   host!: string;
 

@@ -1,9 +1,13 @@
 import 'reflect-metadata';
-import { loadPodConfig, type PodConfig } from '../../../apps/pod/src/config/pod-config.js';
-import { startPodApp, type RunningPod } from '../../../apps/pod/src/pod-app.js';
-import { PodRuntime } from '../../../apps/pod/src/pod-runtime.js';
-import { freePort } from './pod-process.js';
-import { TEST_POSTGRES_URL, dropSchema, tempDir, uniqueSchema } from './test-databases.js';
+import type { INestApplicationContext, Type } from '@nestjs/common';
+import type { PodKeys } from '../../../../libs/event-envelope/src/keys.js';
+import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
+import { freePort } from '../../../../libs/testing/src/pod-process.js';
+import { TEST_POSTGRES_URL, dropSchema, tempDir, uniqueSchema } from '../../../../libs/testing/src/test-databases.js';
+import { actorUrl, loadPodConfig, type PodConfig } from '../config/pod-config.js';
+import { EVENT_STORE, POD_KEYS } from '../event-log/event-log.tokens.js';
+import { openPod, type OpenedPod } from '../pod-app.js';
+import { LocalAccounts } from '../users/local-accounts.js';
 
 export type TestDatabase = 'sqlite' | 'postgres';
 
@@ -24,10 +28,26 @@ export interface TestPodOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * One pod in this process. Its parts are the Nest providers of its contexts: `pod.get(EventLog)`,
+ * `pod.get(Membership)`…; the log itself is `pod.store`.
+ */
 export interface TestPod {
   config: PodConfig;
-  runtime: PodRuntime;
-  http?: RunningPod;
+  /** The pod's actor URL. */
+  actor: string;
+  app: INestApplicationContext;
+  /** A provider of the pod (Nest's app.get). */
+  get<T>(type: Type<T>): T;
+  /** The event store and its read-model database. */
+  store: OpenedEventStore;
+  keys: PodKeys;
+  /** With http: the port it listens on. */
+  port: number | null;
+  /** Nothing being delivered, pulled or projected right now. */
+  idle(): Promise<boolean>;
+  /** Push, pull and health probes (needs http). */
+  startFederation(): Promise<void>;
   /** http://127.0.0.1:PORT when http is on. */
   baseUrl: string;
   /** A bearer token of the root admin (needs http). */
@@ -62,22 +82,26 @@ export async function startTestPod(options: TestPodOptions = {}): Promise<TestPo
     ...options.env,
   };
   const config = loadPodConfig({ env });
-  const runtime = await PodRuntime.open(config, quietLogger, env);
-  const http = options.http ? await startPodApp(runtime, { logger: false }) : undefined;
+  const pod: OpenedPod = await openPod(config, { http: options.http, logger: quietLogger, nestLogger: false, env });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (http) await http.close();
-    else await runtime.close();
+    await pod.close();
   };
   return {
     config,
-    runtime,
-    http,
-    baseUrl: http ? `http://127.0.0.1:${http.port}` : '',
+    actor: actorUrl(config),
+    app: pod.app,
+    get: <T>(type: Type<T>) => pod.app.get(type),
+    store: pod.app.get<OpenedEventStore>(EVENT_STORE),
+    keys: pod.app.get<PodKeys>(POD_KEYS),
+    port: pod.port,
+    idle: () => pod.idle(),
+    startFederation: () => pod.startFederation(),
+    baseUrl: pod.port !== null ? `http://127.0.0.1:${pod.port}` : '',
     async adminToken() {
-      const token = await runtime.accounts.issueToken('root', TEST_ADMIN_PASSWORD);
+      const token = await pod.app.get(LocalAccounts).issueToken('root', TEST_ADMIN_PASSWORD);
       return token!.access_token;
     },
     stop,

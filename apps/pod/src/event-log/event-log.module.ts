@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { Module } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import { createEnvelopeSealer } from '../../../../libs/event-envelope/src/sealer.js';
+import { loadOrCreatePodKeys, type PodKeys } from '../../../../libs/event-envelope/src/keys.js';
+import { openEventStore } from '../../../../libs/event-store/src/index.js';
+import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import { POD_ACTOR, POD_CONFIG } from '../config/config.tokens.js';
+import type { PodConfig } from '../config/pod-config.js';
+import { EVENT_STORE, POD_KEYS } from './event-log.tokens.js';
+import { EventLog } from './event-log.js';
+
+/**
+ * The log: the pod's keys, the event store they seal with (SQLite or PostgreSQL, with its
+ * read-model database) and EventLog, the write side every use case appends through.
+ */
+@Module({
+  providers: [
+    {
+      provide: POD_KEYS,
+      inject: [POD_CONFIG],
+      useFactory: async (config: PodConfig): Promise<PodKeys> => {
+        mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+        return loadOrCreatePodKeys(config.dataDir);
+      },
+    },
+    {
+      provide: EVENT_STORE,
+      inject: [POD_CONFIG, POD_ACTOR, POD_KEYS],
+      useFactory: (config: PodConfig, actor: string, keys: PodKeys) =>
+        openEventStore({
+          database: config.database,
+          dataDir: config.dataDir,
+          schema: config.databaseSchema,
+          sealer: createEnvelopeSealer({ origin: actor, privateKey: keys.ed25519.privateKey }),
+        }),
+    },
+    {
+      provide: EventLog,
+      inject: [EVENT_STORE, POD_ACTOR, EventBus],
+      useFactory: (store: EventStore, actor: string, events: EventBus) => new EventLog(store, actor, events),
+    },
+  ],
+  exports: [POD_KEYS, EVENT_STORE, EventLog],
+})
+export class EventLogModule {}

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import type { Server as HttpServer, ServerResponse } from 'node:http';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { PodKeys } from '../../../libs/event-envelope/src/keys.js';
+import type { OpenedEventStore } from '../../../libs/event-store/src/index.js';
+import { POD_ACTOR, POD_CONFIG } from './config/config.tokens.js';
+import type { PodConfig } from './config/pod-config.js';
+import { EventLog } from './event-log/event-log.js';
+import { EVENT_STORE, POD_KEYS } from './event-log/event-log.tokens.js';
+import { DeliveryService } from './federation/delivery/delivery-service.js';
+import { FederationClient } from './federation/federation-client.js';
+import { PullService } from './federation/pull/pull-service.js';
+import { POD_LOGGER, type PodLogger } from './logger/pod-logger.js';
+import { announcePod } from './pods/commands/announce-pod.js';
+import { PodVotes } from './pods/commands/vote/pod-votes.js';
+import { HealthMonitor } from './pods/health/health-monitor.js';
+import { ProjectionRunner } from './projections/projection-runner.js';
+import { PodTracker } from './tracker/pod-tracker.js';
+import { LocalVideos } from './videos/local-videos.js';
+import { VideosStartup } from './videos/videos-startup.js';
+
+/**
+ * The pod's start and stop, in the one order that works (the providers themselves open the
+ * store, the keys and the tables when Nest builds them):
+ * - at bootstrap: announce the pod (PodJoined), catch the read models up, open the videos;
+ * - once HTTP listens (startServing): the tracker, then the seeder (a torrent announced before
+ *   its tracker listens is not announced again for long); then federation (startFederation),
+ *   since peers answer by calling back;
+ * - stop: the seeder, the tracker, federation, the read models, the store.
+ */
+@Injectable()
+export class PodLifecycle implements OnApplicationBootstrap {
+  private server: HttpServer | undefined;
+  private closing = false;
+
+  constructor(
+    @Inject(POD_CONFIG) private readonly config: PodConfig,
+    @Inject(POD_ACTOR) private readonly actor: string,
+    @Inject(POD_KEYS) private readonly keys: PodKeys,
+    @Inject(EVENT_STORE) private readonly store: OpenedEventStore,
+    private readonly eventLog: EventLog,
+    private readonly projections: ProjectionRunner,
+    private readonly videos: VideosStartup,
+    private readonly tracker: PodTracker,
+    private readonly local: LocalVideos,
+    private readonly client: FederationClient,
+    private readonly delivery: DeliveryService,
+    private readonly pulls: PullService,
+    private readonly health: HealthMonitor,
+    private readonly votes: PodVotes,
+    @Inject(POD_LOGGER) private readonly logger: PodLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const { config, keys } = this;
+      await announcePod(this.store, this.eventLog, {
+        actor: this.actor,
+        host: config.host,
+        name: config.name,
+        ed25519Multibase: keys.ed25519.publicKeyMultibase,
+        rsaPublicKeyPem: keys.rsa.publicKeyPem,
+      }, join(config.dataDir, 'keys'));
+      await this.projections.start();
+      await this.videos.open();
+    } catch (error) {
+      await this.projections.stop();
+      await this.store.close();
+      throw error;
+    }
+  }
+
+  /**
+   * The tracker's WebSocket and UDP sides and the seeder, once the HTTP server listens on
+   * `port`: a torrent announced before its tracker listens is not announced again for long.
+   */
+  async startServing(server: HttpServer, port: number): Promise<void> {
+    // Once stopping, answer every request with `Connection: close`: peers probe and deliver
+    // over keep-alive connections, and Node's server.close() keeps serving a connection that
+    // had a request in flight for as long as its client keeps reusing it (for ever, with
+    // probes every 100 ms).
+    server.prependListener('request', (_request, response: ServerResponse) => {
+      if (this.closing) response.shouldKeepAlive = false;
+    });
+    this.server = server;
+    await this.tracker.listen(server, { port, host: this.config.listen });
+    await this.local.startSeeding();
+  }
+
+  /** Push and pull: after the HTTP server listens, since peers answer by calling back. */
+  async startFederation(): Promise<void> {
+    await this.delivery.start();
+    this.pulls.start(this.config.federation.pullIntervalSeconds);
+    this.health.start();
+    // A quorum reached while this pod was down (votes received, outcome not recorded yet).
+    void this.votes.recordDueOutcomes().catch((error) => this.logger.warn(`votes: ${(error as Error).message}`));
+  }
+
+  /**
+   * The seeder (it announces `stopped` while the tracker still listens), then the tracker's
+   * WebSocket peers: an open WebSocket would keep the HTTP server from closing.
+   */
+  async stopServing(): Promise<void> {
+    this.closing = true;
+    this.server?.closeIdleConnections();
+    await this.health.stop();
+    await this.local.close();
+    await this.tracker.close();
+  }
+
+  async close(): Promise<void> {
+    await this.stopServing();
+    this.pulls.stop();
+    await this.delivery.stop();
+    await this.client.close();
+    await this.projections.stop();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,10 @@
+import { Query } from '@nestjs/cqrs';
+import type { VideoListDto } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { ListVideosQuery } from '../list-videos-query.js';
+
+/** A page of the network's published videos, searched, filtered and sorted. */
+export class SearchVideosQuery extends Query<VideoListDto> {
+  constructor(readonly query: ListVideosQuery) {
+    super();
+  }
+}

@@ -1,0 +1,75 @@
+import { Module } from '@nestjs/common';
+import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
+import { POD_CONFIG } from '../config/config.tokens.js';
+import type { PodConfig } from '../config/pod-config.js';
+import { EventLog } from '../event-log/event-log.js';
+import { EventLogModule } from '../event-log/event-log.module.js';
+import { EVENT_STORE } from '../event-log/event-log.tokens.js';
+import { POD_LOGGER, type PodLogger } from '../logger/pod-logger.js';
+import { ProjectionsModule } from '../projections/projections.module.js';
+import { PodTracker } from '../tracker/pod-tracker.js';
+import { TrackerRegistry } from '../tracker/tracker-registry.js';
+import { UsersModule } from '../users/users.module.js';
+import { DeleteVideoHandler, UpdateVideoHandler } from './commands/change-video/change-video.handler.js';
+import { ChangeVideoHttpController } from './commands/change-video/change-video.http.controller.js';
+import { UploadVideoHandler } from './commands/upload-video/upload-video.handler.js';
+import { UploadVideoHttpController } from './commands/upload-video/upload-video.http.controller.js';
+import { LocalMediaFacts } from './local-media-facts.js';
+import { LocalVideos } from './local-videos.js';
+import { VideoJobs } from './processing/video-jobs.js';
+import { VideoProcessing } from './processing/video-processing.js';
+import { GetVideoHandler } from './queries/get-video/get-video.handler.js';
+import { SearchVideosHandler } from './queries/search-videos/search-videos.handler.js';
+import { VideosHttpController } from './queries/videos.http.controller.js';
+import { VideoStorage } from './video-storage.js';
+import { VideosStartup } from './videos-startup.js';
+
+/**
+ * The pod's videos: the catalogue (read model), uploads and their processing jobs, the files,
+ * and the swarm side: the tracker (tracker/) and the seeder (seeder/, through LocalVideos).
+ * VideosStartup opens it once the read models are current; PodLifecycle starts the tracker and
+ * the seeder after the HTTP server listens.
+ */
+@Module({
+  imports: [EventLogModule, ProjectionsModule, UsersModule],
+  controllers: [UploadVideoHttpController, VideosHttpController, ChangeVideoHttpController],
+  providers: [
+    { provide: VideoStorage, inject: [POD_CONFIG], useFactory: (config: PodConfig) => new VideoStorage(config.dataDir, config.host, config.port) },
+    {
+      provide: VideoJobs,
+      inject: [EVENT_STORE],
+      useFactory: async (store: OpenedEventStore) => {
+        const jobs = new VideoJobs(store.readModels);
+        await jobs.init();
+        return jobs;
+      },
+    },
+    { provide: TrackerRegistry, inject: [VideoStorage], useFactory: (storage: VideoStorage) => new TrackerRegistry(storage) },
+    { provide: PodTracker, inject: [TrackerRegistry], useFactory: (registry: TrackerRegistry) => new PodTracker(registry) },
+    {
+      provide: LocalVideos,
+      inject: [TrackerRegistry, VideoStorage, POD_CONFIG, POD_LOGGER],
+      useFactory: (registry: TrackerRegistry, storage: VideoStorage, config: PodConfig, logger: PodLogger) =>
+        new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond }, logger),
+    },
+    {
+      provide: VideoProcessing,
+      inject: [VideoJobs, VideoStorage, EventLog, EVENT_STORE, LocalVideos, POD_LOGGER],
+      useFactory: (jobs: VideoJobs, storage: VideoStorage, eventLog: EventLog, store: OpenedEventStore, local: LocalVideos, logger: PodLogger) =>
+        new VideoProcessing(jobs, storage, eventLog, store, (video) => local.published(video), logger),
+    },
+    {
+      provide: LocalMediaFacts,
+      inject: [TrackerRegistry, VideoStorage, POD_LOGGER],
+      useFactory: (registry: TrackerRegistry, storage: VideoStorage, logger: PodLogger) => new LocalMediaFacts(registry, storage, logger),
+    },
+    VideosStartup,
+    UploadVideoHandler,
+    UpdateVideoHandler,
+    DeleteVideoHandler,
+    SearchVideosHandler,
+    GetVideoHandler,
+  ],
+  exports: [VideoStorage, VideoJobs, TrackerRegistry, PodTracker, LocalVideos, VideoProcessing, LocalMediaFacts, VideosStartup],
+})
+export class VideosModule {}
