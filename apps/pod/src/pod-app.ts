@@ -48,7 +48,7 @@ export async function openPod(config: PodConfig, options: OpenPodOptions = {}): 
   const module = PodModule.forRoot({ config, logger: options.logger ?? console, env: options.env ?? process.env });
   const nestLogger = options.nestLogger ?? ['log', 'warn', 'error'];
   if (!options.http) {
-    const app = await NestFactory.createApplicationContext(module, { logger: nestLogger, abortOnError: false, bufferLogs: true });
+    const app = await NestFactory.createApplicationContext(module, { logger: nestLogger, abortOnError: false, bufferLogs: true, autoFlushLogs: false });
     app.flushLogs();
     return opened(app, null, async () => {
       await app.get(PodLifecycle).close();
@@ -62,6 +62,7 @@ export async function openPod(config: PodConfig, options: OpenPodOptions = {}): 
     // ExceptionHandler does not print the same error again as a stack trace.
     abortOnError: false,
     bufferLogs: true,
+    autoFlushLogs: false,
     bodyParser: false,
     // The inbox checks the Digest header against the exact bytes received.
     rawBody: true,
@@ -78,11 +79,20 @@ export async function openPod(config: PodConfig, options: OpenPodOptions = {}): 
   mountWebSite(express, join(findRepositoryRoot(), 'dist', 'web'));
   // The Swagger UI and the OpenAPI document (the site leaves /api to others).
   mountApiDocs(app);
-  await app.init();
-  await app.listen(config.port, config.listen);
-  const port = (app.getHttpServer().address() as AddressInfo).port;
   const lifecycle = app.get(PodLifecycle);
-  await lifecycle.startServing(app.getHttpServer(), port);
+  let port: number;
+  try {
+    await app.init();
+    await app.listen(config.port, config.listen);
+    port = (app.getHttpServer().address() as AddressInfo).port;
+    await lifecycle.startServing(app.getHttpServer(), port);
+  } catch (error) {
+    // A port taken, a tracker that cannot bind: close what was opened, or its handles (the
+    // store's subscriptions, the database pool) keep the process alive.
+    await lifecycle.close().catch(() => {});
+    await app.close().catch(() => {});
+    throw error;
+  }
   return opened(app, port, async () => {
     await lifecycle.stopServing();
     await app.close();

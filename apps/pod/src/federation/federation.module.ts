@@ -20,6 +20,12 @@ import { FederationClient } from './federation-client.js';
 import { InboxHttpController } from './inbox/inbox.http.controller.js';
 import { ReceiveActivities } from './inbox/receive-activities.js';
 import { ReceiveActivitiesHandler } from './inbox/receive-activities.handler.js';
+import { GetActorHandler } from './discovery/get-actor/get-actor.handler.js';
+import { GetNodeInfoHandler, GetNodeInfoLinksHandler } from './discovery/nodeinfo/nodeinfo.handler.js';
+import { WebFingerHandler } from './discovery/webfinger/webfinger.handler.js';
+import { GetOutboxHandler } from './outbox/get-outbox/get-outbox.handler.js';
+import { ListOriginsHandler, ReadOriginEventsHandler } from './outbox/read-origin-events/read-origin-events.handler.js';
+import { GetVideoObjectHandler } from './videos/get-video-object/get-video-object.handler.js';
 import { FederationEventsHttpController } from './outbox/federation-events.http.controller.js';
 import { OutboxHttpController } from './outbox/outbox.http.controller.js';
 import { PeerDirectory } from './peer-directory.js';
@@ -67,6 +73,14 @@ export const FEDERATION_LOG = Symbol('FederationLog');
       useFactory: (eventLog: EventLog, peers: PeerDirectory, client: FederationClient, pulls: PullService, actor: string) => new ReceiveActivities(eventLog, peers, client, pulls, actor),
     },
     ReceiveActivitiesHandler,
+    GetActorHandler,
+    WebFingerHandler,
+    GetNodeInfoLinksHandler,
+    GetNodeInfoHandler,
+    GetOutboxHandler,
+    ListOriginsHandler,
+    ReadOriginEventsHandler,
+    GetVideoObjectHandler,
     // Signed requests of expelled pods: 403 pod-expelled on every route.
     { provide: APP_GUARD, useClass: ExpelledPodGuard },
   ],

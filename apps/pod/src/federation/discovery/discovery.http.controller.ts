@@ -1,35 +1,25 @@
-import { Controller, Get, Header, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ProblemError } from '../../http/problem.js';
-import type { PodKeys } from '../../../../../libs/event-envelope/src/keys.js';
-import type { OpenedEventStore } from '../../../../../libs/event-store/src/index.js';
-import { POD_ACTOR, POD_CONFIG } from '../../config/config.tokens.js';
-import type { PodConfig } from '../../config/pod-config.js';
-import { EVENT_STORE, POD_KEYS } from '../../event-log/event-log.tokens.js';
-import { SWARMTUBE_VERSION } from '../../version.js';
-import { ACTIVITY_JSON, ACTOR_USERNAME, actorDocument, podUrls } from './actor-document.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
 import { ACTOR_SCHEMA, JRD_SCHEMA, NODEINFO_LINKS_SCHEMA, NODEINFO_SCHEMA } from '../federation.openapi.js';
-
-const NODEINFO_21 = 'http://nodeinfo.diaspora.software/ns/schema/2.1';
+import { ACTIVITY_JSON } from './actor-document.js';
+import { GetActorQuery } from './get-actor/get-actor.query.js';
+import { GetNodeInfoLinksQuery, GetNodeInfoQuery, NODEINFO_21 } from './nodeinfo/nodeinfo.query.js';
+import { WebFingerQuery } from './webfinger/webfinger.query.js';
 
 /** Discovery as Mastodon and PeerTube do it: the actor, WebFinger, NodeInfo 2.1. */
 @ApiTags('federation')
 @Controller()
 export class DiscoveryHttpController {
-  constructor(
-    @Inject(POD_CONFIG) private readonly config: PodConfig,
-    @Inject(POD_ACTOR) private readonly me: string,
-    @Inject(POD_KEYS) private readonly keys: PodKeys,
-    @Inject(EVENT_STORE) private readonly store: OpenedEventStore,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get('federation/actor')
   @ApiOperation({ summary: 'The pod\'s ActivityPub actor' })
   @ApiOkResponse({ description: 'An Application with the pod\'s two public keys.', content: { 'application/activity+json': { schema: ACTOR_SCHEMA } } })
-  actor(@Res() response: Response): void {
-    response.type(ACTIVITY_JSON).send(JSON.stringify(actorDocument(this.config, this.keys)));
+  async actor(@Res() response: Response): Promise<void> {
+    response.type(ACTIVITY_JSON).send(JSON.stringify(await this.queries.execute(new GetActorQuery())));
   }
 
   @Get('.well-known/webfinger')
@@ -37,56 +27,22 @@ export class DiscoveryHttpController {
   @ApiQuery({ name: 'resource', required: true, schema: { type: 'string', maxLength: 500 }, description: '`acct:pod@<host>` or the actor URL.' })
   @ApiOkResponse({ description: 'A JRD with a `self` link to the actor.', content: { 'application/jrd+json': { schema: JRD_SCHEMA } } })
   @ApiProblems('invalid-query', 'not-found')
-  webfinger(@Query('resource') resource: unknown, @Res() response: Response): void {
-    const urls = podUrls(this.config.host);
-    const acct = `acct:${ACTOR_USERNAME}@${this.config.host}`;
-    if (typeof resource !== 'string' || resource.length === 0 || resource.length > 500) {
-      throw new ProblemError('invalid-query', 'query parameter "resource" is required (acct:pod@host or the actor URL)');
-    }
-    if (resource.toLowerCase() !== acct.toLowerCase() && resource !== urls.actor) {
-      throw new ProblemError('not-found', `no such resource here: ${resource.slice(0, 200)}`);
-    }
-    response.type('application/jrd+json').send(
-      JSON.stringify({
-        subject: acct,
-        aliases: [urls.actor],
-        links: [
-          { rel: 'self', type: ACTIVITY_JSON, href: urls.actor },
-          { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: urls.base },
-        ],
-      }),
-    );
+  async webfinger(@Query('resource') resource: unknown, @Res() response: Response): Promise<void> {
+    response.type('application/jrd+json').send(JSON.stringify(await this.queries.execute(new WebFingerQuery(resource))));
   }
 
   @Get('.well-known/nodeinfo')
   @ApiOperation({ summary: 'NodeInfo discovery' })
   @ApiOkResponse({ description: 'Links to NodeInfo 2.1 and to the actor.', content: { 'application/json': { schema: NODEINFO_LINKS_SCHEMA } } })
   @Header('Content-Type', 'application/json')
-  nodeinfoLinks(): unknown {
-    const urls = podUrls(this.config.host);
-    return {
-      links: [
-        { rel: NODEINFO_21, href: `${urls.base}/nodeinfo/2.1` },
-        { rel: 'https://www.w3.org/ns/activitystreams#Application', href: urls.actor },
-      ],
-    };
+  nodeinfoLinks(): Promise<unknown> {
+    return this.queries.execute(new GetNodeInfoLinksQuery());
   }
 
   @Get('nodeinfo/2.1')
   @ApiOperation({ summary: 'NodeInfo 2.1' })
   @ApiOkResponse({ description: 'NodeInfo 2.1, with the profile of its schema in the content type.', content: { 'application/json': { schema: NODEINFO_SCHEMA } } })
   async nodeinfo(@Res() response: Response): Promise<void> {
-    const [videos] = await this.store.readModels.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM rm_videos WHERE origin = $1', [this.me]);
-    response.type(`application/json; profile="${NODEINFO_21}#"`).send(
-      JSON.stringify({
-        version: '2.1',
-        software: { name: 'swarmtube', version: SWARMTUBE_VERSION, homepage: `http://${this.config.host}/` },
-        protocols: ['activitypub'],
-        services: { inbound: [], outbound: [] },
-        openRegistrations: this.config.signup,
-        usage: { users: { total: 1 }, localPosts: Number(videos?.n ?? 0) },
-        metadata: { nodeName: this.config.name },
-      }),
-    );
+    response.type(`application/json; profile="${NODEINFO_21}#"`).send(JSON.stringify(await this.queries.execute(new GetNodeInfoQuery())));
   }
 }

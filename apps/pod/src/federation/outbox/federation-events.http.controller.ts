@@ -1,10 +1,10 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { integerParam } from '../../http/query-params.js';
 import { ProblemError } from '../../http/problem.js';
-import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
-import { EVENT_STORE } from '../../event-log/event-log.tokens.js';
+import { ListOriginsQuery, ReadOriginEventsQuery } from './read-origin-events/read-origin-events.query.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
 import { FederationEventsPageOpenApi, FederationOriginsOpenApi } from '../federation.openapi.js';
 
@@ -18,7 +18,7 @@ const MAX_PAGE = 500;
 @ApiTags('federation')
 @Controller('federation/events')
 export class FederationEventsHttpController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({ summary: 'Signed events of any origin, for peers to pull', description: 'With `origin`, its events after `after` in originSeq order, as their exact bytes; without, the origins this pod holds and the last originSeq of each.' })
@@ -29,16 +29,15 @@ export class FederationEventsHttpController {
   @ApiOkResponse({ description: 'An origin\'s page of events, or the list of origins.', schema: { oneOf: [{ $ref: getSchemaPath(FederationEventsPageOpenApi) }, { $ref: getSchemaPath(FederationOriginsOpenApi) }] } })
   @ApiProblems('invalid-query')
   async list(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    const store = this.store;
     if (query.origin === undefined) {
-      const origins = (await store.origins()).map(({ origin, seq }) => ({ origin, lastSeq: seq }));
+      const origins = await this.queries.execute(new ListOriginsQuery());
       response.type('application/json').send(JSON.stringify({ origins }));
       return;
     }
     if (typeof query.origin !== 'string' || query.origin.length > 500) throw new ProblemError('invalid-query', 'origin must be one actor URL');
     const after = integerParam(query.after, 'after', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 });
     const limit = integerParam(query.limit, 'limit', { min: 1, max: MAX_PAGE, default: 100 });
-    const page = await store.readOrigin(query.origin, { after, limit });
+    const page = await this.queries.execute(new ReadOriginEventsQuery(query.origin, after, limit));
     const next = page.length > 0 ? page[page.length - 1].event.originSeq : after;
     response.type('application/json').send(`{"origin":${JSON.stringify(query.origin)},"events":[${page.map((e) => e.body).join(',')}],"next":${next}}`);
   }

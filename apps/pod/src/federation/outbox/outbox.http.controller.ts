@@ -1,19 +1,11 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { integerParam } from '../../http/query-params.js';
-import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
-import { POD_ACTOR, POD_CONFIG } from '../../config/config.tokens.js';
-import type { PodConfig } from '../../config/pod-config.js';
-import { EVENT_STORE } from '../../event-log/event-log.tokens.js';
-import { LocalMediaFacts } from '../../videos/local-media-facts.js';
-import { SWARMTUBE_CONTEXT } from '../activities.js';
-import { ACTIVITY_JSON, podUrls } from '../discovery/actor-document.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
+import { ACTIVITY_JSON } from '../discovery/actor-document.js';
 import { OUTBOX_SCHEMA } from '../federation.openapi.js';
-import { OriginVideoObjects } from '../videos/origin-video-objects.js';
-
-const PAGE_SIZE = 20;
+import { GetOutboxQuery } from './get-outbox/get-outbox.query.js';
 
 /**
  * `GET /federation/outbox`: the pod's own activities, newest first, as an OrderedCollection
@@ -23,16 +15,7 @@ const PAGE_SIZE = 20;
 @ApiTags('federation')
 @Controller('federation/outbox')
 export class OutboxHttpController {
-  private readonly videoObjects: OriginVideoObjects;
-
-  constructor(
-    @Inject(POD_CONFIG) private readonly config: PodConfig,
-    @Inject(POD_ACTOR) private readonly actor: string,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    media: LocalMediaFacts,
-  ) {
-    this.videoObjects = new OriginVideoObjects(store, actor, media);
-  }
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({ summary: 'The pod\'s outbox', description: 'Its own activities, newest first, 20 a page.' })
@@ -40,30 +23,6 @@ export class OutboxHttpController {
   @ApiOkResponse({ description: 'The OrderedCollection, or one of its pages.', content: { 'application/activity+json': { schema: OUTBOX_SCHEMA } } })
   @ApiProblems('invalid-query')
   async outbox(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    const { outbox } = podUrls(this.config.host);
-    const total = (await this.store.originHead(this.actor))?.seq ?? 0;
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    if (query.page === undefined) {
-      response.type(ACTIVITY_JSON).send(
-        JSON.stringify({ '@context': SWARMTUBE_CONTEXT, id: outbox, type: 'OrderedCollection', totalItems: total, first: `${outbox}?page=1`, last: `${outbox}?page=${pages}` }),
-      );
-      return;
-    }
-    const page = integerParam(query.page, 'page', { min: 1, max: pages });
-    const newest = total - (page - 1) * PAGE_SIZE;
-    const events = await this.store.readOrigin(this.actor, { after: Math.max(0, newest - PAGE_SIZE), limit: Math.min(PAGE_SIZE, newest) });
-    const orderedItems = await Promise.all(events.reverse().map((s) => this.videoObjects.outboxActivity(s.event)));
-    response.type(ACTIVITY_JSON).send(
-      JSON.stringify({
-        '@context': SWARMTUBE_CONTEXT,
-        id: `${outbox}?page=${page}`,
-        type: 'OrderedCollectionPage',
-        partOf: outbox,
-        totalItems: total,
-        ...(page > 1 ? { prev: `${outbox}?page=${page - 1}` } : {}),
-        ...(page < pages ? { next: `${outbox}?page=${page + 1}` } : {}),
-        orderedItems,
-      }),
-    );
+    response.type(ACTIVITY_JSON).send(JSON.stringify(await this.queries.execute(new GetOutboxQuery(query.page))));
   }
 }

@@ -1,18 +1,15 @@
-import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { preferredRepresentation } from '../../http/activity-negotiation.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
 import { ProblemError } from '../../http/problem.js';
-import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
-import { POD_ACTOR } from '../../config/config.tokens.js';
-import { EVENT_STORE } from '../../event-log/event-log.tokens.js';
-import { LocalMediaFacts } from '../../videos/local-media-facts.js';
+import { QueryBus } from '@nestjs/cqrs';
 import { parseVideoUuid } from '../../videos/queries/video-uuid.js';
 import { SWARMTUBE_CONTEXT } from '../activities.js';
 import { ACTIVITY_JSON } from '../discovery/actor-document.js';
 import { TOMBSTONE_SCHEMA, VIDEO_OBJECT_SCHEMA } from '../federation.openapi.js';
-import { OriginVideoObjects } from './origin-video-objects.js';
+import { GetVideoObjectQuery } from './get-video-object/get-video-object.query.js';
 
 /**
  * `GET /videos/watch/{uuid}` for ActivityPub readers: a video's page is its ActivityPub id, and
@@ -22,11 +19,7 @@ import { OriginVideoObjects } from './origin-video-objects.js';
 @ApiTags('federation')
 @Controller('videos/watch')
 export class VideoObjectHttpController {
-  private readonly objects: OriginVideoObjects;
-
-  constructor(@Inject(POD_ACTOR) actor: string, @Inject(EVENT_STORE) store: EventStore, media: LocalMediaFacts) {
-    this.objects = new OriginVideoObjects(store, actor, media);
-  }
+  constructor(private readonly queries: QueryBus) {}
 
   @Get(':uuid')
   @ApiOperation({
@@ -43,7 +36,7 @@ export class VideoObjectHttpController {
     if (preferredRepresentation(request) !== 'activity-json') {
       throw new ProblemError('not-acceptable', 'a video\'s page is the site (text/html) or its ActivityPub object (application/activity+json)');
     }
-    const found = await this.objects.atId(parseVideoUuid(raw));
+    const found = await this.queries.execute(new GetVideoObjectQuery(parseVideoUuid(raw)));
     switch (found.kind) {
       case 'video':
         response.type(ACTIVITY_JSON).send(JSON.stringify({ '@context': SWARMTUBE_CONTEXT, ...found.object }));

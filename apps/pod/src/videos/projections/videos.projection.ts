@@ -183,7 +183,7 @@ const EDITABLE: ReadonlyArray<[field: string, column: string, json: boolean]> = 
 
 /**
  * Version 1, without search: what the pod still runs until its wiring passes the database's
- * dialect to videosProjectionFor (all-projections.ts, pod-runtime.ts and the audit, outside
+ * dialect to videosProjectionFor (all-projections.ts, projections.module.ts and the audit, outside
  * this folder). Delete it then.
  * @deprecated use videosProjectionFor(dialect)
  */

@@ -1,0 +1,46 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { OpenedEventStore } from '../../../../../../libs/event-store/src/index.js';
+import { POD_ACTOR, POD_CONFIG } from '../../../config/config.tokens.js';
+import type { PodConfig } from '../../../config/pod-config.js';
+import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';
+import { SWARMTUBE_VERSION } from '../../../version.js';
+import { podUrls } from '../actor-document.js';
+import { GetNodeInfoLinksQuery, GetNodeInfoQuery, NODEINFO_21 } from './nodeinfo.query.js';
+
+@QueryHandler(GetNodeInfoLinksQuery)
+export class GetNodeInfoLinksHandler implements IQueryHandler<GetNodeInfoLinksQuery, Record<string, unknown>> {
+  constructor(@Inject(POD_CONFIG) private readonly config: PodConfig) {}
+
+  async execute(): Promise<Record<string, unknown>> {
+    const urls = podUrls(this.config.host);
+    return {
+      links: [
+        { rel: NODEINFO_21, href: `${urls.base}/nodeinfo/2.1` },
+        { rel: 'https://www.w3.org/ns/activitystreams#Application', href: urls.actor },
+      ],
+    };
+  }
+}
+
+@QueryHandler(GetNodeInfoQuery)
+export class GetNodeInfoHandler implements IQueryHandler<GetNodeInfoQuery, Record<string, unknown>> {
+  constructor(
+    @Inject(POD_CONFIG) private readonly config: PodConfig,
+    @Inject(POD_ACTOR) private readonly me: string,
+    @Inject(EVENT_STORE) private readonly store: OpenedEventStore,
+  ) {}
+
+  async execute(): Promise<Record<string, unknown>> {
+    const [videos] = await this.store.readModels.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM rm_videos WHERE origin = $1', [this.me]);
+    return {
+      version: '2.1',
+      software: { name: 'swarmtube', version: SWARMTUBE_VERSION, homepage: `http://${this.config.host}/` },
+      protocols: ['activitypub'],
+      services: { inbound: [], outbound: [] },
+      openRegistrations: this.config.signup,
+      usage: { users: { total: 1 }, localPosts: Number(videos?.n ?? 0) },
+      metadata: { nodeName: this.config.name },
+    };
+  }
+}
