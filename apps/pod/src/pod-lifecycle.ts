@@ -1,17 +1,17 @@
 import { join } from 'node:path';
 import type { Server as HttpServer, ServerResponse } from 'node:http';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import type { PodKeys } from '../../../libs/event-envelope/src/keys.js';
 import type { OpenedEventStore } from '../../../libs/event-store/src/index.js';
 import { POD_ACTOR, POD_CONFIG } from './config/config.tokens.js';
 import type { PodConfig } from './config/pod-config.js';
-import { EventLog } from './event-log/event-log.js';
 import { EVENT_STORE, POD_KEYS } from './event-log/event-log.tokens.js';
 import { DeliveryService } from './federation/delivery/delivery-service.js';
 import { FederationClient } from './federation/federation-client.js';
 import { PullService } from './federation/pull/pull-service.js';
 import { POD_LOGGER, type PodLogger } from './logger/pod-logger.js';
-import { announcePod } from './pods/commands/announce-pod.js';
+import { AnnouncePodCommand } from './pods/commands/announce-pod/announce-pod.command.js';
 import { PodVotes } from './pods/commands/vote/pod-votes.js';
 import { HealthMonitor } from './pods/health/health-monitor.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
@@ -38,7 +38,7 @@ export class PodLifecycle implements OnApplicationBootstrap {
     @Inject(POD_ACTOR) private readonly actor: string,
     @Inject(POD_KEYS) private readonly keys: PodKeys,
     @Inject(EVENT_STORE) private readonly store: OpenedEventStore,
-    private readonly eventLog: EventLog,
+    private readonly commands: CommandBus,
     private readonly projections: ProjectionRunner,
     private readonly videos: VideosStartup,
     private readonly tracker: PodTracker,
@@ -54,13 +54,12 @@ export class PodLifecycle implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     try {
       const { config, keys } = this;
-      await announcePod(this.store, this.eventLog, {
-        actor: this.actor,
-        host: config.host,
-        name: config.name,
-        ed25519Multibase: keys.ed25519.publicKeyMultibase,
-        rsaPublicKeyPem: keys.rsa.publicKeyPem,
-      }, join(config.dataDir, 'keys'));
+      await this.commands.execute(
+        new AnnouncePodCommand(
+          { actor: this.actor, host: config.host, name: config.name, ed25519Multibase: keys.ed25519.publicKeyMultibase, rsaPublicKeyPem: keys.rsa.publicKeyPem },
+          join(config.dataDir, 'keys'),
+        ),
+      );
       await this.projections.start();
       await this.videos.open();
     } catch (error) {

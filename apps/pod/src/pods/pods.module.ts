@@ -14,6 +14,7 @@ import { POD_LOGGER, type PodLogger } from '../logger/pod-logger.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AnnouncePodHandler } from './commands/announce-pod/announce-pod.handler.js';
 import { PodVotes } from './commands/vote/pod-votes.js';
 import { VotesHttpController } from './commands/vote/votes.http.controller.js';
 import { HealthMonitor } from './health/health-monitor.js';
@@ -83,6 +84,7 @@ export const WAIT_FOR_READ_MODELS = Symbol('WaitForReadModels');
     ReactToForeignEventsHandler,
     ReactToMembershipOutcomeHandler,
     ObserveDeliveryHandler,
+    AnnouncePodHandler,
     ListPodsHandler,
     MakeFriendsHandler,
     QuitFriendsHandler,

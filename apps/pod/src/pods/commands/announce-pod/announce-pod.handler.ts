@@ -1,5 +1,9 @@
-import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
-import type { EventLog } from '../../event-log/event-log.js';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { EventStore } from '../../../../../../libs/event-store/src/event-store.port.js';
+import { EventLog } from '../../../event-log/event-log.js';
+import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';
+import { AnnouncePodCommand } from './announce-pod.command.js';
 
 export interface PodIdentity {
   actor: string;
@@ -45,5 +49,17 @@ export async function announcePod(store: EventStore, eventLog: EventLog, identit
       `the Ed25519 key in ${keysDir} is not the key this pod announced in its first event (${genesis.event.id}); ` +
         `restore the original keys, or start with an empty data folder`,
     );
+  }
+}
+
+@CommandHandler(AnnouncePodCommand)
+export class AnnouncePodHandler implements ICommandHandler<AnnouncePodCommand, void> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly eventLog: EventLog,
+  ) {}
+
+  execute({ identity, keysDir }: AnnouncePodCommand): Promise<void> {
+    return announcePod(this.store, this.eventLog, identity, keysDir);
   }
 }
