@@ -1,4 +1,4 @@
-import type { EventDraft, EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
+import type { EventDraft } from '../../../../libs/event-envelope/src/envelope.js';
 import type { AppendResult, EventStore, ExpectedVersion, ForeignOutcome } from '../../../../libs/event-store/src/event-store.port.js';
 import { streamFor } from '../../../../libs/contracts/src/events/event-streams.js';
 import { validateEventData } from '../../../../libs/contracts/src/events/event-validator.js';
