@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type ServerOptions, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData, type ServerOptions } from 'ws';
 import type { TrackerCore } from './core.js';
 import { failure, UNKNOWN_TORRENT, type TrackerFailure } from './failures.js';
 import { EVENT_COMPLETED, EVENT_NONE, EVENT_STARTED, EVENT_STOPPED, type AnnounceEvent, type WsMember } from './swarm.js';
@@ -21,33 +21,27 @@ import { EVENT_COMPLETED, EVENT_NONE, EVENT_STARTED, EVENT_STOPPED, type Announc
  * The framing is the `ws` library's (docs/adr: why the tracker is our own but its framing is
  * not): no compression (a zlib context per peer would cost more than the peer), a payload
  * limit, and the tracker's own checks before the handshake. Memory is the figure here: per
- * peer the tracker keeps the socket, ws's WebSocket, one small WsConnection (no closures:
- * shared listeners find it through the WebSocket) and one WsMember per swarm joined.
+ * peer the tracker keeps the socket, ws's WebSocket (a WsConnection, with the tracker's
+ * fields), ws's Receiver and Sender, and one WsMember per swarm joined; no closure per peer.
  */
-
-const CONNECTION = Symbol('swarmtube.tracker.ws');
 
 /** Close codes of RFC 6455 section 7.4.1 the tracker sends itself (ws sends 1002, 1007, 1009). */
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_POLICY_VIOLATION = 1008;
 
-type TrackedSocket = WebSocket & { [CONNECTION]?: WsConnection };
-
-export class WsConnection {
+/**
+ * ws's WebSocket with the tracker's state of the peer in its own fields: ws creates it
+ * (the server's `WebSocket` option), so there is no second object per connection and no
+ * property added later (which would give every WebSocket a property array).
+ */
+export class WsConnection extends WebSocket {
+  tracker: WebSocketTracker | null = null;
+  address = '';
   /** The swarms this connection announced into: one member, or several (one socket serves all of a browser's torrents). */
   members: WsMember<WsConnection> | Array<WsMember<WsConnection>> | null = null;
   /** Seconds; the sweep closes connections that stay idle and in no swarm. */
-  lastSeen: number;
+  lastSeen = 0;
   closed = false;
-
-  constructor(
-    readonly tracker: WebSocketTracker,
-    readonly socket: TrackedSocket,
-    readonly address: string,
-    now: number,
-  ) {
-    this.lastSeen = now;
-  }
 
   addMember(member: WsMember<WsConnection>): void {
     const members = this.members;
@@ -82,7 +76,8 @@ export class WebSocketTracker {
   private readonly server: WebSocketServer;
 
   constructor(private readonly core: TrackerCore<WsConnection>) {
-    const options: ServerOptions & { maxFragments: number } = {
+    const options: ServerOptions<typeof WsConnection> & { maxFragments: number } = {
+      WebSocket: WsConnection,
       noServer: true,
       clientTracking: false,
       perMessageDeflate: false,
@@ -130,7 +125,7 @@ export class WebSocketTracker {
     let accepted = false;
     this.server.handleUpgrade(req, socket, head, (ws) => {
       accepted = true;
-      this.accept(ws as TrackedSocket, address, now);
+      this.accept(ws as WsConnection, address, now);
     });
     // Without a verifyClient hook ws decides at once: it accepted, or it refused (and
     // answered, or dropped a socket already gone); then the slot is free again.
@@ -138,15 +133,15 @@ export class WebSocketTracker {
     return { ok: true };
   }
 
-  private accept(ws: TrackedSocket, address: string, now: number): void {
-    const conn = new WsConnection(this, ws, address, Math.floor(now / 1000));
+  private accept(conn: WsConnection, address: string, now: number): void {
+    conn.tracker = this;
+    conn.address = address;
+    conn.lastSeen = Math.floor(now / 1000);
     this.connections.add(conn);
     this.core.stats.wsConnections = this.connections.size;
-    ws[CONNECTION] = conn;
-    ws.on('message', onSocketMessage);
-    ws.on('ping', onSocketPing);
-    ws.on('error', onSocketError);
-    ws.on('close', onSocketClose);
+    conn.on('message', onSocketMessage);
+    conn.on('error', onSocketError);
+    conn.on('close', onSocketClose);
   }
 
   private refuseUpgrade(socket: Duplex, status: string, outcome: TrackerFailure, extra = '', count = true): TrackerFailure {
@@ -162,11 +157,6 @@ export class WebSocketTracker {
     // Binary frames are read as text too (bittorrent-tracker does the same): the JSON parse refuses what is not.
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     this.onMessage(conn, bytes);
-  }
-
-  /** @internal a ping keeps an idle peer alive; ws answers it. */
-  onPing(conn: WsConnection): void {
-    conn.lastSeen = Math.floor(this.core.now() / 1000);
   }
 
   /** @internal ws closes the connection itself after a protocol error (1002, 1007, 1009). */
@@ -292,19 +282,19 @@ export class WebSocketTracker {
     if (conn.closed) return;
     const text = JSON.stringify(message);
     // A peer that does not read its messages is dropped rather than buffered for.
-    if (conn.socket.bufferedAmount + text.length > this.core.options.maxWsBufferedBytes) {
+    if (conn.bufferedAmount + text.length > this.core.options.maxWsBufferedBytes) {
       this.core.count('invalidMessage');
       this.close(conn, CLOSE_POLICY_VIOLATION);
       return;
     }
-    conn.socket.send(text);
+    conn.send(text);
   }
 
   /** Sends a close frame and forgets the peer; ws destroys the socket if the peer lingers. */
   close(conn: WsConnection, code: number): void {
     if (conn.closed) return;
     this.release(conn);
-    conn.socket.close(code);
+    conn.close(code);
   }
 
   /** @internal the socket closed (or errored): leave every swarm. */
@@ -343,28 +333,21 @@ export class WebSocketTracker {
 
 const RATE_TEXT = 'rate limited: too many requests from this address, slow down';
 
-// Shared listeners: `this` is the WebSocket; no closure per connection.
-function onSocketMessage(this: TrackedSocket, data: RawData): void {
-  const conn = this[CONNECTION];
-  if (conn !== undefined) conn.tracker.onData(conn, data);
+// Shared listeners: `this` is the connection (ws typed it as its base class).
+function onSocketMessage(this: WebSocket, data: RawData): void {
+  const conn = this as WsConnection;
+  conn.tracker?.onData(conn, data);
 }
 
-function onSocketPing(this: TrackedSocket): void {
-  const conn = this[CONNECTION];
-  if (conn !== undefined) conn.tracker.onPing(conn);
-}
-
-function onSocketError(this: TrackedSocket): void {
+function onSocketError(this: WebSocket): void {
   // A protocol error (ws closes with its code) or a reset peer; 'close' follows.
-  const conn = this[CONNECTION];
-  if (conn !== undefined) conn.tracker.onProtocolError(conn);
+  const conn = this as WsConnection;
+  conn.tracker?.onProtocolError(conn);
 }
 
-function onSocketClose(this: TrackedSocket): void {
-  const conn = this[CONNECTION];
-  if (conn === undefined) return;
-  conn.tracker.release(conn);
-  this[CONNECTION] = undefined;
+function onSocketClose(this: WebSocket): void {
+  const conn = this as WsConnection;
+  conn.tracker?.release(conn);
 }
 
 function onRefusedSocketError(): void {
