@@ -163,6 +163,33 @@ describe('WebSocket tracker (WebTorrent protocol)', { timeout: 60_000 }, () => {
     }
   });
 
+  it('closes with 1008 a peer that feeds a frame in tiny pieces, long before the frame ends', async () => {
+    const size = 64 * 1024 - 100;
+    const head = Buffer.from([0x81, 0xfe, size >> 8, size & 0xff, 1, 2, 3, 4]);
+    const frame = Buffer.concat([head, Buffer.alloc(size, 0x20)]);
+    const socket = net.connect(t.port, '127.0.0.1');
+    socket.setNoDelay(true);
+    const received: Buffer[] = [];
+    socket.on('data', (chunk) => received.push(chunk));
+    socket.on('error', () => undefined);
+    let closed = false;
+    socket.on('close', () => (closed = true));
+    socket.write('GET /tracker/socket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    await waitUntil('the handshake', () => Buffer.concat(received).includes('\r\n\r\n'), 5000);
+    // Two bytes a turn of the event loop: each write is its own segment, most reads one chunk.
+    let sent = 0;
+    while (sent < frame.length && !closed) {
+      socket.write(frame.subarray(sent, sent + 2));
+      sent += 2;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitUntil('the tracker to close', () => closed, 10_000);
+    assert.ok(sent < frame.length / 4, `closed after ${sent} of ${frame.length} bytes`);
+    const all = Buffer.concat(received);
+    const close = all.subarray(all.indexOf(Buffer.from([0x88, 0x02])));
+    assert.equal(close.readUInt16BE(2), 1008);
+  });
+
   it('forgets a peer whose TCP connection ends without a close frame', async () => {
     const socket = net.connect(t.port, '127.0.0.1');
     const received: Buffer[] = [];

@@ -28,6 +28,8 @@ import { EVENT_COMPLETED, EVENT_NONE, EVENT_STARTED, EVENT_STOPPED, type Announc
 /** Close codes of RFC 6455 section 7.4.1 the tracker sends itself (ws sends 1002, 1007, 1009). */
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_POLICY_VIOLATION = 1008;
+/** Chunks of one frame ws may hold: 64 KiB in 1,024 chunks is 64 bytes a read on average. */
+export const MAX_BUFFERED_CHUNKS = 1024;
 
 /**
  * ws's WebSocket with the tracker's state of the peer in its own fields: ws creates it
@@ -76,15 +78,19 @@ export class WebSocketTracker {
   private readonly server: WebSocketServer;
 
   constructor(private readonly core: TrackerCore<WsConnection>) {
-    const options: ServerOptions<typeof WsConnection> & { maxFragments: number } = {
+    // maxFragments and maxBufferedChunks are ws 8.23's options (its types do not list them yet).
+    const options: ServerOptions<typeof WsConnection> & { maxFragments: number; maxBufferedChunks: number } = {
       WebSocket: WsConnection,
       noServer: true,
       clientTracking: false,
       perMessageDeflate: false,
       maxPayload: core.options.maxWsMessageBytes,
-      // A WebTorrent message is one frame; a peer sending thousands of tiny fragments is not
-      // one (ws 8.23's option; its types do not list it yet).
+      // A WebTorrent message is one frame; a peer sending thousands of tiny fragments is not one.
       maxFragments: 64,
+      // ws keeps the chunks of a frame in an array it shifts one by one: with its default
+      // (262,144 chunks) a 64 KiB frame fed a byte at a time costs seconds of CPU. A real
+      // client's frame comes in a few TCP reads; past this many the peer is closed (1008).
+      maxBufferedChunks: MAX_BUFFERED_CHUNKS,
     };
     this.server = new WebSocketServer(options);
   }
