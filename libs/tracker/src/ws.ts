@@ -25,7 +25,7 @@ import { EVENT_COMPLETED, EVENT_NONE, EVENT_STARTED, EVENT_STOPPED, type Announc
  * fields), ws's Receiver and Sender, and one WsMember per swarm joined; no closure per peer.
  */
 
-/** Close codes of RFC 6455 section 7.4.1 the tracker sends itself (ws sends 1002, 1007, 1009). */
+/** Close codes of RFC 6455 section 7.4.1 the tracker sends itself (ws sends 1002, 1007, 1008, 1009). */
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_POLICY_VIOLATION = 1008;
 /** Chunks of one frame ws may hold: 64 KiB in 1,024 chunks is 64 bytes a read on average. */
@@ -126,7 +126,6 @@ export class WebSocketTracker {
     if (!this.core.admit(address, now)) {
       return this.refuseUpgrade(socket, '429 Too Many Requests', failure('rateLimited', 'rate limited'), '', false);
     }
-    // Counted now: ws may call back later, and the cap must hold for upgrades in flight.
     this.perAddress.set(address, open + 1);
     let accepted = false;
     this.server.handleUpgrade(req, socket, head, (ws) => {
@@ -165,7 +164,7 @@ export class WebSocketTracker {
     this.onMessage(conn, bytes);
   }
 
-  /** @internal ws closes the connection itself after a protocol error (1002, 1007, 1009). */
+  /** @internal ws closes the connection itself after a protocol error (1002, 1007, 1008, 1009). */
   onProtocolError(conn: WsConnection): void {
     if (!conn.closed) this.core.count('invalidMessage');
     this.release(conn);
