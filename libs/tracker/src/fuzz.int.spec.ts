@@ -469,7 +469,7 @@ describe(`tracker fuzzing (seed ${SEED}, FUZZ_SEED to replay)`, { timeout: 120_0
 
   it('HTTP: announce and scrape query strings, to the parser and through the server', async () => {
     const rng = prng(SEED);
-    for (let i = 0; i < count(110_000); i++) {
+    for (let i = 0; i < count(120_000); i++) {
       const query = httpQuery(rng, 'announce');
       checkParsed(parseAnnounceQuery(`/tracker/announce?${query}`), query);
     }
@@ -477,10 +477,10 @@ describe(`tracker fuzzing (seed ${SEED}, FUZZ_SEED to replay)`, { timeout: 120_0
       const query = httpQuery(rng, 'scrape');
       checkParsed(parseScrapeQuery(`/tracker/scrape?${query}`), query);
     }
-    totals.httpParsed = count(110_000) + count(50_000);
+    totals.httpParsed = count(120_000) + count(50_000);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
     try {
-      const n = count(1_500);
+      const n = count(1_000);
       for (let i = 0; i < n; i += 50) {
         await Promise.all(
           Array.from({ length: Math.min(50, n - i) }, async () => {
@@ -549,7 +549,7 @@ describe(`tracker fuzzing (seed ${SEED}, FUZZ_SEED to replay)`, { timeout: 120_0
     const rng = prng(SEED + 2);
     const peers: FuzzPeer[] = await Promise.all([0, 1, 2, 3].map(() => FuzzPeer.open(t.port)));
     let closes = 0;
-    const n = count(30_000);
+    const n = count(20_000);
     for (let i = 0; i < n; i += 250) {
       for (let j = 0; j < Math.min(250, n - i); j++) {
         const index = rng.int(peers.length);
