@@ -11,6 +11,7 @@ import { EVENT_STORE, POD_KEYS } from '../event-log/event-log.tokens.js';
 import { POD_LOGGER, type PodLogger } from '../logger/pod-logger.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { VideosModule } from '../videos/videos.module.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { ensureDeliveryTables } from './delivery/delivery-tables.js';
@@ -41,7 +42,7 @@ export const FEDERATION_LOG = Symbol('FederationLog');
  * Started by PodLifecycle once the HTTP server listens: peers answer by calling back.
  */
 @Module({
-  imports: [EventLogModule, ProjectionsModule, VideosModule],
+  imports: [EventLogModule, ProjectionsModule, UsersModule, VideosModule],
   controllers: [InboxHttpController, OutboxHttpController, FederationEventsHttpController, DiscoveryHttpController, VideoObjectHttpController],
   providers: [
     { provide: FEDERATION_LOG, inject: [POD_LOGGER], useFactory: (logger: PodLogger) => (message: string) => logger.warn(`[federation] ${message}`) },

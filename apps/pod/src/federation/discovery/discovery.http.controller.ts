@@ -28,6 +28,8 @@ export class DiscoveryHttpController {
   @ApiOkResponse({ description: 'A JRD with a `self` link to the actor.', content: { 'application/jrd+json': { schema: JRD_SCHEMA } } })
   @ApiProblems('invalid-query', 'not-found')
   async webfinger(@Query('resource') resource: unknown, @Res() response: Response): Promise<void> {
+    // RFC 7033 section 5: any origin may read it, refusals included (set before they are thrown).
+    response.setHeader('Access-Control-Allow-Origin', '*');
     response.type('application/jrd+json').send(JSON.stringify(await this.queries.execute(new WebFingerQuery(resource))));
   }
 

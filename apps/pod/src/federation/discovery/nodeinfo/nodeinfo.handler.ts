@@ -4,6 +4,7 @@ import type { OpenedEventStore } from '../../../../../../libs/event-store/src/in
 import { POD_ACTOR, POD_CONFIG } from '../../../config/config.tokens.js';
 import type { PodConfig } from '../../../config/pod-config.js';
 import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';
+import { LocalAccounts } from '../../../users/local-accounts.js';
 import { SWARMTUBE_VERSION } from '../../../version.js';
 import { podUrls } from '../actor-document.js';
 import { GetNodeInfoLinksQuery, GetNodeInfoQuery, NODEINFO_21 } from './nodeinfo.query.js';
@@ -29,17 +30,21 @@ export class GetNodeInfoHandler implements IQueryHandler<GetNodeInfoQuery, Recor
     @Inject(POD_CONFIG) private readonly config: PodConfig,
     @Inject(POD_ACTOR) private readonly me: string,
     @Inject(EVENT_STORE) private readonly store: OpenedEventStore,
+    private readonly accounts: LocalAccounts,
   ) {}
 
   async execute(): Promise<Record<string, unknown>> {
-    const [videos] = await this.store.readModels.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM rm_videos WHERE origin = $1', [this.me]);
+    const [[videos], users] = await Promise.all([
+      this.store.readModels.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM rm_videos WHERE origin = $1', [this.me]),
+      this.accounts.count(),
+    ]);
     return {
       version: '2.1',
       software: { name: 'swarmtube', version: SWARMTUBE_VERSION, homepage: `http://${this.config.host}/` },
       protocols: ['activitypub'],
       services: { inbound: [], outbound: [] },
       openRegistrations: this.config.signup,
-      usage: { users: { total: 1 }, localPosts: Number(videos?.n ?? 0) },
+      usage: { users: { total: users }, localPosts: Number(videos?.n ?? 0) },
       metadata: { nodeName: this.config.name },
     };
   }
