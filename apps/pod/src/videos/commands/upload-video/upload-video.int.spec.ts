@@ -29,6 +29,8 @@ interface Sent {
   tags?: string[];
   file?: { path: string; type?: string; field?: string };
   extraFields?: Record<string, string>;
+  /** Parts after the video (a second file). */
+  extraFiles?: Array<{ path: string; field: string }>;
 }
 
 async function send(pod: TestPod, token: string | null, sent: Sent): Promise<{ status: number; body: any; contentType: string }> {
@@ -38,6 +40,7 @@ async function send(pod: TestPod, token: string | null, sent: Sent): Promise<{ s
   for (const tag of sent.tags ?? []) form.append('tags', tag);
   for (const [key, value] of Object.entries(sent.extraFields ?? {})) form.append(key, value);
   if (sent.file) form.set(sent.file.field ?? 'videofile', await openAsBlob(sent.file.path, { type: sent.file.type ?? 'video/mp4' }), basename(sent.file.path));
+  for (const extra of sent.extraFiles ?? []) form.append(extra.field, await openAsBlob(extra.path, { type: 'video/mp4' }), basename(extra.path));
   const response = await fetch(`${pod.baseUrl}/api/v1/videos/upload`, {
     method: 'POST',
     headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -125,6 +128,11 @@ describe('POST /api/v1/videos/upload', () => {
     const range = await fetch(video.webSeedUrls[0], { headers: { range: 'bytes=0-9' } });
     assert.equal(range.status, 206);
     assert.equal((await range.arrayBuffer()).byteLength, 10);
+    const past = await fetch(video.webSeedUrls[0], { headers: { range: `bytes=${file.length + 10}-` } });
+    assert.equal(past.status, 416);
+    assert.match(past.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    assert.equal(((await past.json()) as { code: string }).code, 'range-not-satisfiable');
+    assert.equal(past.headers.get('content-range'), `bytes */${file.length}`, 'the size, for the client to ask again');
     const thumbnail = Buffer.from(await (await fetch(video.thumbnailUrl)).arrayBuffer());
     assert.deepEqual([...thumbnail.subarray(0, 3)], [0xff, 0xd8, 0xff], 'the thumbnail is a JPEG');
     const torrent = await fetch(video.torrentUrl);
@@ -206,6 +214,7 @@ describe('POST /api/v1/videos/upload', () => {
     ['an unknown field', async () => ({ name: 'Extra', extraFields: { privacy: 'public' }, file: { path: good } }), 400, 'invalid-body'],
     ['no file', async () => ({ name: 'Nothing' }), 400, 'invalid-body'],
     ['the file in another field', async () => ({ name: 'Misplaced', file: { path: good, field: 'file' } }), 400, 'invalid-body'],
+    ['a second videofile part', async () => ({ name: 'Twice', file: { path: good }, extraFiles: [{ path: good, field: 'videofile' }] }), 400, 'invalid-body'],
   ];
   for (const [what, make, status, code] of refusals) {
     test(`refused, nothing kept: ${what} → ${status} ${code}`, async () => {
