@@ -212,6 +212,7 @@ export class VideoProcessing {
     crashHere(this.crashAt, 'prepared');
     signal.throwIfAborted();
 
+    await this.progress(uuid, 'publishing', 0.95);
     const stream = videoStream(uuid);
     const history = await this.store.readStream(stream);
     const publishedAt = this.now().toISOString();
@@ -265,9 +266,13 @@ export class VideoProcessing {
     const { uuid } = job;
     let plan = job.plan;
     if (!plan) {
-      // A job recorded by a version that did not keep its plan: plan again from the upload.
-      if (!job.sourcePath || !existsSync(job.sourcePath)) throw gone();
-      plan = planProcessing(head.probe ?? (await probeMedia(job.sourcePath, { timeoutMs: 30_000 })), job.sourcePath);
+      // A job recorded by a version that did not keep its plan: plan again from where the
+      // bytes are (that version moved a kept upload into place without saying so).
+      const inPlace = ['mp4', 'webm'].map((extension) => this.storage.webVideoPath(uuid, extension)).find((path) => existsSync(path));
+      const bytes = job.sourcePath && existsSync(job.sourcePath) ? job.sourcePath : inPlace;
+      if (!bytes) throw gone();
+      plan = planProcessing(head.probe ?? (await probeMedia(bytes, { timeoutMs: 30_000 })), bytes);
+      if (bytes === inPlace && this.storage.webVideoPath(uuid, plan.extension) !== inPlace) throw gone();
       await this.jobs.update(uuid, { plan, updatedAt: this.now().toISOString() });
     }
     const filePath = this.storage.webVideoPath(uuid, plan.extension);
