@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { h264AacMp4Faststart, mpeg4Mp3Avi } from '../libs/testing/src/media-fixtures.js';
+import { h264AacMp4Faststart, mpeg4Mp3Avi, swarmSizedMp4 } from '../libs/testing/src/media-fixtures.js';
 import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
+import { dropSchema, TEST_POSTGRES_URL, uniqueSchema } from '../libs/testing/src/test-databases.js';
 import { getVideo, uploadVideo, waitForState } from './support/videos.js';
 
 /**
@@ -15,7 +16,7 @@ import { getVideo, uploadVideo, waitForState } from './support/videos.js';
  */
 
 type Fixture = 'kept' | 'transcoded';
-const SCENARIOS: Array<{ at: string; what: string; fixture: Fixture }> = [
+const SCENARIOS: Array<{ at: string; what: string; fixture: Fixture; postgres?: boolean }> = [
   { at: 'accepted', what: 'right after the upload was answered', fixture: 'kept' },
   { at: 'moved', what: 'during the move (file renamed, job row not updated)', fixture: 'kept' },
   { at: 'converting', what: 'during the conversion (ffmpeg running)', fixture: 'transcoded' },
@@ -23,6 +24,9 @@ const SCENARIOS: Array<{ at: string; what: string; fixture: Fixture }> = [
   { at: 'hashing', what: 'during hashing', fixture: 'transcoded' },
   { at: 'prepared', what: 'after thumbnail and torrent, before the event', fixture: 'kept' },
   { at: 'published', what: 'after the event, before the job row update', fixture: 'kept' },
+  // The same on PostgreSQL (jobs, log and read models there; files on disk alike).
+  { at: 'moved', what: 'during the move, on PostgreSQL', fixture: 'kept', postgres: true },
+  { at: 'converting', what: 'during the conversion, on PostgreSQL', fixture: 'transcoded', postgres: true },
 ];
 
 /** Live (not zombie) processes whose command line names `dir`: ffmpeg and ffprobe of that pod. */
@@ -54,6 +58,7 @@ function videoFiles(dataDir: string): string[] {
 describe('an upload survives a kill -9 at any step of its job', () => {
   const fixtures = {} as Record<Fixture, string>;
   const pods: PodProcess[] = [];
+  const schemas: string[] = [];
 
   before(async () => {
     fixtures.kept = await h264AacMp4Faststart({ seconds: 3 });
@@ -62,11 +67,15 @@ describe('an upload survives a kill -9 at any step of its job', () => {
   });
   after(async () => {
     for (const pod of pods) await pod.destroy();
+    for (const schema of schemas) await dropSchema(schema);
   });
 
   for (const scenario of SCENARIOS) {
     test(`killed ${scenario.what} (${scenario.at}): published after the restart, nothing left over`, { timeout: 240_000 }, async () => {
-      const pod = await createPodProcess({ name: `crash-${scenario.at}` });
+      const schema = uniqueSchema('crash');
+      if (scenario.postgres) schemas.push(schema);
+      const env = scenario.postgres ? { SWARMTUBE_DATABASE: TEST_POSTGRES_URL, SWARMTUBE_DATABASE_SCHEMA: schema } : {};
+      const pod = await createPodProcess({ name: `crash-${scenario.at}${scenario.postgres ? '-pg' : ''}`, env });
       pods.push(pod);
       await pod.start({ SWARMTUBE_TEST_CRASH_AT: scenario.at });
       const token = await pod.adminToken();
@@ -101,4 +110,40 @@ describe('an upload survives a kill -9 at any step of its job', () => {
       await pod.destroy();
     });
   }
+
+  test('killed while an upload streams in and is read ahead (ffprobe -follow waiting for bytes): the tools die with it, the partial upload is swept at restart', { timeout: 240_000 }, async () => {
+    const pod = await createPodProcess({ name: 'crash-read-ahead' });
+    pods.push(pod);
+    await pod.start();
+    const token = await pod.adminToken();
+    const bytes = readFileSync(await swarmSizedMp4({ seconds: 8 }));
+    const boundary = 'swarmtube-crash-boundary';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nSlow upload\r\n--${boundary}\r\nContent-Disposition: form-data; name="videofile"; filename="slow.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
+    let release!: () => void;
+    const never = new Promise<void>((resolve) => (release = resolve));
+    // The first half, then nothing until the pod is gone: the read ahead waits at the end of what arrived.
+    const upload = fetch(`${pod.baseUrl}/api/v1/videos/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: new ReadableStream({
+        async start(controller) {
+          controller.enqueue(head);
+          controller.enqueue(bytes.subarray(0, bytes.length / 2));
+          await never;
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit).catch((error: unknown) => error);
+    await waitUntil('the read ahead to be reading the upload', async () => (toolsUsing(pod.dataDir).some((line) => line.includes('-follow')) ? true : undefined), 60_000, 50);
+    await pod.kill();
+    release();
+    await upload;
+    await waitUntil('no ffmpeg or ffprobe of the killed pod still running', async () => (toolsUsing(pod.dataDir).length === 0 ? true : undefined), 10_000, 50).catch(() => {
+      assert.fail(`tools outlived their pod: ${toolsUsing(pod.dataDir).join('; ')}`);
+    });
+    await pod.start();
+    assert.deepEqual(videoFiles(pod.dataDir), [], 'the upload never answered is swept, with what was made from it');
+    await pod.destroy();
+  });
 });

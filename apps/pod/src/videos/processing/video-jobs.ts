@@ -99,16 +99,13 @@ export class VideoJobs {
       { sql: `CREATE INDEX IF NOT EXISTS local_video_jobs_state ON local_video_jobs (state)` },
     ]);
     // Added with resumable jobs: a table made by an earlier version gets them here.
-    const [sample] = await this.db.query<Record<string, unknown>>('SELECT * FROM local_video_jobs LIMIT 1');
-    for (const column of ['plan', 'file_path']) {
-      if (sample && column in sample) continue;
-      try {
-        await this.db.execute([{ sql: `ALTER TABLE local_video_jobs ADD COLUMN ${column} TEXT` }]);
-      } catch (error) {
-        // An empty table says nothing of its columns: the column may exist already.
-        if (!/duplicate column|already exists/i.test((error as Error).message)) throw error;
-      }
-    }
+    const existing = new Set(
+      this.db.dialect === 'sqlite'
+        ? (await this.db.query<{ name: string }>(`SELECT name FROM pragma_table_info('local_video_jobs')`)).map((row) => row.name)
+        : (await this.db.query<{ name: string }>(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'local_video_jobs' AND table_schema = current_schema()`)).map((row) => row.name),
+    );
+    const missing = ['plan', 'file_path'].filter((column) => !existing.has(column));
+    if (missing.length > 0) await this.db.execute(missing.map((column) => ({ sql: `ALTER TABLE local_video_jobs ADD COLUMN ${column} TEXT` })));
   }
 
   async insert(job: VideoJob): Promise<void> {
