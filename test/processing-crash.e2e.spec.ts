@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { h264AacMp4Faststart, mpeg4Mp3Avi, swarmSizedMp4 } from '../libs/testing/src/media-fixtures.js';
@@ -144,6 +144,20 @@ describe('an upload survives a kill -9 at any step of its job', () => {
     });
     await pod.start();
     assert.deepEqual(videoFiles(pod.dataDir), [], 'the upload never answered is swept, with what was made from it');
+    await pod.destroy();
+  });
+
+  test('an upload whose bytes are really gone after the crash (removed by hand meanwhile): failed `interrupted`, nothing left', { timeout: 240_000 }, async () => {
+    const pod = await createPodProcess({ name: 'crash-gone' });
+    pods.push(pod);
+    await pod.start({ SWARMTUBE_TEST_CRASH_AT: 'accepted' });
+    const { uuid } = await uploadVideo(pod, await pod.adminToken(), fixtures.kept, { name: 'Gone meanwhile' });
+    await waitUntil('the pod to kill itself', async () => (pod.running() ? undefined : true), 120_000, 50);
+    for (const name of readdirSync(join(pod.dataDir, 'uploads'))) rmSync(join(pod.dataDir, 'uploads', name));
+    await pod.start();
+    const video = await waitForState(pod, uuid, 'failed', 120_000);
+    assert.equal(video.error?.code, 'interrupted');
+    assert.deepEqual(videoFiles(pod.dataDir), []);
     await pod.destroy();
   });
 });
