@@ -360,6 +360,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
       signal.removeEventListener('abort', onAbort);
       resolve(false);
     }, ms);
+    // A job waiting to retry does not keep a stopping process alive: the next start resumes it.
+    timer.unref();
     const onAbort = () => {
       clearTimeout(timer);
       resolve(true);

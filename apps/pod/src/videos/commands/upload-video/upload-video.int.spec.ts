@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, openAsBlob, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, openAsBlob, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -149,6 +149,29 @@ describe('POST /api/v1/videos/upload', () => {
     assert.equal(video.mimeType, 'video/mp4');
     assert.match(video.webSeedUrls[0], /\.mp4$/);
     assert.equal(video.duration, 3);
+  });
+
+  test('a failure that is not the file\'s (the torrents folder unusable) does not fail the job: it waits, retries, and publishes once the folder is back', { timeout: 120_000 }, async () => {
+    const { torrentsDir } = pod.runtime.videos.storage;
+    rmSync(torrentsDir, { recursive: true });
+    writeFileSync(torrentsDir, 'not a folder');
+    let uuid: string;
+    try {
+      const sent = await send(pod, token, { name: 'Patience', file: { path: good } });
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      uuid = sent.body.uuid;
+      const stalled = await waitUntil('the job to stall', async () => {
+        const video = (await (await fetch(`${pod.baseUrl}/api/v1/videos/${uuid}`)).json()) as any;
+        assert.equal(video.state, 'processing', JSON.stringify(video));
+        return video.step === 'stalled' ? video : undefined;
+      }, 60_000, 50);
+      assert.equal(stalled.error, null);
+    } finally {
+      rmSync(torrentsDir, { force: true });
+      mkdirSync(torrentsDir);
+    }
+    const video = await waitForJob(pod, uuid, 'published');
+    assert.equal((await fetch(video.torrentUrl)).status, 200);
   });
 
   test('edit and delete: by the owner or an admin only; delete removes files, torrent and tracker entry', async () => {
