@@ -116,8 +116,10 @@ export class LocalVideos implements PublishedVideosReaction {
       if (origin === this.me && (type === 'VideoPublished' || type === 'VideoDeleted')) {
         const video = data as { uuid: string; infoHash: string; mimeType: string };
         try {
-          if (type === 'VideoPublished') await this.published(video);
-          else await this.unpublished(video.uuid);
+          if (type === 'VideoPublished' && !(await this.published(video))) {
+            this.logger.error(`video ${video.uuid} is published by this pod but its file or torrent is missing: it is neither tracked nor seeded`);
+          }
+          if (type === 'VideoDeleted') await this.unpublished(video.uuid);
         } catch (error) {
           this.logger.error(`video ${video.uuid}: ${type} could not be tracked: ${String(error)}`);
         }
