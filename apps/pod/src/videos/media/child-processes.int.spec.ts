@@ -54,4 +54,10 @@ describe('tools left running by a previous run of the pod', () => {
     }
     assert.deepEqual(readdirSync(dir), [], 'the record goes with the tool');
   });
+
+  test('a tool missing from PATH fails as a missing program (ENOENT), not as a tool that ran and failed', async () => {
+    const child = spawnTool('swarmtube-no-such-tool', ['-version'], { stdio: 'ignore' });
+    const [error] = (await once(child, 'error')) as [NodeJS.ErrnoException];
+    assert.equal(error.code, 'ENOENT');
+  });
 });

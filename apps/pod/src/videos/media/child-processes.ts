@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 /**
  * ffmpeg and ffprobe die with the pod, even when it is killed with SIGKILL (docs/adr/0011-tools-die-with-the-pod.md):
@@ -34,7 +34,9 @@ export function recordChildrenIn(dir: string): void {
 }
 
 export function spawnTool(command: string, args: string[], options: SpawnOptions): ChildProcess {
-  const child = useSetpriv ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args], options) : spawn(command, args, options);
+  // A tool missing from PATH is spawned directly, so that the caller gets Node's ENOENT
+  // ("ffmpeg is not installed") rather than setpriv's exit code 127.
+  const child = useSetpriv && onPath(command) ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args], options) : spawn(command, args, options);
   const dir = recordDir;
   if (dir && child.pid !== undefined) {
     const file = join(dir, String(child.pid));
@@ -73,6 +75,25 @@ export function reapLeftoverChildren(dir: string): number[] {
     if (!record || !isAlive(record.parent) || record.parent === process.pid) rmSync(file, { force: true });
   }
   return reaped;
+}
+
+const found = new Map<string, boolean>();
+
+function onPath(command: string): boolean {
+  let known = found.get(command);
+  if (known === undefined) {
+    known = (process.env.PATH ?? '').split(delimiter).some((dir) => {
+      try {
+        accessSync(join(dir, command), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    // Only a found tool is remembered: one installed while the pod runs is found at its next use.
+    if (known) found.set(command, known);
+  }
+  return known;
 }
 
 function isAlive(pid: number): boolean {
