@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
-import { POD_CONFIG } from '../config/config.tokens.js';
+import { POD_ACTOR, POD_CONFIG } from '../config/config.tokens.js';
 import type { PodConfig } from '../config/pod-config.js';
 import { EventLog } from '../event-log/event-log.js';
 import { EventLogModule } from '../event-log/event-log.module.js';
@@ -26,7 +26,8 @@ import { VideosStartup } from './videos-startup.js';
 
 /**
  * The pod's videos: the catalogue (read model), uploads and their processing jobs, the files,
- * and the swarm side: the tracker (tracker/) and the seeder (seeder/, through LocalVideos).
+ * and the swarm side: the tracker (tracker/) and the seeder (seeder/), both fed by LocalVideos,
+ * one reaction to the log's VideoPublished and VideoDeleted.
  * VideosStartup opens it once the read models are current; PodLifecycle starts the tracker and
  * the seeder after the HTTP server listens.
  */
@@ -44,19 +45,19 @@ import { VideosStartup } from './videos-startup.js';
         return jobs;
       },
     },
-    { provide: TrackerRegistry, inject: [VideoStorage], useFactory: (storage: VideoStorage) => new TrackerRegistry(storage) },
+    { provide: TrackerRegistry, useFactory: () => new TrackerRegistry() },
     { provide: PodTracker, inject: [TrackerRegistry], useFactory: (registry: TrackerRegistry) => new PodTracker(registry) },
     {
       provide: LocalVideos,
-      inject: [TrackerRegistry, VideoStorage, POD_CONFIG, POD_LOGGER],
-      useFactory: (registry: TrackerRegistry, storage: VideoStorage, config: PodConfig, logger: PodLogger) =>
-        new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond }, logger),
+      inject: [TrackerRegistry, VideoStorage, POD_CONFIG, POD_LOGGER, POD_ACTOR],
+      useFactory: (registry: TrackerRegistry, storage: VideoStorage, config: PodConfig, logger: PodLogger, actor: string) =>
+        new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond }, logger, actor),
     },
     {
       provide: VideoProcessing,
       inject: [VideoJobs, VideoStorage, EventLog, EVENT_STORE, LocalVideos, POD_LOGGER],
       useFactory: (jobs: VideoJobs, storage: VideoStorage, eventLog: EventLog, store: OpenedEventStore, local: LocalVideos, logger: PodLogger) =>
-        new VideoProcessing(jobs, storage, eventLog, store, (video) => local.published(video), logger),
+        new VideoProcessing(jobs, storage, eventLog, store, local, logger),
     },
     {
       provide: LocalMediaFacts,
