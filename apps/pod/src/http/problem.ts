@@ -38,6 +38,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'insufficient-storage': 507,
   // Membership votes (pods/domain/expulsion.ts) and expelled pods.
   'invalid-host': 400,
+  // A peer over plain HTTP where only HTTPS is allowed (libs/contracts/src/pod-urls.ts).
+  'insecure-peer': 400,
   'unknown-pod': 404,
   'vote-on-self': 422,
   'target-not-active': 409,

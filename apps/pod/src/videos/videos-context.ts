@@ -1,3 +1,4 @@
+import { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
 import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
 import type { PodConfig } from '../config/pod-config.js';
 import type { EventLog } from '../event-log/event-log.js';
@@ -36,7 +37,7 @@ export async function openVideos(
   projections: ProjectionRunner,
   logger: PodLogger,
 ): Promise<VideosContext> {
-  const storage = new VideoStorage(config.dataDir, config.host, config.port);
+  const storage = new VideoStorage(config.dataDir, new PodUrls(config.publicUrl), config.port);
   const jobs = new VideoJobs(store.readModels);
   await jobs.init();
   // The tracker registry loads from the read models, which may be rebuilding a long log at

@@ -30,7 +30,7 @@ export class DiscoveryHttpController {
   @ApiOkResponse({ description: 'A JRD with a `self` link to the actor.', content: { 'application/jrd+json': { schema: JRD_SCHEMA } } })
   @ApiProblems('invalid-query', 'not-found')
   webfinger(@Query('resource') resource: unknown, @Res() response: Response): void {
-    const urls = podUrls(this.runtime.config.host);
+    const urls = podUrls(this.runtime.config.publicUrl);
     const acct = `acct:${ACTOR_USERNAME}@${this.runtime.config.host}`;
     if (typeof resource !== 'string' || resource.length === 0 || resource.length > 500) {
       throw new ProblemError('invalid-query', 'query parameter "resource" is required (acct:pod@host or the actor URL)');
@@ -44,7 +44,7 @@ export class DiscoveryHttpController {
         aliases: [urls.actor],
         links: [
           { rel: 'self', type: ACTIVITY_JSON, href: urls.actor },
-          { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: urls.base },
+          { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: urls.home },
         ],
       }),
     );
@@ -55,10 +55,10 @@ export class DiscoveryHttpController {
   @ApiOkResponse({ description: 'Links to NodeInfo 2.1 and to the actor.', content: { 'application/json': { schema: NODEINFO_LINKS_SCHEMA } } })
   @Header('Content-Type', 'application/json')
   nodeinfoLinks(): unknown {
-    const urls = podUrls(this.runtime.config.host);
+    const urls = podUrls(this.runtime.config.publicUrl);
     return {
       links: [
-        { rel: NODEINFO_21, href: `${urls.base}/nodeinfo/2.1` },
+        { rel: NODEINFO_21, href: urls.nodeinfo },
         { rel: 'https://www.w3.org/ns/activitystreams#Application', href: urls.actor },
       ],
     };
@@ -72,7 +72,7 @@ export class DiscoveryHttpController {
     response.type(`application/json; profile="${NODEINFO_21}#"`).send(
       JSON.stringify({
         version: '2.1',
-        software: { name: 'swarmtube', version: SWARMTUBE_VERSION, homepage: `http://${this.runtime.config.host}/` },
+        software: { name: 'swarmtube', version: SWARMTUBE_VERSION, homepage: podUrls(this.runtime.config.publicUrl).home },
         protocols: ['activitypub'],
         services: { inbound: [], outbound: [] },
         openRegistrations: this.runtime.config.signup,
