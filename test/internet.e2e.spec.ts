@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { swarmSizedMp4 } from '../libs/testing/src/media-fixtures.js';
+import { waitUntil } from '../libs/testing/src/wait-until.js';
 import { NsClient } from './support/internet/client.js';
-import { NetnsRun, namespaceSupport, sweepStaleRuns, type NsProcess } from './support/internet/netns.js';
+import { NetnsRun, namespaceSupport, sh, sweepStaleRuns, type NsProcess } from './support/internet/netns.js';
+import type { VideoView } from './support/videos.js';
 import { startNginx, type RunningNginx } from './support/internet/nginx.js';
 import { ADMIN_PASSWORD, POD_PORT, startPod, type NsPod } from './support/internet/pod.js';
 import { buildSmallInternet, CLIENT_ADDRESS, POD_NAMES, type SmallInternet } from './support/internet/small-internet.js';
@@ -20,7 +24,10 @@ import { makeTestCa, type TestCa } from './support/internet/tls.js';
  * libnss3-tools and aria2: where namespaces cannot be made, the test fails and says why.
  */
 
-const UPLOAD_MAX_BYTES = 64 * 1024 * 1024;
+const UPLOAD_MAX_BYTES = 16 * 1024 * 1024;
+/** Pod 3's seeder, capped well below the video's bitrate: viewers need the web seed and each other. */
+const SEEDER_LIMIT = 64 * 1024;
+const VIDEO_NAME = 'Big Buck Bunny across a small internet';
 
 describe('Swarmtube on a small internet of network namespaces', { timeout: 300_000 }, () => {
   let run: NetnsRun | undefined;
@@ -30,6 +37,31 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
   const nginxes: RunningNginx[] = [];
   const pods: NsPod[] = [];
   const helpers: NsProcess[] = [];
+  let uuid = '';
+  let video: VideoView | undefined;
+
+  /** Pod i (0-based) on its host: its firewall, nginx with a certificate from the test's CA, the pod. */
+  async function podUp(i: number, env: NodeJS.ProcessEnv = {}): Promise<NsPod> {
+    assert.ok(run);
+    const ns = net.pods[i];
+    const host = POD_NAMES[i];
+    const certificate = await ca.issue(host);
+    // What the admin's firewall does (docs/deploy.md): TCP 9000 only for nginx on the host.
+    await run.nft(ns, `table inet pod {\n chain input { type filter hook input priority filter; policy accept; iifname "lo" accept; tcp dport ${POD_PORT} drop; }\n}`);
+    const [nginx, pod] = await Promise.all([
+      startNginx(run, ns, join(run.work, host, 'nginx'), {
+        host, certPath: certificate.certPath, keyPath: certificate.keyPath, upstream: `127.0.0.1:${POD_PORT}`, uploadMaxBytes: UPLOAD_MAX_BYTES, acmeRoot: join(run.work, host, 'acme'),
+      }),
+      startPod(run, { ns, name: `Pod ${i + 1}`, host, publicUrl: `https://${host}`, caPath: ca.certPath, env: { SWARMTUBE_UPLOADS_MAX_BYTES: String(UPLOAD_MAX_BYTES), ...env } }),
+    ]);
+    nginxes[i] = nginx;
+    pods[i] = pod;
+    return pod;
+  }
+  const urlOf = (i: number, path: string) => `https://${POD_NAMES[i]}${path}`;
+  const tokenOf = async (i: number) => (await client.expect<{ access_token: string }>(200, urlOf(i, '/api/v1/users/token'), { method: 'POST', json: { username: 'root', password: ADMIN_PASSWORD } })).access_token;
+  const activePeersOf = async (i: number) =>
+    (await client.expect<Array<{ host: string; status: string }>>(200, urlOf(i, '/api/v1/pods'))).filter((p) => p.status === 'active').map((p) => p.host).sort();
 
   before(async () => {
     const unsupported = await namespaceSupport();
@@ -95,16 +127,8 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
 
   test("pod 1 over HTTPS behind the repository's nginx site: TLS from the test's CA, HTTP redirected, the pod's own port closed to the network", async () => {
     assert.ok(run);
-    const ns = net.pods[0];
     const host = POD_NAMES[0];
-    const certificate = await ca.issue(host);
-    // What the admin's firewall does (docs/deploy.md): TCP 9000 only for nginx on the host.
-    await run.nft(ns, `table inet pod {\n chain input { type filter hook input priority filter; policy accept; iifname "lo" accept; tcp dport ${POD_PORT} drop; }\n}`);
-    nginxes.push(await startNginx(run, ns, join(run.work, host, 'nginx'), {
-      host, certPath: certificate.certPath, keyPath: certificate.keyPath, upstream: `127.0.0.1:${POD_PORT}`, uploadMaxBytes: UPLOAD_MAX_BYTES, acmeRoot: join(run.work, host, 'acme'),
-    }));
-    pods.push(await startPod(run, { ns, name: 'Pod 1', host, publicUrl: `https://${host}`, caPath: ca.certPath, env: { SWARMTUBE_UPLOADS_MAX_BYTES: String(UPLOAD_MAX_BYTES) } }));
-
+    await podUp(0);
     const config = await client.expect<{ name: string; host: string }>(200, `https://${host}/api/v1/config`);
     assert.equal(config.name, 'Pod 1');
     const plain = await client.request(`http://${host}/videos/watch/x?y=1`);
@@ -115,7 +139,71 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     // A certificate for another name is refused by the client (verification is on).
     const wrongName = await run.exec(net.client, 'curl', ['-sS', '--cacert', ca.certPath, '--max-time', '5', '--resolve', `other.swarm.test:443:10.77.0.11`, 'https://other.swarm.test/'], { allowFailure: true });
     assert.notEqual(wrongName.code, 0, 'a certificate for another name is refused');
-    const token = await client.expect<{ access_token: string }>(200, `https://${host}/api/v1/users/token`, { method: 'POST', json: { username: 'root', password: ADMIN_PASSWORD } });
-    assert.ok(token.access_token);
+    assert.ok(await tokenOf(0));
+  });
+
+  test('three pods make friends over HTTPS (bare hosts mean HTTPS), each knowing the others by their public names', async () => {
+    await Promise.all([podUp(1), podUp(2, { SWARMTUBE_SEEDING_UPLOAD_LIMIT_BYTES_PER_SECOND: String(SEEDER_LIMIT) })]);
+    const report = await client.expect<{ chosen: string[]; failed: unknown[] }>(200, urlOf(1, '/api/v1/pods/make-friends'), { method: 'POST', token: await tokenOf(1), json: { hosts: [POD_NAMES[0]] } });
+    assert.deepEqual(report.chosen, [POD_NAMES[0]], JSON.stringify(report));
+    await waitUntil('pods 1 and 2 to be friends', async () => ((await activePeersOf(0)).includes(POD_NAMES[1]) ? true : undefined), 60_000, 250);
+    const third = await client.expect<{ chosen: string[] }>(200, urlOf(2, '/api/v1/pods/make-friends'), { method: 'POST', token: await tokenOf(2), json: { hosts: [`https://${POD_NAMES[0]}`, POD_NAMES[1]] } });
+    assert.deepEqual(third.chosen.sort(), [POD_NAMES[0], POD_NAMES[1]], JSON.stringify(third));
+    for (const i of [0, 1, 2]) {
+      const others = POD_NAMES.filter((_, j) => j !== i).sort();
+      await waitUntil(`pod ${i + 1} to know the two others`, async () => {
+        const active = await activePeersOf(i);
+        return JSON.stringify(active) === JSON.stringify(others) ? true : undefined;
+      }, 60_000, 250);
+    }
+    const actor = await client.expect<{ id: string; inbox: string }>(200, urlOf(2, '/federation/actor'), { headers: { accept: 'application/activity+json' } });
+    assert.equal(actor.id, `https://${POD_NAMES[2]}/federation/actor`);
+    assert.equal(actor.inbox, `https://${POD_NAMES[2]}/federation/inbox`);
+    // Every delivery went through nginx over TLS: its access logs hold the signed POSTs.
+    assert.match(nginxes[0].accessLog(), /POST \/federation\/inbox HTTP\/1\.1" 2\d\d/, "pod 1's nginx passed deliveries to its inbox");
+  });
+
+  test("an upload on pod 3, through its nginx, is found by search on pod 1, with HTTPS and WSS URLs; the web seed answers Range requests with CORS through nginx", async () => {
+    assert.ok(run);
+    const file = join(run.work, 'big-buck-bunny.mp4');
+    copyFileSync(await swarmSizedMp4({ seconds: 10 }), file);
+    const token = await tokenOf(2);
+    const uploaded = await client.expect<{ uuid: string }>(201, urlOf(2, '/api/v1/videos/upload'), {
+      token, form: [['name', VIDEO_NAME], ['description', 'Across a small internet'], ['videofile', `@${file};type=video/mp4`]], timeoutSeconds: 120,
+    });
+    uuid = uploaded.uuid;
+    await waitUntil('the upload to be published on pod 3', async () => {
+      const seen = await client.expect<VideoView>(200, urlOf(2, `/api/v1/videos/${uuid}`));
+      if (seen.state === 'failed') assert.fail(`processing failed: ${JSON.stringify(seen.error)}`);
+      return seen.state === 'published' ? seen : undefined;
+    }, 120_000, 500);
+    const found = await waitUntil('pod 1 to find it by search', async () => {
+      const page = await client.expect<{ total: number; data: VideoView[] }>(200, urlOf(0, '/api/v1/videos?search=bunny'));
+      return page.data.find((v) => v.uuid === uuid);
+    }, 60_000, 500);
+    video = found;
+    assert.equal(found.originHost, POD_NAMES[2]);
+    assert.equal(found.torrentUrl, `https://${POD_NAMES[2]}/static/torrents/${uuid}.torrent`);
+    assert.ok(found.webSeedUrls.every((url) => url.startsWith(`https://${POD_NAMES[2]}/static/web-videos/`)), JSON.stringify(found.webSeedUrls));
+    assert.match(decodeURIComponent(found.magnetUri), new RegExp(`tr=wss://${POD_NAMES[2].replace(/\./g, '\\.')}/tracker/socket`));
+    assert.doesNotMatch(decodeURIComponent(found.magnetUri), /tr=(ws|http):\/\//, 'no plain ws:// or http:// tracker');
+
+    // The web seed through nginx: a Range request gets the pod's 206 and its CORS headers.
+    const range = await client.request(found.webSeedUrls[0], { headers: { range: 'bytes=100-199', origin: `https://${POD_NAMES[0]}` } });
+    assert.equal(range.status, 206);
+    assert.equal(range.headers['content-range']?.split('/')[0], 'bytes 100-199');
+    assert.equal(range.body.length > 0 && Number(range.headers['content-length']), 100);
+    assert.equal(range.headers['access-control-allow-origin'], '*');
+    // An upload over uploads.maxBytes reaches the pod, which refuses it with its own problem.
+    const tooBig = join(run.work, 'too-big.mp4');
+    await sh('truncate', ['-s', String(UPLOAD_MAX_BYTES + 100 * 1024), tooBig]);
+    const refused = await client.request(urlOf(2, '/api/v1/videos/upload'), { token, form: [['name', 'too big'], ['videofile', `@${tooBig};type=video/mp4`]], timeoutSeconds: 120 });
+    assert.equal(refused.status, 413, refused.body.slice(0, 500));
+    assert.match(refused.headers['content-type'] ?? '', /application\/problem\+json/, "the pod's problem, not nginx's page");
+    assert.match(refused.json<{ detail: string }>().detail, new RegExp(`${UPLOAD_MAX_BYTES} bytes`), "the pod's own detail");
+    // A JSON body over nginx's 2 MB bound is refused by nginx, in the pod's problem format.
+    const oversized = await client.request(urlOf(0, '/api/v1/users/token'), { method: 'POST', json: { username: 'x'.repeat(3 * 1024 * 1024), password: 'y' } });
+    assert.equal(oversized.status, 413);
+    assert.equal(oversized.json<{ code: string }>().code, 'payload-too-large');
   });
 });
