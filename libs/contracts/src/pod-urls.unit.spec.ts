@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { actorUrlOf, assertPeerScheme, canonicalPublicUrl, hostOfActor, isLoopbackHost, peerPublicUrl, PodUrls, publicUrlOfActor } from './pod-urls.js';
+import { actorUrlOf, assertPeerScheme, canonicalPublicUrl, hostOfActor, isLoopbackHost, peerPublicUrl, PodUrls, PublicUrlError, publicUrlOfActor } from './pod-urls.js';
 
 describe('pod URLs', () => {
   test('an HTTPS pod emits https:// and wss:// URLs; the UDP tracker stays on the pod port', () => {
@@ -41,7 +41,7 @@ describe('pod URLs', () => {
     assert.equal(canonicalPublicUrl('http://localhost:80'), 'http://localhost');
     assert.equal(canonicalPublicUrl('https://x.example:8443'), 'https://x.example:8443');
     for (const bad of ['x.example', 'ftp://x.example', 'https://x.example/a', 'https://x.example/.', 'https://x.example?', 'https://x.example/#', 'https://u:p@x.example', 'https://', 'javascript:alert(1)']) {
-      assert.throws(() => canonicalPublicUrl(bad), undefined, bad);
+      assert.throws(() => canonicalPublicUrl(bad), PublicUrlError, bad);
     }
   });
 

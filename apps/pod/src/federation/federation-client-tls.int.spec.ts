@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { v7 as uuidv7 } from 'uuid';
 import { makeTestCertificates, type TestCertificate, type TestCertificates } from '../../../../libs/testing/src/test-certificates.js';
+import { friendshipStream } from '../../../../libs/contracts/src/events/event-streams.js';
+import { encodeMultikey } from '../../../../libs/event-envelope/src/multikey.js';
+import { createTestSealer, sealChain } from '../../../../libs/testing/src/test-sealer.js';
+import { startTestPod } from '../../../../libs/testing/src/test-pod.js';
+import { waitUntil } from '../../../../libs/testing/src/wait-until.js';
 import { FederationClient, FederationRequestError } from './federation-client.js';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -119,5 +125,39 @@ describe('federation over TLS: certificates are verified, never a fallback to HT
     const result = JSON.parse(stdout.trim().split('\n').pop()!) as { good: unknown; bad: string };
     assert.deepEqual(result.good, { id: 'peer' });
     assert.match(result.bad, /self[- ]signed/i);
+  });
+});
+
+describe('a friend with a bad certificate is a failed contact in its health', () => {
+  test('expired: each probe fails and counts, the score drops; nothing reaches the friend', async () => {
+    const certs = makeTestCertificates();
+    const friend = await peer(certs.expired);
+    const pod = await startTestPod({ host: 'a.test:9001', env: { SWARMTUBE_HEALTH_PROBE_INTERVAL_SECONDS: '0' } });
+    try {
+      const actor = friend.url;
+      const host = new URL(actor).host;
+      const sealer = createTestSealer(actor);
+      const rsaPublicKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      const chain = sealChain(sealer, [
+        { id: `urn:uuid:${uuidv7()}`, stream: `pod:${host}`, type: 'PodJoined', data: { host, actor, name: 'TLS friend', keys: { ed25519Multibase: encodeMultikey(sealer.publicKey), rsaPublicKeyPem } } },
+        { id: `urn:uuid:${uuidv7()}`, stream: friendshipStream(host, 'a.test:9001'), type: 'FriendshipRequested', data: { requester: actor, target: pod.runtime.actor } },
+      ]);
+      const outcomes = await pod.runtime.eventLog.receive(chain);
+      assert.deepEqual(outcomes.map((o) => o.status), ['appended', 'appended'], JSON.stringify(outcomes));
+      const { health, peers } = pod.runtime.federation;
+      await waitUntil('the friendship accepted', async () => (await peers.friends()).includes(actor), 30_000);
+      await health.probeFriends();
+      await health.probeFriends();
+      const seen = health.healthOf(actor);
+      assert.equal(seen.failures, 2);
+      assert.equal(seen.failuresInRow, 2);
+      assert.equal(seen.successes, 0);
+      assert.ok(seen.score < 100, `score ${seen.score}`);
+      assert.equal(friend.requests, 0, 'no request got through, over TLS or plain HTTP');
+    } finally {
+      await pod.destroy();
+      friend.server.close();
+      certs.remove();
+    }
   });
 });
