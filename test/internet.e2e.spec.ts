@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { peersOnlyTorrent } from '../libs/testing/src/aria2.js';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { swarmSizedMp4 } from '../libs/testing/src/media-fixtures.js';
@@ -7,9 +8,13 @@ import { waitUntil } from '../libs/testing/src/wait-until.js';
 import { NsClient } from './support/internet/client.js';
 import { NetnsRun, namespaceSupport, sh, sweepStaleRuns, type NsProcess } from './support/internet/netns.js';
 import type { VideoView } from './support/videos.js';
+import type { Browser, Page } from 'playwright-core';
+import { assertNoConsoleErrors, figure, inPage, waitInPage, type WatchedPage } from './support/browser.js';
+import { reflexiveAddress, startCoturn, TURN_PORT } from './support/internet/coturn.js';
+import { launchViewer, RECORD_PEER_CONNECTIONS, SELECTED_PAIRS, type SelectedPair } from './support/internet/viewer.js';
 import { startNginx, type RunningNginx } from './support/internet/nginx.js';
 import { ADMIN_PASSWORD, POD_PORT, startPod, type NsPod } from './support/internet/pod.js';
-import { buildSmallInternet, CLIENT_ADDRESS, POD_NAMES, type SmallInternet } from './support/internet/small-internet.js';
+import { buildSmallInternet, CLIENT_ADDRESS, DOMAIN, POD_NAMES, TURN_ADDRESS, TURN_NAME, type SmallInternet } from './support/internet/small-internet.js';
 import { makeTestCa, type TestCa } from './support/internet/tls.js';
 
 /**
@@ -25,9 +30,32 @@ import { makeTestCa, type TestCa } from './support/internet/tls.js';
  */
 
 const UPLOAD_MAX_BYTES = 16 * 1024 * 1024;
-/** Pod 3's seeder, capped well below the video's bitrate: viewers need the web seed and each other. */
-const SEEDER_LIMIT = 64 * 1024;
+/** Pod 3's seeder, capped at about the video's bitrate (2 Mbit/s): viewers need the web seed and each other. */
+const SEEDER_LIMIT = 256 * 1024;
 const VIDEO_NAME = 'Big Buck Bunny across a small internet';
+/** coturn's `static-auth-secret`, the pods' `ice.turnSecret`: the one secret they share. */
+const TURN_SECRET = 'small-internet-turn-secret';
+const ICE_ENV = {
+  SWARMTUBE_ICE_STUN_URLS: `stun:${TURN_NAME}:${TURN_PORT}`,
+  SWARMTUBE_ICE_TURN_URLS: `turn:${TURN_NAME}:${TURN_PORT}?transport=udp,turn:${TURN_NAME}:${TURN_PORT}?transport=tcp`,
+  SWARMTUBE_ICE_TURN_SECRET: TURN_SECRET,
+};
+
+/** A page in its own context (a viewer's tab), recording its peer connections and console errors. */
+async function openViewerPage(browser: Browser): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, serviceWorkers: 'allow' });
+  context.setDefaultTimeout(30_000);
+  await context.addInitScript({ content: RECORD_PEER_CONNECTIONS });
+  const page = await context.newPage();
+  let errors: string[] = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`); });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  return { page, context, errors: () => [...errors], clearErrors: () => (errors = []) };
+}
+
+const selectedPairs = (page: Page) => inPage<SelectedPair[]>(page, SELECTED_PAIRS);
+const waitPlayedPast = (page: Page, seconds: number, timeoutMs: number) =>
+  waitInPage(page, `(document.querySelector('video[data-testid="player"]')?.currentTime ?? 0) > ${seconds}`, timeoutMs);
 
 describe('Swarmtube on a small internet of network namespaces', { timeout: 300_000 }, () => {
   let run: NetnsRun | undefined;
@@ -39,6 +67,8 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
   const helpers: NsProcess[] = [];
   let uuid = '';
   let video: VideoView | undefined;
+  const browsers: Browser[] = [];
+  let viewerA: WatchedPage | undefined;
 
   /** Pod i (0-based) on its host: its firewall, nginx with a certificate from the test's CA, the pod. */
   async function podUp(i: number, env: NodeJS.ProcessEnv = {}): Promise<NsPod> {
@@ -52,7 +82,7 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
       startNginx(run, ns, join(run.work, host, 'nginx'), {
         host, certPath: certificate.certPath, keyPath: certificate.keyPath, upstream: `127.0.0.1:${POD_PORT}`, uploadMaxBytes: UPLOAD_MAX_BYTES, acmeRoot: join(run.work, host, 'acme'),
       }),
-      startPod(run, { ns, name: `Pod ${i + 1}`, host, publicUrl: `https://${host}`, caPath: ca.certPath, env: { SWARMTUBE_UPLOADS_MAX_BYTES: String(UPLOAD_MAX_BYTES), ...env } }),
+      startPod(run, { ns, name: `Pod ${i + 1}`, host, publicUrl: `https://${host}`, caPath: ca.certPath, env: { SWARMTUBE_UPLOADS_MAX_BYTES: String(UPLOAD_MAX_BYTES), ...ICE_ENV, ...env } }),
     ]);
     nginxes[i] = nginx;
     pods[i] = pod;
@@ -71,9 +101,11 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     net = await buildSmallInternet(run);
     ca = await makeTestCa(join(run.work, 'ca'));
     client = new NsClient(run, net.client, ca.certPath);
+    helpers.push((await startCoturn(run, net.turn, { address: TURN_ADDRESS, realm: DOMAIN, secret: TURN_SECRET })).process);
   });
 
   after(async () => {
+    await Promise.all(browsers.map((browser) => browser.close().catch(() => undefined)));
     if (!run) return;
     const made = run.prefix;
     const failures = pods.map((pod) => (pod.process.exited() && pod.process.child.exitCode !== 0 ? `${pod.name}:\n${pod.output().slice(-3000)}` : '')).filter(Boolean);
@@ -122,7 +154,9 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
       const route = await run.exec(ns, 'ip', ['route', 'get', '192.0.2.1'], { allowFailure: true });
       assert.notEqual(route.code, 0, `${ns} has no route outside the small internet: ${route.stdout}`);
     }
-    await Promise.all(helpers.map((helper) => helper.stop()));
+    await Promise.all(helpers.filter((helper) => helper.name !== 'coturn').map((helper) => helper.stop()));
+    // STUN, as a browser in each home will ask it: the TURN server sees the home's router.
+    for (const home of net.homes) assert.equal(await reflexiveAddress(run, home.viewer, TURN_ADDRESS), home.publicAddress, `STUN from home ${home.name} discovers its NAT's address`);
   });
 
   test("pod 1 over HTTPS behind the repository's nginx site: TLS from the test's CA, HTTP redirected, the pod's own port closed to the network", async () => {
@@ -205,5 +239,95 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     const oversized = await client.request(urlOf(0, '/api/v1/users/token'), { method: 'POST', json: { username: 'x'.repeat(3 * 1024 * 1024), password: 'y' } });
     assert.equal(oversized.status, 413);
     assert.equal(oversized.json<{ code: string }>().code, 'payload-too-large');
+  });
+
+  test('aria2c, on another host, downloads it through the https:// tracker (verified TLS) with pod 3 as its peer', async (t) => {
+    assert.ok(run && video, 'uploaded');
+    const dir = join(run.work, 'aria2');
+    mkdirSync(dir, { recursive: true });
+    const original = join(dir, 'original.torrent');
+    await run.exec(net.client, 'curl', ['-sSf', '--cacert', ca.certPath, '-o', original, video.torrentUrl]);
+    // The same info-hash with the HTTPS tracker only and no web seed: every byte from a peer.
+    const torrentPath = join(dir, 'peers-only.torrent');
+    const announce = `https://${POD_NAMES[2]}/tracker/announce`;
+    writeFileSync(torrentPath, peersOnlyTorrent(readFileSync(original), announce));
+    const result = await run.exec(net.client, 'aria2c', [
+      `--dir=${join(dir, 'download')}`, `--ca-certificate=${ca.certPath}`, '--check-certificate=true',
+      '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false', '--disable-ipv6=true',
+      '--seed-time=0', '--bt-stop-timeout=60', '--file-allocation=none', '--summary-interval=0', '--console-log-level=warn',
+      `--log=${join(dir, 'aria2.log')}`, '--log-level=info', torrentPath,
+    ], { timeoutMs: 90_000, allowFailure: true });
+    const log = readFileSync(join(dir, 'aria2.log'), 'utf8');
+    assert.equal(result.code, 0, `aria2c: ${result.stdout}${result.stderr}\n${log.slice(-3000)}`);
+    assert.match(log, new RegExp(`Connecting to ${POD_NAMES[2].replace(/\./g, '\\.')}:443|${announce.replace(/[./]/g, '\\$&')}`), 'aria2 announced over HTTPS');
+    assert.match(log, /10\.77\.0\.13:6881/, "the tracker handed out pod 3's public address and peer port (not nginx's 127.0.0.1)");
+    const downloaded = readdirSync(join(dir, 'download')).filter((name) => !name.endsWith('.aria2'));
+    assert.equal(downloaded.length, 1, JSON.stringify(downloaded));
+    t.diagnostic(`aria2c downloaded ${statSync(join(dir, 'download', downloaded[0])).size} bytes from 10.77.0.13:6881`);
+  });
+
+  test("viewer A, at home behind its NAT, plays it on pod 1's site over HTTPS: a secure page, pod 3's wss tracker and https web seed", async (t) => {
+    assert.ok(run && uuid, 'uploaded');
+    const [homeA] = net.homes;
+    const browser = await launchViewer(run, homeA.viewer, ca);
+    browsers.push(browser);
+    viewerA = await openViewerPage(browser);
+    const { page } = viewerA;
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    const insecure: string[] = [];
+    page.on('request', (request) => { if (/^(http|ws):/.test(request.url())) insecure.push(request.url()); });
+    await page.goto(urlOf(0, `/videos/watch/${uuid}`));
+    assert.equal(await page.textContent('[data-testid="video-title"]'), VIDEO_NAME);
+    assert.equal(await inPage<boolean>(page, 'window.isSecureContext'), true, 'an HTTPS page is a secure context (the service worker needs one)');
+    await waitPlayedPast(page, 3, 60_000);
+    const figures = { fromPeers: await figure(page, 'p2p-from-peers'), fromWebSeed: await figure(page, 'p2p-from-webseed') };
+    assert.ok(figures.fromPeers + figures.fromWebSeed > 0, JSON.stringify(figures));
+    assert.ok(sockets.includes(`wss://${POD_NAMES[2]}/tracker/socket`), `pod 3's tracker over wss: ${JSON.stringify(sockets)}`);
+    assert.deepEqual(insecure, [], 'no http:// or ws:// request (no mixed content)');
+    assert.ok(await inPage<boolean>(page, 'Boolean(navigator.serviceWorker.controller)'), 'the service worker streams to <video>');
+    t.diagnostic(`viewer A: ${figures.fromPeers} bytes from peers, ${figures.fromWebSeed} from the web seed`);
+    assertNoConsoleErrors(viewerA, "viewer A's watch page");
+  });
+
+  test("viewer B, in the other home, gets bytes from viewer A over the path STUN found (a server-reflexive or peer-reflexive pair through both NATs)", async (t) => {
+    assert.ok(run && viewerA, 'viewer A plays');
+    const [homeA, homeB] = net.homes;
+    await waitUntil('viewer A to hold the whole file', async () => ((await figure(viewerA!.page, 'p2p-progress')) >= 1 ? true : undefined), 90_000, 250);
+    const browser = await launchViewer(run, homeB.viewer, ca);
+    browsers.push(browser);
+    const viewerB = await openViewerPage(browser);
+    t.after(() => viewerB.context.close().catch(() => undefined));
+    await viewerB.page.goto(urlOf(1, `/videos/watch/${uuid}`));
+    await waitPlayedPast(viewerB.page, 3, 60_000);
+    const pair = await waitUntil('a pair from viewer B to viewer A carrying bytes', async () => {
+      const pairs = await selectedPairs(viewerB.page);
+      return pairs.find((p) => p.remote.address === homeA.publicAddress && p.bytesReceived > 0);
+    }, 60_000, 250).catch(async (error: Error) => assert.fail(`${error.message}; viewer B's pairs: ${JSON.stringify(await selectedPairs(viewerB.page))}`));
+    assert.ok(['srflx', 'prflx'].includes(pair.remote.type), `viewer A is reached at its NAT's address, found by STUN: ${JSON.stringify(pair)}`);
+    assert.notEqual(pair.local.type, 'relay', 'not relayed: the direct path through both NATs');
+    const fromA = await selectedPairs(viewerA.page);
+    assert.ok(fromA.some((p) => p.remote.address === homeB.publicAddress && p.bytesSent > 0), `viewer A sent to home B's address: ${JSON.stringify(fromA)}`);
+    t.diagnostic(`viewer B <- viewer A: ${JSON.stringify(pair)}`);
+    assertNoConsoleErrors(viewerB, "viewer B's watch page");
+  });
+
+  test('with UDP between the homes blocked, a new viewer in home B gets bytes from viewer A through TURN (a relayed pair)', async (t) => {
+    assert.ok(run && viewerA, 'viewer A plays');
+    const [, homeB] = net.homes;
+    await net.blockUdpBetweenHomes(true);
+    t.after(() => net.blockUdpBetweenHomes(false));
+    const viewerC = await openViewerPage(browsers[1]);
+    t.after(() => viewerC.context.close().catch(() => undefined));
+    await viewerC.page.goto(urlOf(1, `/videos/watch/${uuid}`));
+    await waitPlayedPast(viewerC.page, 3, 60_000);
+    const pair = await waitUntil('a relayed pair carrying bytes', async () => {
+      const pairs = await selectedPairs(viewerC.page);
+      return pairs.find((p) => (p.local.type === 'relay' || p.remote.type === 'relay') && p.bytesReceived > 0);
+    }, 60_000, 250).catch(async (error: Error) => assert.fail(`${error.message}; the pairs: ${JSON.stringify(await selectedPairs(viewerC.page))}`));
+    const fromA = await selectedPairs(viewerA.page);
+    assert.ok(fromA.some((p) => (p.local.type === 'relay' || p.remote.type === 'relay' || p.remote.address === TURN_ADDRESS) && p.bytesSent > 0), `viewer A sends through the relay: ${JSON.stringify(fromA)}`);
+    t.diagnostic(`home ${homeB.name} <- viewer A through TURN: ${JSON.stringify(pair)}`);
+    assertNoConsoleErrors(viewerC, "the third viewer's watch page");
   });
 });
