@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { actorUrlOf, canonicalPublicUrl, peerPublicUrl } from '../../../../libs/contracts/src/pod-urls.js';
+import { checkTrustedProxies } from '../http/client-address.js';
 
 /**
  * A pod's configuration: YAML file < SWARMTUBE_<KEY> environment variables < DATABASE_URL.
@@ -208,6 +209,11 @@ export function loadPodConfig(options: { file?: string; env?: NodeJS.ProcessEnv;
     } catch (error) {
       throw new ConfigError(`config key "seeds": ${(error as Error).message}`);
     }
+  }
+  try {
+    checkTrustedProxies(result.trustedProxies);
+  } catch (error) {
+    throw new ConfigError(`config key "trustedProxies": ${(error as Error).message}; expected addresses, CIDRs, or loopback, linklocal, uniquelocal`);
   }
   for (const key of ['stunUrls', 'turnUrls'] as const) {
     const scheme = key === 'stunUrls' ? /^stuns?:[^\s]+$/ : /^turns?:[^\s]+$/;

@@ -4,6 +4,7 @@ import type { PodConfig } from '../config/pod-config.js';
 import type { EventLog } from '../event-log/event-log.js';
 import type { PodLogger } from '../pod-runtime.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
+import { ClientAddresses } from '../http/client-address.js';
 import { PodTracker } from '../tracker/pod-tracker.js';
 import { TrackerRegistry } from '../tracker/tracker-registry.js';
 import { LocalMediaFacts } from './local-media-facts.js';
@@ -55,5 +56,5 @@ export async function openVideos(
   for (const uuid of storage.uuidsOnDisk()) {
     if (!registry.hasVideo(uuid) && !processingUuids.has(uuid) && !missingFiles.includes(uuid)) await storage.removeVideoFiles(uuid);
   }
-  return { storage, jobs, processing, registry, tracker: new PodTracker(registry), local, media: new LocalMediaFacts(registry, storage, logger) };
+  return { storage, jobs, processing, registry, tracker: new PodTracker(registry, new ClientAddresses(config.trustedProxies)), local, media: new LocalMediaFacts(registry, storage, logger) };
 }
