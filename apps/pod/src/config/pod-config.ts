@@ -222,8 +222,8 @@ export function loadPodConfig(options: { file?: string; env?: NodeJS.ProcessEnv;
   if (result.ice.turnUrls.length > 0 && result.ice.turnSecret.length < 16) {
     throw new ConfigError('config key "ice.turnSecret": TURN URLs need the secret shared with the TURN server (at least 16 characters)');
   }
-  if (result.ice.credentialTtlSeconds < 60 || result.ice.credentialTtlSeconds > 86_400) {
-    throw new ConfigError(`config key "ice.credentialTtlSeconds": expected 60 to 86400 (got ${result.ice.credentialTtlSeconds})`);
+  if (result.ice.credentialTtlSeconds < 5 || result.ice.credentialTtlSeconds > 86_400) {
+    throw new ConfigError(`config key "ice.credentialTtlSeconds": expected 5 to 86400 (got ${result.ice.credentialTtlSeconds})`);
   }
   if (result.database !== 'sqlite' && !/^postgres(ql)?:\/\//.test(result.database)) {
     throw new ConfigError(`config key "database": expected "sqlite" or a postgres:// URL`);
