@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { ClientAddresses } from './http/client-address.js';
 import { mountApiDocs } from './http/openapi.js';
 import { PodModule } from './pod.module.js';
 import type { PodRuntime } from './pod-runtime.js';
@@ -27,6 +28,9 @@ export async function startPodApp(runtime: PodRuntime, options: { logger?: false
     rawBody: true,
   });
   app.disable('x-powered-by');
+  // req.ip and req.protocol from X-Forwarded-For/-Proto, from the trusted proxies only (the
+  // login and sign-up limits key on req.ip); the tracker uses the same rule (pod-tracker.ts).
+  app.set('trust proxy', new ClientAddresses(runtime.config.trustedProxies).trust);
   app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/activity+json', 'application/ld+json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   // Before init: Nest registers its 404 handler at init, and the site's history-mode

@@ -100,7 +100,7 @@ export class WebSocketTracker {
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): WsOutcome {
     const tracked = socket as TrackedSocket;
-    const address = req.socket.remoteAddress;
+    const address = this.core.clientAddress(req);
     if (address === undefined || tracked.destroyed) {
       socket.destroy();
       return failure('invalidMessage', 'connection closed');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { actorUrlOf, canonicalPublicUrl, peerPublicUrl } from '../../../../libs/contracts/src/pod-urls.js';
+import { checkTrustedProxies } from '../http/client-address.js';
 
 /**
  * A pod's configuration: YAML file < SWARMTUBE_<KEY> environment variables < DATABASE_URL.
@@ -209,6 +210,11 @@ export function loadPodConfig(options: { file?: string; env?: NodeJS.ProcessEnv;
       throw new ConfigError(`config key "seeds": ${(error as Error).message}`);
     }
   }
+  try {
+    checkTrustedProxies(result.trustedProxies);
+  } catch (error) {
+    throw new ConfigError(`config key "trustedProxies": ${(error as Error).message}; expected addresses, CIDRs, or loopback, linklocal, uniquelocal`);
+  }
   for (const key of ['stunUrls', 'turnUrls'] as const) {
     const scheme = key === 'stunUrls' ? /^stuns?:[^\s]+$/ : /^turns?:[^\s]+$/;
     for (const url of result.ice[key]) if (!scheme.test(url)) throw new ConfigError(`config key "ice.${key}": "${url.slice(0, 200)}" is not a ${key === 'stunUrls' ? 'stun: or stuns:' : 'turn: or turns:'} URL`);
@@ -216,8 +222,8 @@ export function loadPodConfig(options: { file?: string; env?: NodeJS.ProcessEnv;
   if (result.ice.turnUrls.length > 0 && result.ice.turnSecret.length < 16) {
     throw new ConfigError('config key "ice.turnSecret": TURN URLs need the secret shared with the TURN server (at least 16 characters)');
   }
-  if (result.ice.credentialTtlSeconds < 60 || result.ice.credentialTtlSeconds > 86_400) {
-    throw new ConfigError(`config key "ice.credentialTtlSeconds": expected 60 to 86400 (got ${result.ice.credentialTtlSeconds})`);
+  if (result.ice.credentialTtlSeconds < 5 || result.ice.credentialTtlSeconds > 86_400) {
+    throw new ConfigError(`config key "ice.credentialTtlSeconds": expected 5 to 86400 (got ${result.ice.credentialTtlSeconds})`);
   }
   if (result.database !== 'sqlite' && !/^postgres(ql)?:\/\//.test(result.database)) {
     throw new ConfigError(`config key "database": expected "sqlite" or a postgres:// URL`);

@@ -59,6 +59,8 @@ describe('pod config', () => {
     ['a publicUrl with a fragment', 'publicUrl: https://example.org#top\n', {}, /"publicUrl".*has a fragment/],
     ['a publicUrl with credentials', 'publicUrl: https://me:pw@example.org\n', {}, /"publicUrl".*credentials/],
     ['a publicUrl whose host is not the host', 'host: a.example\npublicUrl: https://b.example\n', {}, /"publicUrl".*not the config's "host"/],
+    ['a trusted proxy that is not an address or CIDR', 'trustedProxies: ["proxy.example"]\n', {}, /"trustedProxies"/],
+    ['a trusted proxy CIDR out of range', '', { SWARMTUBE_TRUSTED_PROXIES: '10.0.0.0/33' }, /"trustedProxies"/],
     ['a STUN URL that is not one', 'ice: { stunUrls: ["http://stun.example"] }\n', {}, /"ice.stunUrls"/],
     ['TURN URLs without a secret', 'ice: { turnUrls: ["turn:turn.example:3478"] }\n', {}, /"ice.turnSecret"/],
     ['a credential lifetime of a second', 'ice: { credentialTtlSeconds: 1 }\n', {}, /"ice.credentialTtlSeconds"/],

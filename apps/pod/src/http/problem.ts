@@ -18,6 +18,10 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'signup-disabled': 403,
   'peer-unreachable': 502,
   unauthorized: 401,
+  // ICE servers (p2p/ice-servers.http.controller.ts): TURN credentials need a live viewer session.
+  'viewer-session-required': 401,
+  'viewer-session-invalid': 401,
+  'viewer-session-expired': 401,
   forbidden: 403,
   'not-found': 404,
   'not-acceptable': 406,

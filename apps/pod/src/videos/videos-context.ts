@@ -4,6 +4,8 @@ import type { PodConfig } from '../config/pod-config.js';
 import type { EventLog } from '../event-log/event-log.js';
 import type { PodLogger } from '../pod-runtime.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
+import { ClientAddresses } from '../http/client-address.js';
+import { iceServersFor, iceServersForNodeDatachannel } from '../p2p/ice-servers.js';
 import { PodTracker } from '../tracker/pod-tracker.js';
 import { TrackerRegistry } from '../tracker/tracker-registry.js';
 import { LocalMediaFacts } from './local-media-facts.js';
@@ -46,7 +48,7 @@ export async function openVideos(
   const registry = new TrackerRegistry(storage);
   const { missingFiles } = await registry.load(store.readModels, actor);
   for (const uuid of missingFiles) logger.error(`video ${uuid} is published by this pod but its file or torrent is missing: it is neither tracked nor seeded`);
-  const local = new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond }, logger);
+  const local = new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond, ...seederIceServers(config) }, logger);
   const processing = new VideoProcessing(jobs, storage, eventLog, store, (video) => local.published(video), logger);
 
   const resumedSources = await processing.resumeInterrupted();
@@ -55,5 +57,18 @@ export async function openVideos(
   for (const uuid of storage.uuidsOnDisk()) {
     if (!registry.hasVideo(uuid) && !processingUuids.has(uuid) && !missingFiles.includes(uuid)) await storage.removeVideoFiles(uuid);
   }
-  return { storage, jobs, processing, registry, tracker: new PodTracker(registry), local, media: new LocalMediaFacts(registry, storage, logger) };
+  return { storage, jobs, processing, registry, tracker: new PodTracker(registry, new ClientAddresses(config.trustedProxies)), local, media: new LocalMediaFacts(registry, storage, logger) };
+}
+
+/**
+ * The seeder's own ICE servers: the config's STUN and TURN, with credentials minted for the
+ * id `seeder` like a viewer's, renewed at half their lifetime. None configured: none.
+ */
+function seederIceServers(config: PodConfig): { iceServers?: () => unknown[]; iceRefreshSeconds?: number } {
+  if (config.ice.stunUrls.length === 0 && config.ice.turnUrls.length === 0) return {};
+  const ttl = config.ice.credentialTtlSeconds;
+  return {
+    iceServers: () => iceServersForNodeDatachannel(iceServersFor(config.ice, 'seeder', Math.floor(Date.now() / 1000) + ttl)),
+    iceRefreshSeconds: Math.max(1, Math.floor(ttl / 2)),
+  };
 }
