@@ -46,7 +46,10 @@ http {
   default_type application/octet-stream;
   sendfile on;
   tcp_nopush on;
-  access_log ${dir}/access.log;
+  # The connection and its request count: requests kept alive on one connection (and one
+  # TLS handshake, or a resumed one) show as one connection number with rising counts.
+  log_format swarmtest '$remote_addr [$time_local] "$request" $status $body_bytes_sent conn=$connection n=$connection_requests tls=$ssl_protocol reused=$ssl_session_reused';
+  access_log ${dir}/access.log swarmtest;
   client_body_temp_path ${dir}/tmp/body;
   proxy_temp_path ${dir}/tmp/proxy;
   fastcgi_temp_path ${dir}/tmp/fastcgi;

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sh } from './netns.js';
 
@@ -21,9 +21,10 @@ export async function makeTestCa(dir: string): Promise<TestCa> {
   mkdirSync(dir, { recursive: true });
   const keyPath = join(dir, 'ca.key');
   const certPath = join(dir, 'ca.pem');
-  await sh('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath,
+  // A CA already made in this folder (by a parent process that trusts it) is used as it is.
+  if (!existsSync(certPath)) await sh('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath,
     '-days', '2', '-subj', '/CN=Swarmtube test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  let serial = 1;
+  let serial = Date.now();
   return {
     dir,
     certPath,
@@ -32,7 +33,7 @@ export async function makeTestCa(dir: string): Promise<TestCa> {
       const csr = join(dir, `${name}.csr`);
       const hostCert = join(dir, `${name}.pem`);
       const extensions = join(dir, `${name}.ext`);
-      writeFileSync(extensions, `subjectAltName=DNS:${name}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`);
+      writeFileSync(extensions, `subjectAltName=${/^[\d.]+$/.test(name) ? 'IP' : 'DNS'}:${name}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`);
       await sh('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', hostKey, '-out', csr, '-subj', `/CN=${name}`]);
       await sh('openssl', ['x509', '-req', '-in', csr, '-CA', certPath, '-CAkey', keyPath, '-set_serial', String(++serial), '-days', '2', '-extfile', extensions, '-out', hostCert]);
       return { certPath: hostCert, keyPath: hostKey };
