@@ -4,7 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ClientAddresses } from './http/client-address.js';
-import { mountApiDocs } from './http/openapi.js';
+import { API_DOCS_PATH, mountApiDocs } from './http/openapi.js';
+import { KnownPodOrigins, securityHeaders } from './http/security-headers.js';
 import { PodModule } from './pod.module.js';
 import type { PodRuntime } from './pod-runtime.js';
 import { findRepositoryRoot } from './repository-root.js';
@@ -36,6 +37,9 @@ export async function startPodApp(runtime: PodRuntime, options: { logger?: false
   // Before init: Nest registers its 404 handler at init, and the site's history-mode
   // fallback must come first (it never answers API paths).
   const express = app.getHttpAdapter().getInstance();
+  const origins = new KnownPodOrigins(runtime.store.readModels, runtime.config.publicUrl);
+  await origins.refresh();
+  express.use(securityHeaders({ publicUrl: runtime.config.publicUrl, origins, apiDocsPath: API_DOCS_PATH }));
   runtime.videos.tracker.mountHttp(express);
   mountStaticFiles(express, runtime.videos.storage);
   mountWebSite(express, join(findRepositoryRoot(), 'dist', 'web'));

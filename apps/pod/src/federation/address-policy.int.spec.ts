@@ -66,4 +66,26 @@ describe('federation.allowPrivateAddresses off: no connection to private address
     assert.equal(await A.runtime.store.headPosition(), head);
     assert.equal(await B.runtime.federation.peers.friendshipWith(A.runtime.actor), null, 'B heard nothing from A');
   });
+
+  test('make-friends with an http:// public host: 400 insecure-peer outside demo mode, and in demo mode unless loopback; nothing appended', async () => {
+    for (const [pod, hosts] of [
+      [A, ['http://pod.example']],
+      [A, [B.config.host, `http://${B.config.host}`]],
+      [B, ['http://10.1.2.3:9000']],
+    ] as const) {
+      const head = await pod.runtime.store.headPosition();
+      const response = await fetch(`${pod.baseUrl}/api/v1/pods/make-friends`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await pod.adminToken()}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ hosts }),
+      });
+      assert.equal(response.headers.get('content-type')?.split(';')[0], 'application/problem+json');
+      const problem = (await response.json()) as { code: string; detail: string };
+      assert.equal(response.status, 400, JSON.stringify(problem));
+      assert.equal(problem.code, 'insecure-peer');
+      assert.match(problem.detail, /HTTPS|https:\/\//);
+      assert.equal(await pod.runtime.store.headPosition(), head, 'nothing appended');
+    }
+    assert.equal(connections, 0);
+  });
 });
