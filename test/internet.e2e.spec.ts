@@ -12,7 +12,7 @@ import type { VideoView } from './support/videos.js';
 import type { Browser, Page } from 'playwright-core';
 import { assertNoConsoleErrors, figure, inPage, waitInPage, type WatchedPage } from './support/browser.js';
 import { reflexiveAddress, startCoturn, TURN_PORT } from './support/internet/coturn.js';
-import { launchViewer, RECORD_PEER_CONNECTIONS, SELECTED_PAIRS, type SelectedPair } from './support/internet/viewer.js';
+import { GATHER_WITH_SITE_SERVERS, launchViewer, PEER_DIAGNOSIS, RECORD_PEER_CONNECTIONS, SELECTED_PAIRS, type SelectedPair } from './support/internet/viewer.js';
 import { startNginx, type RunningNginx } from './support/internet/nginx.js';
 import { ADMIN_PASSWORD, POD_PORT, startPod, type NsPod } from './support/internet/pod.js';
 import { buildSmallInternet, CLIENT_ADDRESS, DOMAIN, POD_NAMES, TURN_ADDRESS, TURN_NAME, type SmallInternet } from './support/internet/small-internet.js';
@@ -99,6 +99,11 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     if (unsupported) throw new Error(`the small-internet test cannot run on this machine: ${unsupported}`);
     await sweepStaleRuns();
     run = new NetnsRun();
+    // Interrupted (Ctrl-C, a CI timeout's SIGTERM): clean up before going. A SIGKILL leaves
+    // the namespaces to the next run's sweep.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => void run!.destroy().catch(() => undefined).finally(() => process.exit(130)));
+    }
     net = await buildSmallInternet(run);
     ca = await makeTestCa(join(run.work, 'ca'));
     client = new NsClient(run, net.client, ca.certPath);
@@ -314,6 +319,18 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     assertNoConsoleErrors(viewerA, "viewer A's watch page");
   });
 
+  test("viewer A's browser, with the ICE servers pod 1's site gave it, learns its NAT's address by STUN and gets a TURN relay", async (t) => {
+    assert.ok(viewerA, 'viewer A plays');
+    const [homeA] = net.homes;
+    const gathered = await inPage<{ servers: string[]; candidates: string[] }>(viewerA.page, GATHER_WITH_SITE_SERVERS);
+    assert.ok(gathered.servers.some((url) => url.startsWith(`stun:${TURN_NAME}`)) && gathered.servers.some((url) => url.includes(`turn:${TURN_NAME}`)), `the site's ICE servers: ${JSON.stringify(gathered.servers)}`);
+    const srflx = gathered.candidates.filter((line) => / typ srflx /.test(line));
+    const relay = gathered.candidates.filter((line) => / typ relay /.test(line));
+    assert.ok(srflx.some((line) => line.includes(` ${homeA.publicAddress} `)), `a server-reflexive candidate at ${homeA.publicAddress}: ${JSON.stringify(gathered.candidates)}`);
+    assert.ok(relay.some((line) => line.includes(` ${TURN_ADDRESS} `)), `a relayed candidate on the TURN server (credentials accepted): ${JSON.stringify(gathered.candidates)}`);
+    t.diagnostic(`viewer A gathers: ${gathered.candidates.map((line) => line.replace(/^a=candidate:\S+ \d+ /, '')).join(' | ')}`);
+  });
+
   test("viewer B, in the other home, gets bytes from viewer A over the path STUN found (a server-reflexive or peer-reflexive pair through both NATs)", async (t) => {
     assert.ok(run && viewerA, 'viewer A plays');
     const [homeA, homeB] = net.homes;
@@ -327,7 +344,7 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     const pair = await waitUntil('a pair from viewer B to viewer A carrying bytes', async () => {
       const pairs = await selectedPairs(viewerB.page);
       return pairs.find((p) => p.remote.address === homeA.publicAddress && p.bytesReceived > 0);
-    }, 60_000, 250).catch(async (error: Error) => assert.fail(`${error.message}; viewer B's pairs: ${JSON.stringify(await selectedPairs(viewerB.page))}`));
+    }, 60_000, 250).catch(async (error: Error) => assert.fail(`${error.message}; viewer B's peer connections: ${JSON.stringify(await inPage(viewerB.page, PEER_DIAGNOSIS))}; viewer A's: ${JSON.stringify(await inPage(viewerA!.page, PEER_DIAGNOSIS))}; B's console: ${viewerB.errors().join(' | ')}`));
     assert.ok(['srflx', 'prflx'].includes(pair.remote.type), `viewer A is reached at its NAT's address, found by STUN: ${JSON.stringify(pair)}`);
     assert.notEqual(pair.local.type, 'relay', 'not relayed: the direct path through both NATs');
     const fromA = await selectedPairs(viewerA.page);
@@ -348,7 +365,7 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     const pair = await waitUntil('a relayed pair carrying bytes', async () => {
       const pairs = await selectedPairs(viewerC.page);
       return pairs.find((p) => (p.local.type === 'relay' || p.remote.type === 'relay') && p.bytesReceived > 0);
-    }, 60_000, 250).catch(async (error: Error) => assert.fail(`${error.message}; the pairs: ${JSON.stringify(await selectedPairs(viewerC.page))}`));
+    }, 60_000, 250).catch(async (error: Error) => assert.fail(`${error.message}; the peer connections: ${JSON.stringify(await inPage(viewerC.page, PEER_DIAGNOSIS))}; viewer A's: ${JSON.stringify(await inPage(viewerA!.page, PEER_DIAGNOSIS))}`));
     const fromA = await selectedPairs(viewerA.page);
     assert.ok(fromA.some((p) => (p.local.type === 'relay' || p.remote.type === 'relay' || p.remote.address === TURN_ADDRESS) && p.bytesSent > 0), `viewer A sends through the relay: ${JSON.stringify(fromA)}`);
     t.diagnostic(`home ${homeB.name} <- viewer A through TURN: ${JSON.stringify(pair)}`);

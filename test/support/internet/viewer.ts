@@ -67,3 +67,39 @@ export const SELECTED_PAIRS = `(async () => {
   }
   return pairs;
 })()`;
+
+/** What a failure message needs: each peer connection's ICE servers, states and gathered candidate types. */
+export const PEER_DIAGNOSIS = `(async () => {
+  const out = [];
+  for (const pc of window.__peerConnections ?? []) {
+    const stats = await pc.getStats();
+    const local = [], remote = [];
+    stats.forEach((s) => {
+      if (s.type === 'local-candidate') local.push(s.candidateType + ' ' + (s.address ?? '') + ':' + s.port + '/' + s.protocol);
+      if (s.type === 'remote-candidate') remote.push(s.candidateType + ' ' + (s.address ?? '') + ':' + s.port);
+    });
+    out.push({ iceServers: (pc.getConfiguration().iceServers ?? []).map((s) => [].concat(s.urls).join(' ') + (s.username ? ' (with credentials)' : '')), state: pc.connectionState, ice: pc.iceConnectionState, gathering: pc.iceGatheringState, local, remote });
+  }
+  return out;
+})()`;
+
+/**
+ * The candidates this browser gathers with the ICE servers the site was given (those of its
+ * first peer connection): a fresh connection, gathered to the end, its SDP's candidate lines.
+ */
+export const GATHER_WITH_SITE_SERVERS = `(async () => {
+  const first = (window.__peerConnections ?? [])[0];
+  if (!first) return { servers: [], candidates: [] };
+  const servers = first.getConfiguration().iceServers ?? [];
+  const pc = new RTCPeerConnection({ iceServers: servers });
+  pc.createDataChannel('probe');
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((resolve) => {
+    if (pc.iceGatheringState === 'complete') resolve();
+    pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve(); });
+    setTimeout(resolve, 15000);
+  });
+  const candidates = pc.localDescription.sdp.split(/\\r?\\n/).filter((line) => line.startsWith('a=candidate:'));
+  pc.close();
+  return { servers: servers.map((s) => [].concat(s.urls).join(' ')), candidates };
+})()`;
