@@ -34,10 +34,18 @@ const UPLOAD_MAX_BYTES = 16 * 1024 * 1024;
 /** Pod 3's seeder, capped at about the video's bitrate (2 Mbit/s): viewers need the web seed and each other. */
 const SEEDER_LIMIT = 256 * 1024;
 const VIDEO_NAME = 'Big Buck Bunny across a small internet';
+/** Pod 3's uplink for bulk while viewers B and C watch: half the video's 2 Mbit/s. */
+const ORIGIN_UPLINK = '1mbit';
+/** Video bytes, not a handshake: a pair carrying this much brought pieces (the file is 2.7 MB). */
+const FROM_NEIGHBOUR = 256 * 1024;
 /** coturn's `static-auth-secret`, the pods' `ice.turnSecret`: the one secret they share. */
 const TURN_SECRET = 'small-internet-turn-secret';
 const ICE_ENV = {
-  SWARMTUBE_ICE_STUN_URLS: `stun:${TURN_NAME}:${TURN_PORT}`,
+  // STUN by address: Chromium's WebRTC (libwebrtc) hands a reply from a TURN server's
+  // address to its TURN port first, and passes it on to the STUN port only when that address
+  // is among the STUN servers; a STUN URL naming the same server by host name never matches
+  // the resolved address, and the server-reflexive candidate is lost (docs/deploy.md).
+  SWARMTUBE_ICE_STUN_URLS: `stun:${TURN_ADDRESS}:${TURN_PORT}`,
   SWARMTUBE_ICE_TURN_URLS: `turn:${TURN_NAME}:${TURN_PORT}?transport=udp,turn:${TURN_NAME}:${TURN_PORT}?transport=tcp`,
   SWARMTUBE_ICE_TURN_SECRET: TURN_SECRET,
 };
@@ -323,7 +331,7 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     assert.ok(viewerA, 'viewer A plays');
     const [homeA] = net.homes;
     const gathered = await inPage<{ servers: string[]; candidates: string[] }>(viewerA.page, GATHER_WITH_SITE_SERVERS);
-    assert.ok(gathered.servers.some((url) => url.startsWith(`stun:${TURN_NAME}`)) && gathered.servers.some((url) => url.includes(`turn:${TURN_NAME}`)), `the site's ICE servers: ${JSON.stringify(gathered.servers)}`);
+    assert.ok(gathered.servers.some((url) => url.startsWith(`stun:${TURN_ADDRESS}`)) && gathered.servers.some((url) => url.includes(`turn:${TURN_NAME}`)), `the site's ICE servers: ${JSON.stringify(gathered.servers)}`);
     const srflx = gathered.candidates.filter((line) => / typ srflx /.test(line));
     const relay = gathered.candidates.filter((line) => / typ relay /.test(line));
     assert.ok(srflx.some((line) => line.includes(` ${homeA.publicAddress} `)), `a server-reflexive candidate at ${homeA.publicAddress}: ${JSON.stringify(gathered.candidates)}`);
@@ -335,6 +343,11 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     assert.ok(run && viewerA, 'viewer A plays');
     const [homeA, homeB] = net.homes;
     await waitUntil('viewer A to hold the whole file', async () => ((await figure(viewerA!.page, 'p2p-progress')) >= 1 ? true : undefined), 90_000, 250);
+    // Pod 3's uplink is now congested: half the video's bitrate for its bulk (web seed,
+    // seeder), its tracker's small messages still flowing. Viewer B needs its neighbour
+    // across the NATs to play.
+    await net.throttleUplink(net.pods[2], ORIGIN_UPLINK);
+    t.after(() => net.throttleUplink(net.pods[2], undefined));
     const browser = await launchViewer(run, homeB.viewer, ca);
     browsers.push(browser);
     const viewerB = await openViewerPage(browser);
@@ -343,7 +356,7 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     await waitPlayedPast(viewerB.page, 3, 60_000);
     const pair = await waitUntil('a pair from viewer B to viewer A carrying bytes', async () => {
       const pairs = await selectedPairs(viewerB.page);
-      return pairs.find((p) => p.remote.address === homeA.publicAddress && p.bytesReceived > 0);
+      return pairs.find((p) => p.remote.address === homeA.publicAddress && p.bytesReceived > FROM_NEIGHBOUR);
     }, 60_000, 250).catch(async (error: Error) => assert.fail(`${error.message}; viewer B's peer connections: ${JSON.stringify(await inPage(viewerB.page, PEER_DIAGNOSIS))}; viewer A's: ${JSON.stringify(await inPage(viewerA!.page, PEER_DIAGNOSIS))}; B's console: ${viewerB.errors().join(' | ')}`));
     assert.ok(['srflx', 'prflx'].includes(pair.remote.type), `viewer A is reached at its NAT's address, found by STUN: ${JSON.stringify(pair)}`);
     assert.notEqual(pair.local.type, 'relay', 'not relayed: the direct path through both NATs');
@@ -358,14 +371,20 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     const [, homeB] = net.homes;
     await net.blockUdpBetweenHomes(true);
     t.after(() => net.blockUdpBetweenHomes(false));
+    await net.throttleUplink(net.pods[2], ORIGIN_UPLINK);
+    t.after(() => net.throttleUplink(net.pods[2], undefined));
     const viewerC = await openViewerPage(browsers[1]);
     t.after(() => viewerC.context.close().catch(() => undefined));
     await viewerC.page.goto(urlOf(1, `/videos/watch/${uuid}`));
     await waitPlayedPast(viewerC.page, 3, 60_000);
     const pair = await waitUntil('a relayed pair carrying bytes', async () => {
       const pairs = await selectedPairs(viewerC.page);
-      return pairs.find((p) => (p.local.type === 'relay' || p.remote.type === 'relay') && p.bytesReceived > 0);
-    }, 60_000, 250).catch(async (error: Error) => assert.fail(`${error.message}; the peer connections: ${JSON.stringify(await inPage(viewerC.page, PEER_DIAGNOSIS))}; viewer A's: ${JSON.stringify(await inPage(viewerA!.page, PEER_DIAGNOSIS))}`));
+      return pairs.find((p) => (p.local.type === 'relay' || p.remote.type === 'relay') && p.bytesReceived > FROM_NEIGHBOUR);
+    }, 60_000, 250).catch(async (error: Error) => {
+      const coturn = helpers.find((helper) => helper.name === 'coturn')?.output() ?? '';
+      const interesting = coturn.split('\n').filter((line) => /error|denied|forbidden|401|403|438|permission|allocation|refused/i.test(line)).slice(-40).join('\n');
+      assert.fail(`${error.message}; the peer connections: ${JSON.stringify(await inPage(viewerC.page, PEER_DIAGNOSIS))}; viewer A's: ${JSON.stringify(await inPage(viewerA!.page, PEER_DIAGNOSIS))}\ncoturn:\n${interesting}\npod 3:\n${pods[2].output().slice(-2000)}`);
+    });
     const fromA = await selectedPairs(viewerA.page);
     assert.ok(fromA.some((p) => (p.local.type === 'relay' || p.remote.type === 'relay' || p.remote.address === TURN_ADDRESS) && p.bytesSent > 0), `viewer A sends through the relay: ${JSON.stringify(fromA)}`);
     t.diagnostic(`home ${homeB.name} <- viewer A through TURN: ${JSON.stringify(pair)}`);

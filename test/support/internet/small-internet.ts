@@ -38,6 +38,8 @@ export interface SmallInternet {
   homes: [Home, Home];
   /** Blocks (or unblocks) every UDP datagram between the two homes, in both home routers. */
   blockUdpBetweenHomes(blocked: boolean): Promise<void>;
+  /** Caps (or uncaps, with undefined) the bulk a pod host sends, e.g. '1mbit' (tc htb on its link, nftables sorting the packets). */
+  throttleUplink(ns: string, rate: string | undefined): Promise<void>;
 }
 
 /** The names every host resolves (a hosts file per namespace). */
@@ -100,6 +102,27 @@ export async function buildSmallInternet(run: NetnsRun): Promise<SmallInternet> 
     turn,
     client,
     homes: homes as [Home, Home],
+    async throttleUplink(ns, rate) {
+      if (!rate) {
+        await run.exec(ns, 'tc', ['qdisc', 'del', 'dev', 'eth0', 'root'], { allowFailure: true });
+        await run.exec(ns, 'nft', ['delete', 'table', 'inet', 'uplink'], { allowFailure: true });
+        return;
+      }
+      // Bulk (every UDP datagram: WebRTC and uTP; TCP segments over 1200 bytes: the web seed)
+      // goes through a class capped at `rate`; small packets (the tracker's WebSocket
+      // messages, ACKs, API answers) keep a lane of their own, as a home box's QoS would.
+      const tc = (...args: string[]) => run.exec(ns, 'tc', args);
+      await tc('qdisc', 'replace', 'dev', 'eth0', 'root', 'handle', '1:', 'htb', 'default', '10');
+      await tc('class', 'add', 'dev', 'eth0', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit', 'quantum', '60000');
+      await tc('class', 'add', 'dev', 'eth0', 'parent', '1:', 'classid', '1:20', 'htb', 'rate', rate, 'ceil', rate, 'quantum', '1514');
+      // A short queue (64 KB, half a second at 1 Mbit/s): a veth's default 1,000 packets of up
+      // to 64 KB each (segmentation offload) would hold a minute of data, and the offers and
+      // answers the tracker relays would wait behind it.
+      await tc('qdisc', 'add', 'dev', 'eth0', 'parent', '1:20', 'handle', '20:', 'bfifo', 'limit', '64kb');
+      await run.nft(ns, `table inet uplink {
+        chain out { type filter hook output priority filter; policy accept; meta l4proto udp meta priority set 0x10020; meta length > 1200 meta priority set 0x10020; }
+      }`);
+    },
     async blockUdpBetweenHomes(blocked) {
       for (const [home, other] of [[homes[0], homes[1]], [homes[1], homes[0]]]) {
         if (blocked) {
