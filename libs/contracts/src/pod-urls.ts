@@ -60,7 +60,10 @@ export function canonicalPublicUrl(value: string): string {
 /** `localhost`, `*.localhost`, 127.0.0.0/8, `[::1]` (with or without a port): a host on this machine. */
 export function isLoopbackHost(host: string): boolean {
   const hostname = host.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase();
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname) || hostname === '[::1]' || hostname === '::1';
+  if (hostname === 'localhost' || hostname.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)) return true;
+  // IPv6 loopback, and IPv4 loopback mapped into IPv6 (URL writes [::ffff:127.0.0.1] as [::ffff:7f00:1]).
+  const v6 = hostname.replace(/^\[|\]$/g, '');
+  return v6 === '::1' || /^::ffff:(7f[0-9a-f]{2}:[0-9a-f]{1,4}|127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.test(v6);
 }
 
 export class PeerUrlError extends Error {

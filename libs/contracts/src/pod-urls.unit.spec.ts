@@ -69,7 +69,7 @@ describe('pod URLs', () => {
   });
 
   test('loopback hosts', () => {
-    for (const host of ['localhost', 'localhost:9001', 'pod.localhost', '127.0.0.1:1', '127.9.9.9', '[::1]:9001']) assert.ok(isLoopbackHost(host), host);
-    for (const host of ['localhost.example', '10.0.0.1', '128.0.0.1', 'example.org', '[::2]']) assert.ok(!isLoopbackHost(host), host);
+    for (const host of ['localhost', 'localhost:9001', 'pod.localhost', '127.0.0.1:1', '127.9.9.9', '[::1]:9001', '[::ffff:7f00:1]:9001', '[::ffff:127.0.0.1]']) assert.ok(isLoopbackHost(host), host);
+    for (const host of ['localhost.example', '10.0.0.1', '128.0.0.1', 'example.org', '[::2]', '[::ffff:a9fe:a9fe]', '[::ffff:8000:1]']) assert.ok(!isLoopbackHost(host), host);
   });
 });

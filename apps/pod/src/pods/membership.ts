@@ -47,7 +47,7 @@ export class Membership {
     );
     const friendships = new Map(
       (await this.db.query<{ requester: string; target: string; status: string }>('SELECT requester, target, status FROM rm_friendships WHERE requester = $1 OR target = $1', [this.me])).map(
-        (f): [string, FriendshipState] => [f.requester === this.me ? f.target : f.requester, f.status === 'requested' ? (f.requester === this.me ? 'outgoing' : 'incoming') : f.status === 'accepted' ? 'accepted' : 'ended'],
+        (f): [string, FriendshipState] => [f.requester === this.me ? f.target : f.requester, this.friendshipState(f)],
       ),
     );
     // A pod that quit has no friends: the pods still active among themselves are not active for it.
@@ -227,8 +227,25 @@ export class Membership {
   private async viewAfterChange(actor: string): Promise<PodView> {
     await this.waitForReadModels();
     const view = (await this.listPods()).find((pod) => pod.actor === actor);
-    if (!view) throw new Error(`${actor} vanished from the read model`);
-    return view;
+    if (view) return view;
+    // A peer that took our request but never served its genesis (PodJoined) has no row in
+    // rm_pods, only a friendship: the answer is what this pod knows of it.
+    const friendship = await this.peers.friendshipWith(actor);
+    const health = this.health?.healthOf(actor) ?? { score: HEALTH_SCORE.initial, lastSeenAt: null };
+    return {
+      host: actorHost(actor),
+      actor,
+      status: 'pending',
+      score: health.score,
+      joinedAt: null,
+      lastSeenAt: health.lastSeenAt,
+      friendship: friendship === null ? 'none' : this.friendshipState(friendship),
+    };
+  }
+
+  private friendshipState(f: { requester: string; status: string }): FriendshipState {
+    if (f.status === 'requested') return f.requester === this.me ? 'outgoing' : 'incoming';
+    return f.status === 'accepted' ? 'accepted' : 'ended';
   }
 
   private async isPendingRequestFrom(requester: string): Promise<boolean> {
@@ -251,8 +268,16 @@ export class Membership {
    */
   private async actorOfHost(host: string): Promise<string | null> {
     if (host.length > 260 || !HOST.test(host)) throw new ProblemError('invalid-host', `"${host.slice(0, 100)}" is not a host[:port]`);
-    const [row] = await this.db.query<{ actor: string }>('SELECT actor FROM rm_pods WHERE host = $1 AND actor <> $2 ORDER BY actor LIMIT 1', [host.toLowerCase(), this.me]);
-    return row?.actor ?? null;
+    const wanted = host.toLowerCase();
+    const [row] = await this.db.query<{ actor: string }>('SELECT actor FROM rm_pods WHERE host = $1 AND actor <> $2 ORDER BY actor LIMIT 1', [wanted, this.me]);
+    if (row) return row.actor;
+    // A peer that took our request but never served its genesis has no pod row, only a friendship.
+    const friendships = await this.db.query<{ requester: string; target: string }>('SELECT requester, target FROM rm_friendships WHERE requester = $1 OR target = $1', [this.me]);
+    for (const f of friendships) {
+      const other = f.requester === this.me ? f.target : f.requester;
+      if (hostOfActor(other) === wanted) return other;
+    }
+    return null;
   }
 
   /** The time of a new event of a friendship: see stampAfter (a hybrid clock). */

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { EventDraft, EventEnvelope } from '../../../../../../libs/event-envelope/src/envelope.js';
 import { podStream } from '../../../../../../libs/contracts/src/events/event-streams.js';
-import { actorUrlOf, hostOfActor } from '../../../../../../libs/contracts/src/pod-urls.js';
+import { actorUrlOf, hostOfActor, peerPublicUrl } from '../../../../../../libs/contracts/src/pod-urls.js';
 import type { BallotView, BallotVoteView, VoteAnswer } from '../../../../../../libs/contracts/src/api/rest-types.js';
 import type { EventStore } from '../../../../../../libs/event-store/src/event-store.port.js';
 import type { ReadModelDatabase } from '../../../../../../libs/event-store/src/read-model-database.port.js';
@@ -167,7 +167,13 @@ export class PodVotes implements AutomaticVoter {
   private async resolve(host: string): Promise<{ actor: string; status: string | null }> {
     if (host === this.myHost) return { actor: this.me, status: 'active' };
     const [row] = await this.db.query<{ actor: string; status: string }>('SELECT actor, status FROM rm_pods WHERE host = $1 ORDER BY actor LIMIT 1', [host]);
-    return row ? { actor: row.actor, status: row.status } : { actor: actorUrlOf(`http://${host}`), status: null };
+    if (row) return { actor: row.actor, status: row.status };
+    // A pod this log never heard of has no actor yet: name the one a bare host would mean (pod-urls.ts).
+    try {
+      return { actor: actorUrlOf(peerPublicUrl(host, { allowPlainHttpLoopback: true })), status: null };
+    } catch {
+      throw new ProblemError('invalid-host', `"${host.slice(0, 100)}" is not a host[:port]`);
+    }
   }
 
   private async statusOf(actor: string): Promise<string | null> {
