@@ -158,6 +158,18 @@ export class DeliveryService {
     this.kick();
   }
 
+  /**
+   * A friend answered something else (a probe): if its deliveries were failing, its backoff
+   * (up to 5 min) no longer says anything; try it now, so that a friend back from a long
+   * outage does not wait that long for what it missed.
+   */
+  peerIsBack(actor: string): void {
+    const state = this.states.get(actor);
+    if (!state || state.failures === 0 || state.nextAttemptAt <= Date.now()) return;
+    state.nextAttemptAt = 0;
+    this.kick();
+  }
+
   private stateOf(actor: string): PeerDeliveryState {
     let state = this.states.get(actor);
     if (!state) {
