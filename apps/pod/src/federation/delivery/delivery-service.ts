@@ -5,7 +5,7 @@ import { ensureDeliveryTables } from './delivery-tables.js';
 import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
 import { MAX_INBOX_BODY_BYTES } from '../../../../../libs/contracts/src/federation/federation-limits.js';
 import { deliveryBatch, deliveryItem, MAX_ACTIVITIES_PER_REQUEST } from '../activities.js';
-import { actorBase } from '../actor-base.js';
+import { PodUrls } from '../../../../../libs/contracts/src/pod-urls.js';
 import { FederationRequestError, type FederationClient } from '../federation-client.js';
 import type { PeerDirectory } from '../peer-directory.js';
 
@@ -196,7 +196,7 @@ export class DeliveryService {
       const batch = deliveryBatch(pending.slice(0, state.maxActivities).map((p) => p.item), state.maxBytes);
       try {
         this.requests += 1;
-        await this.client.postEncoded(`${actorBase(actor)}/federation/inbox`, batch.body);
+        await this.client.postEncoded(PodUrls.ofActor(actor).inbox, batch.body);
         state.ackedSeq = pending[batch.count - 1].stored.event.originSeq;
         pending = pending.slice(batch.count);
         state.failures = 0;

@@ -3,7 +3,7 @@ import type { EventStore } from '../../../../../libs/event-store/src/event-store
 import { MAX_EVENT_BYTES, MAX_PULL_ANSWER_BYTES } from '../../../../../libs/contracts/src/federation/federation-limits.js';
 import { FederationRequestError, type FederationClient, type PeerFailureKind } from '../federation-client.js';
 import type { PeerDirectory } from '../peer-directory.js';
-import { actorBase } from '../actor-base.js';
+import { PodUrls } from '../../../../../libs/contracts/src/pod-urls.js';
 
 /** Events asked for per page; the server also cuts the page at `maxBytes`. */
 const PAGE = 500;
@@ -94,7 +94,7 @@ export class PullService {
     for (const friend of await this.peers.friends()) {
       try {
         const { origins } = await this.client.getJson<{ origins: Array<{ origin: string; lastSeq: number }> }>(
-          `${actorBase(friend)}/federation/events`,
+          PodUrls.ofActor(friend).events,
           'application/json',
         );
         for (const { origin, lastSeq } of Array.isArray(origins) ? origins : []) {
@@ -188,7 +188,7 @@ export class PullService {
    */
   private async fetchPage(peer: string, origin: string, after: number, size: PageSize, timeoutMs?: number): Promise<unknown[]> {
     for (;;) {
-      const url = `${actorBase(peer)}/federation/events?origin=${encodeURIComponent(origin)}&after=${after}&limit=${size.limit}&maxBytes=${size.maxBytes}`;
+      const url = `${PodUrls.ofActor(peer).events}?origin=${encodeURIComponent(origin)}&after=${after}&limit=${size.limit}&maxBytes=${size.maxBytes}`;
       try {
         const answer = await this.client.getJson<{ events?: unknown }>(url, 'application/json', { timeoutMs, maxResponseBytes: MAX_PULL_ANSWER_BYTES });
         return Array.isArray(answer?.events) ? answer.events : [];
