@@ -6,7 +6,7 @@ import { buildTorrent, choosePieceLength, hashFile, magnetUri } from '../../../.
 import type { EventLog } from '../../event-log/event-log.js';
 import type { PodLogger } from '../../pod-runtime.js';
 import type { VideoFields } from '../domain/video-fields.js';
-import { convertVideo, makeThumbnail, MediaError, planProcessing, probeMedia, type MediaProbe } from '../media/index.js';
+import { convertVideo, makeThumbnail, MediaError, planProcessing, probeMedia, writeAtomically, type MediaProbe } from '../media/index.js';
 import type { VideoStorage } from '../video-storage.js';
 import type { VideoJob, VideoJobs } from './video-jobs.js';
 
@@ -177,7 +177,7 @@ export class VideoProcessing {
       readyThumbnail
         ? rename(readyThumbnail, this.storage.thumbnailPath(uuid))
         : makeThumbnail(filePath, this.storage.thumbnailPath(uuid), { durationSeconds: finalProbe.durationSeconds }),
-      writeAtomically(this.storage.torrentPath(uuid), torrent),
+      writeAtomically(this.storage.torrentPath(uuid), (temp) => writeFile(temp, torrent, { mode: 0o644 })),
     ]);
     signal.throwIfAborted();
 
@@ -226,12 +226,6 @@ export class VideoProcessing {
     await Promise.all(leftovers.map((path) => (path ? rm(path, { force: true }) : undefined)));
     await this.jobs.update(uuid, { state: 'failed', step: 'failed', errorCode: code, errorMessage: message, sourcePath: null, updatedAt: this.now().toISOString() });
   }
-}
-
-async function writeAtomically(path: string, bytes: Buffer): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, bytes, { mode: 0o644 });
-  await rename(temp, path);
 }
 
 export type { VideoJob };
