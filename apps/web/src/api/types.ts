@@ -29,11 +29,10 @@ export type ProblemDocument = Partial<ProblemBody>;
 
 export type VideoOrUpload = VideoDto | VideoUploadDto;
 
-export const VIDEO_SORTS = ['-publishedAt', 'publishedAt', 'name', '-name', 'duration', '-duration', '-match'] as const;
-export type VideoSort = (typeof VIDEO_SORTS)[number];
-
-/** `origin=`: every pod, this pod, the others, or one pod by host[:port]. */
-export type OriginFilter = 'all' | 'local' | 'remote' | `host:${string}`;
+// The sorts and origin filters of GET /api/v1/videos: the pod's own definitions.
+export { ALL_ORIGINS, VIDEO_SORTS, isRelevanceSort, isVideoSort, originParam, parseOriginParam } from '../../../../libs/contracts/src/browser.js';
+import type { OriginFilter, VideoSort } from '../../../../libs/contracts/src/browser.js';
+export type { OriginFilter, VideoSort };
 
 export interface VideoQuery {
   search?: string;
