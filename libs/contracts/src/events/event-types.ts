@@ -132,21 +132,7 @@ export interface EventDataByVersion {
 
 export type EventType = keyof EventDataByVersion;
 
-export const EVENT_TYPES = [
-  'PodJoined',
-  'FriendshipRequested',
-  'FriendshipAccepted',
-  'FriendshipEnded',
-  'VideoPublished',
-  'VideoUpdated',
-  'VideoDeleted',
-  'ExpulsionVoteCast',
-  'ExpulsionVoteWithdrawn',
-  'PodExpelled',
-  'ReadmissionVoteCast',
-  'ReadmissionVoteWithdrawn',
-  'PodReadmitted',
-] as const satisfies readonly EventType[];
+
 
 /**
  * The versions of each type, as a value (the interface above is types only): isCatalogEvent
@@ -167,6 +153,9 @@ export const CATALOG_VERSIONS: { readonly [T in EventType]: readonly (keyof Even
   ReadmissionVoteWithdrawn: [1],
   PodReadmitted: [1],
 };
+
+/** Every event type, in the catalogue's order. */
+export const EVENT_TYPES = Object.keys(CATALOG_VERSIONS) as readonly EventType[];
 
 export type EventData<T extends EventType, V extends keyof EventDataByVersion[T] = keyof EventDataByVersion[T]> =
   EventDataByVersion[T][V];

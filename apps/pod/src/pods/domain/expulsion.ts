@@ -24,7 +24,11 @@ import type { CatalogEventPart, EventData } from '../../../../../libs/contracts/
 
 export type Motion = 'expulsion' | 'readmission';
 
-export type BallotEventType = 'ExpulsionVoteCast' | 'ExpulsionVoteWithdrawn' | 'PodExpelled' | 'ReadmissionVoteCast' | 'ReadmissionVoteWithdrawn' | 'PodReadmitted';
+const CAST = { expulsion: 'ExpulsionVoteCast', readmission: 'ReadmissionVoteCast' } as const;
+const WITHDRAWN = { expulsion: 'ExpulsionVoteWithdrawn', readmission: 'ReadmissionVoteWithdrawn' } as const;
+const OUTCOME = { expulsion: 'PodExpelled', readmission: 'PodReadmitted' } as const;
+
+export type BallotEventType = (typeof CAST | typeof WITHDRAWN | typeof OUTCOME)[Motion];
 
 /** The part of an event envelope the ballot reads: any event of the target's stream. */
 export type StreamEvent = CatalogEventPart<'id' | 'origin' | 'occurredAt'>;
@@ -51,22 +55,11 @@ export interface Ballot {
   readonly decidedAt: string | null;
 }
 
-export const BALLOT_EVENT_TYPES: ReadonlySet<string> = new Set<BallotEventType>([
-  'ExpulsionVoteCast',
-  'ExpulsionVoteWithdrawn',
-  'PodExpelled',
-  'ReadmissionVoteCast',
-  'ReadmissionVoteWithdrawn',
-  'PodReadmitted',
-]);
+export const BALLOT_EVENT_TYPES: ReadonlySet<string> = new Set<BallotEventType>([CAST, WITHDRAWN, OUTCOME].flatMap((types) => Object.values(types)));
 
 export function isBallotEvent(event: StreamEvent): event is BallotEvent {
   return BALLOT_EVENT_TYPES.has(event.type);
 }
-
-const CAST = { expulsion: 'ExpulsionVoteCast', readmission: 'ReadmissionVoteCast' } as const;
-const WITHDRAWN = { expulsion: 'ExpulsionVoteWithdrawn', readmission: 'ReadmissionVoteWithdrawn' } as const;
-const OUTCOME = { expulsion: 'PodExpelled', readmission: 'PodReadmitted' } as const;
 
 /** The order of a ballot's events: time, then id (the same key as the membership read models). */
 export function ballotKey(event: { occurredAt: string; id: string }): string {
