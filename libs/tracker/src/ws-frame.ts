@@ -55,7 +55,7 @@ export type FrameEvent =
  */
 export function readFrames(state: FrameState, chunk: Buffer, maxMessage: number): FrameEvent[] {
   const events: FrameEvent[] = [];
-  let buf = state.pending === null ? chunk : Buffer.concat([state.pending, chunk]);
+  const buf = state.pending === null ? chunk : Buffer.concat([state.pending, chunk]);
   state.pending = null;
   let pos = 0;
   while (buf.length - pos >= 2) {

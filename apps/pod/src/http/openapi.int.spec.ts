@@ -20,7 +20,6 @@ import { API_DOCS_PATH, OPENAPI_JSON_PATH, OPENAPI_TAGS, OPENAPI_YAML_PATH } fro
 import { BEARER_SCHEME, PROBLEM_JSON } from './problem.openapi.js';
 import { HTTP_STATUS_BY_CODE, statusForCode } from './problem.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;

@@ -1,4 +1,4 @@
-import type { EventDraft, EventEnvelope } from '../../../event-envelope/src/envelope.js';
+import type { EventDraft, EventEnvelope } from '../../../event-envelope/src/browser.js';
 
 /**
  * The data of every event type and version, written by hand to match events/<Type>/v<N>.schema.json
