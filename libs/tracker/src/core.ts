@@ -34,9 +34,12 @@ export interface TrackerOptions {
   readonly rateLimitExempt?: (address: string) => boolean;
   /** Open WebSocket connections per address. Default 256. */
   readonly maxWsConnectionsPerAddress?: number;
-  /** Largest WebSocket message (after reassembly). Default 64 KiB: ten WebRTC offers fit. */
+  /**
+   * Largest WebSocket message (ws's maxPayload). Default 64 KiB, as aquatic_ws: an announce
+   * with maxWsOffers offers of a browser's non-trickle SDP (1-5 KB each) fits.
+   */
   readonly maxWsMessageBytes?: number;
-  /** Offers relayed per WebTorrent announce (WebTorrent sends at most 10). Default 20. */
+  /** Offers relayed per WebTorrent announce (WebTorrent sends at most 5). Default 10, as aquatic_ws. */
   readonly maxWsOffers?: number;
   /** Bytes queued to a WebSocket peer before it is dropped as too slow. Default 1 MiB. */
   readonly maxWsBufferedBytes?: number;
@@ -108,7 +111,7 @@ export class TrackerCore<C = unknown> {
       },
       maxWsConnectionsPerAddress: positive(options.maxWsConnectionsPerAddress, 256, 'maxWsConnectionsPerAddress'),
       maxWsMessageBytes: positive(options.maxWsMessageBytes, 64 * 1024, 'maxWsMessageBytes'),
-      maxWsOffers: positive(options.maxWsOffers, 20, 'maxWsOffers'),
+      maxWsOffers: positive(options.maxWsOffers, 10, 'maxWsOffers'),
       maxWsBufferedBytes: positive(options.maxWsBufferedBytes, 1024 * 1024, 'maxWsBufferedBytes'),
       sweepIntervalMs: positive(options.sweepIntervalSeconds, 60, 'sweepIntervalSeconds') * 1000,
     };

@@ -47,7 +47,7 @@ export class Membership {
     );
     const friendships = new Map(
       (await this.db.query<{ requester: string; target: string; status: string }>('SELECT requester, target, status FROM rm_friendships WHERE requester = $1 OR target = $1', [this.me])).map(
-        (f): [string, FriendshipState] => [f.requester === this.me ? f.target : f.requester, f.status === 'requested' ? (f.requester === this.me ? 'outgoing' : 'incoming') : f.status === 'accepted' ? 'accepted' : 'ended'],
+        (f): [string, FriendshipState] => [f.requester === this.me ? f.target : f.requester, this.friendshipState(f)],
       ),
     );
     // A pod that quit has no friends: the pods still active among themselves are not active for it.
@@ -205,8 +205,25 @@ export class Membership {
   private async viewAfterChange(actor: string): Promise<PodView> {
     await this.waitForReadModels();
     const view = (await this.listPods()).find((pod) => pod.actor === actor);
-    if (!view) throw new Error(`${actor} vanished from the read model`);
-    return view;
+    if (view) return view;
+    // A peer that took our request but never served its genesis (PodJoined) has no row in
+    // rm_pods, only a friendship: the answer is what this pod knows of it.
+    const friendship = await this.peers.friendshipWith(actor);
+    const health = this.health?.healthOf(actor) ?? { score: HEALTH_SCORE.initial, lastSeenAt: null };
+    return {
+      host: hostOfActor(actor),
+      actor,
+      status: 'pending',
+      score: health.score,
+      joinedAt: null,
+      lastSeenAt: health.lastSeenAt,
+      friendship: friendship === null ? 'none' : this.friendshipState(friendship),
+    };
+  }
+
+  private friendshipState(f: { requester: string; status: string }): FriendshipState {
+    if (f.status === 'requested') return f.requester === this.me ? 'outgoing' : 'incoming';
+    return f.status === 'accepted' ? 'accepted' : 'ended';
   }
 
   private async isPendingRequestFrom(requester: string): Promise<boolean> {

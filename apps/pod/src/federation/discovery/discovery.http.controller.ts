@@ -30,6 +30,8 @@ export class DiscoveryHttpController {
   @ApiOkResponse({ description: 'A JRD with a `self` link to the actor.', content: { 'application/jrd+json': { schema: JRD_SCHEMA } } })
   @ApiProblems('invalid-query', 'not-found')
   webfinger(@Query('resource') resource: unknown, @Res() response: Response): void {
+    // RFC 7033 section 5: any origin may read it, refusals included (set before they are thrown).
+    response.setHeader('Access-Control-Allow-Origin', '*');
     const urls = podUrls(this.runtime.config.host);
     const acct = `acct:${ACTOR_USERNAME}@${this.runtime.config.host}`;
     if (typeof resource !== 'string' || resource.length === 0 || resource.length > 500) {
@@ -68,7 +70,10 @@ export class DiscoveryHttpController {
   @ApiOperation({ summary: 'NodeInfo 2.1' })
   @ApiOkResponse({ description: 'NodeInfo 2.1, with the profile of its schema in the content type.', content: { 'application/json': { schema: NODEINFO_SCHEMA } } })
   async nodeinfo(@Res() response: Response): Promise<void> {
-    const [videos] = await this.runtime.store.readModels.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM rm_videos WHERE origin = $1', [this.runtime.actor]);
+    const [[videos], users] = await Promise.all([
+      this.runtime.store.readModels.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM rm_videos WHERE origin = $1', [this.runtime.actor]),
+      this.runtime.accounts.count(),
+    ]);
     response.type(`application/json; profile="${NODEINFO_21}#"`).send(
       JSON.stringify({
         version: '2.1',
@@ -76,7 +81,7 @@ export class DiscoveryHttpController {
         protocols: ['activitypub'],
         services: { inbound: [], outbound: [] },
         openRegistrations: this.runtime.config.signup,
-        usage: { users: { total: 1 }, localPosts: Number(videos?.n ?? 0) },
+        usage: { users: { total: users }, localPosts: Number(videos?.n ?? 0) },
         metadata: { nodeName: this.runtime.config.name },
       }),
     );
