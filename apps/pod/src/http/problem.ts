@@ -29,6 +29,7 @@ export const HTTP_STATUS_BY_CODE = {
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'rate-limited': 429,
+  'range-not-satisfiable': 416,
   // Uploads: the file itself is refused (ffprobe finds no playable video in it).
   'upload-aborted': 400,
   'not-origin': 403,

@@ -7,6 +7,7 @@ import { PodTracker } from '../tracker/pod-tracker.js';
 import { TrackerRegistry } from '../tracker/tracker-registry.js';
 import { LocalMediaFacts } from './local-media-facts.js';
 import { LocalVideos } from './local-videos.js';
+import { reapLeftoverChildren, recordChildrenIn } from './media/child-processes.js';
 import { VideoJobs } from './processing/video-jobs.js';
 import { VideoProcessing } from './processing/video-processing.js';
 import { VideoStorage } from './video-storage.js';
@@ -24,9 +25,12 @@ export interface VideosContext {
 }
 
 /**
- * Opens the videos side once the read models are current: the tracker registry comes from
- * them. Interrupted jobs are resumed, and files that belong to no video (a crash between an
- * event and the file operation that follows it) are removed.
+ * Opens the videos side once the read models are current: the tracker registry and the
+ * seeder follow the log from them (LocalVideos). Then what a crash left is dealt with, in
+ * this order: ffmpeg/ffprobe of the previous run still running are killed, temporary files
+ * and uploads no job owns are removed, files that belong to no video and no job (a crash
+ * between an event and the file operation that follows it) are removed, and the
+ * interrupted jobs go on from where their bytes are.
  */
 export async function openVideos(
   config: PodConfig,
@@ -41,18 +45,23 @@ export async function openVideos(
   await jobs.init();
   // The tracker registry loads from the read models, which may be rebuilding a long log at
   // start (~30k events/s on SQLite, so minutes for millions): wait as long as that takes.
-  await projections.waitFor(await store.headPosition(), Number.POSITIVE_INFINITY);
-  const registry = new TrackerRegistry(storage);
-  const { missingFiles } = await registry.load(store.readModels, actor);
+  const head = await store.headPosition();
+  await projections.waitFor(head, Number.POSITIVE_INFINITY);
+  const registry = new TrackerRegistry();
+  const local = new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond }, logger, actor);
+  const { missingFiles } = await local.follow(store, store.readModels, head);
   for (const uuid of missingFiles) logger.error(`video ${uuid} is published by this pod but its file or torrent is missing: it is neither tracked nor seeded`);
-  const local = new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond }, logger);
-  const processing = new VideoProcessing(jobs, storage, eventLog, store, (video) => local.published(video), logger);
+  const processing = new VideoProcessing(jobs, storage, eventLog, store, local, logger);
 
-  const resumedSources = await processing.resumeInterrupted();
-  await storage.removePartialUploads(resumedSources);
+  const reaped = reapLeftoverChildren(storage.childrenDir);
+  if (reaped.length > 0) logger.warn(`killed ${reaped.length} ffmpeg/ffprobe process(es) left running by the previous run: ${reaped.join(', ')}`);
+  recordChildrenIn(storage.childrenDir);
+  await storage.removeTemporaries();
+  await storage.removePartialUploads(await processing.ownedUploads());
   const processingUuids = new Set((await jobs.inState('processing')).map((job) => job.uuid));
   for (const uuid of storage.uuidsOnDisk()) {
     if (!registry.hasVideo(uuid) && !processingUuids.has(uuid) && !missingFiles.includes(uuid)) await storage.removeVideoFiles(uuid);
   }
+  await processing.resumeInterrupted();
   return { storage, jobs, processing, registry, tracker: new PodTracker(registry), local, media: new LocalMediaFacts(registry, storage, logger) };
 }

@@ -6,7 +6,6 @@ export { planProcessing, choosePlan, type ProcessingPlan, type ProcessingAction,
 export { convertVideo, conversionArgs, defaultTimeoutMs, type ConvertOptions } from './convert-video.js';
 export { makeThumbnail, makeThumbnailAhead, type ThumbnailOptions } from './make-thumbnail.js';
 export { createProgressParser } from './ffmpeg-progress.js';
-export { writeAtomically } from './atomic-output.js';
 export { readMp4Layout, walkMp4Boxes, type Mp4Layout } from './mp4-layout.js';
 export { readContainerLayout, type ContainerLayout } from './container-layout.js';
 export { VIDEO_DEMUXERS } from './ffmpeg-input.js';
