@@ -11,6 +11,9 @@ import type { VideoStorage } from './video-storage.js';
 export interface SeedingOptions {
   peerPort: number;
   uploadLimitBytesPerSecond: number;
+  /** The seeder's WebRTC ICE servers, asked again every iceRefreshSeconds (Seeder.start). */
+  iceServers?: () => unknown[];
+  iceRefreshSeconds?: number;
 }
 
 /**
@@ -153,7 +156,13 @@ export class LocalVideos implements PublishedVideosReaction {
 
   private ensureSeeder(): Promise<Seeder> {
     if (this.seeder) return Promise.resolve(this.seeder);
-    this.starting ??= Seeder.start({ peerPort: this.options.peerPort, uploadLimitBytesPerSecond: this.options.uploadLimitBytesPerSecond, logger: this.logger }).then((seeder) => {
+    this.starting ??= Seeder.start({
+      peerPort: this.options.peerPort,
+      uploadLimitBytesPerSecond: this.options.uploadLimitBytesPerSecond,
+      iceServers: this.options.iceServers,
+      iceRefreshSeconds: this.options.iceRefreshSeconds,
+      logger: this.logger,
+    }).then((seeder) => {
       this.seeder = seeder;
       return seeder;
     });

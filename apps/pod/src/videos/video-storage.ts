@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTemporaryName } from './media/atomic-output.js';
+import type { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
 
 /**
  * Where a pod keeps its videos' files and the URLs it serves them at. Everything is named by
@@ -25,8 +26,8 @@ export class VideoStorage {
 
   constructor(
     dataDir: string,
-    /** Public host[:port] of the pod. */
-    private readonly host: string,
+    /** The pod's URLs (from its publicUrl). */
+    private readonly podUrls: PodUrls,
     /** The UDP tracker's port: the pod's HTTP port. */
     private readonly udpPort: number,
   ) {
@@ -56,16 +57,15 @@ export class VideoStorage {
 
   urls(uuid: string, extension: string): { webSeedUrl: string; torrentUrl: string; thumbnailUrl: string } {
     return {
-      webSeedUrl: `http://${this.host}/static/web-videos/${this.webVideoFileName(uuid, extension)}`,
-      torrentUrl: `http://${this.host}/static/torrents/${uuid}.torrent`,
-      thumbnailUrl: `http://${this.host}/static/thumbnails/${uuid}.jpg`,
+      webSeedUrl: this.podUrls.webSeed(this.webVideoFileName(uuid, extension)),
+      torrentUrl: this.podUrls.torrent(uuid),
+      thumbnailUrl: this.podUrls.thumbnail(uuid),
     };
   }
 
   /** The origin's three trackers, WebSocket first: browsers can use no other. */
   announceList(): string[] {
-    const hostname = this.host.replace(/:\d+$/, '');
-    return [`ws://${this.host}/tracker/socket`, `http://${this.host}/tracker/announce`, `udp://${hostname}:${this.udpPort}`];
+    return this.podUrls.announceList(this.udpPort);
   }
 
   /** Every file of one video, whatever its extension; missing files are fine. */

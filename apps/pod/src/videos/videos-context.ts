@@ -1,8 +1,11 @@
+import { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
 import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
 import type { PodConfig } from '../config/pod-config.js';
 import type { EventLog } from '../event-log/event-log.js';
 import type { PodLogger } from '../pod-runtime.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
+import { ClientAddresses } from '../http/client-address.js';
+import { iceServersFor, iceServersForNodeDatachannel } from '../p2p/ice-servers.js';
 import { PodTracker } from '../tracker/pod-tracker.js';
 import { TrackerRegistry } from '../tracker/tracker-registry.js';
 import { LocalMediaFacts } from './local-media-facts.js';
@@ -40,7 +43,7 @@ export async function openVideos(
   projections: ProjectionRunner,
   logger: PodLogger,
 ): Promise<VideosContext> {
-  const storage = new VideoStorage(config.dataDir, config.host, config.port);
+  const storage = new VideoStorage(config.dataDir, new PodUrls(config.publicUrl), config.port);
   const jobs = new VideoJobs(store.readModels);
   await jobs.init();
   // The tracker registry loads from the read models, which may be rebuilding a long log at
@@ -48,7 +51,7 @@ export async function openVideos(
   const head = await store.headPosition();
   await projections.waitFor(head, Number.POSITIVE_INFINITY);
   const registry = new TrackerRegistry();
-  const local = new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond }, logger, actor);
+  const local = new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond, ...seederIceServers(config) }, logger, actor);
   const { missingFiles } = await local.follow(store, store.readModels, head);
   for (const uuid of missingFiles) logger.error(`video ${uuid} is published by this pod but its file or torrent is missing: it is neither tracked nor seeded`);
   const processing = new VideoProcessing(jobs, storage, eventLog, store, local, logger);
@@ -63,5 +66,18 @@ export async function openVideos(
     if (!registry.hasVideo(uuid) && !processingUuids.has(uuid) && !missingFiles.includes(uuid)) await storage.removeVideoFiles(uuid);
   }
   await processing.resumeInterrupted();
-  return { storage, jobs, processing, registry, tracker: new PodTracker(registry), local, media: new LocalMediaFacts(registry, storage, logger) };
+  return { storage, jobs, processing, registry, tracker: new PodTracker(registry, new ClientAddresses(config.trustedProxies)), local, media: new LocalMediaFacts(registry, storage, logger) };
+}
+
+/**
+ * The seeder's own ICE servers: the config's STUN and TURN, with credentials minted for the
+ * id `seeder` like a viewer's, renewed at half their lifetime. None configured: none.
+ */
+function seederIceServers(config: PodConfig): { iceServers?: () => unknown[]; iceRefreshSeconds?: number } {
+  if (config.ice.stunUrls.length === 0 && config.ice.turnUrls.length === 0) return {};
+  const ttl = config.ice.credentialTtlSeconds;
+  return {
+    iceServers: () => iceServersForNodeDatachannel(iceServersFor(config.ice, 'seeder', Math.floor(Date.now() / 1000) + ttl)),
+    iceRefreshSeconds: Math.max(1, Math.floor(ttl / 2)),
+  };
 }
