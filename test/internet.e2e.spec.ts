@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { peersOnlyTorrent } from '../libs/testing/src/aria2.js';
-import { bdecode, type Decoded } from '../libs/torrent/src/index.js';
+import { peersOnlyTorrent } from '@swarmtube/testing';
+import { bdecode, type Decoded } from '@swarmtube/torrent';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { swarmSizedMp4 } from '../libs/testing/src/media-fixtures.js';
-import { waitUntil } from '../libs/testing/src/wait-until.js';
+import { swarmSizedMp4 } from '@swarmtube/testing';
+import { waitUntil } from '@swarmtube/testing';
 import { NsClient } from './support/internet/client.js';
 import { NetnsRun, namespaceSupport, sh, sweepStaleRuns, type NsProcess } from './support/internet/netns.js';
 import type { VideoView } from './support/videos.js';
