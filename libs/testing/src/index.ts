@@ -3,3 +3,4 @@ export * from './test-databases.js';
 export * from './test-pod.js';
 export * from './test-sealer.js';
 export * from './pod-process.js';
+export * from './media-fixtures.js';

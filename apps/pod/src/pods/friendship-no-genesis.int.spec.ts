@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { startTestPod, type TestPod } from '../../../../libs/testing/src/test-pod.js';
+import { startTestPod, type TestPod } from '../../../../libs/testing/src/index.js';
 
 /**
  * A peer that takes a friendship request but never serves its genesis (PodJoined): the pod

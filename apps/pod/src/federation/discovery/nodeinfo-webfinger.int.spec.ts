@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { videoDeletedDraft, videoPublishedDraft } from '../../../../../libs/testing/src/event-fixtures.js';
-import { startTestPod, type TestPod } from '../../../../../libs/testing/src/test-pod.js';
-import { waitUntil } from '../../../../../libs/testing/src/wait-until.js';
+import { startTestPod, videoDeletedDraft, videoPublishedDraft, waitUntil, type TestPod } from '../../../../../libs/testing/src/index.js';
 import { accountsClient } from '../../users/testing/accounts-http.js';
 
 /** What a fediverse crawler (NodeInfo) and a browser-side client (WebFinger) see of a pod. */
