@@ -1,8 +1,17 @@
 import type { KeyObject } from 'node:crypto';
-import type { EventSealer } from '@swarmtube/event-store';
 import type { EventEnvelope, UnsignedEnvelope } from './envelope.js';
 import { ed25519KeyId } from './multikey.js';
 import { signEnvelope } from './proof.js';
+
+/**
+ * Turns an unsigned envelope into a signed one. Called by the store inside the append
+ * (after it has allocated originSeq and prevHash), synchronously, so that sealing and
+ * appending are one atomic step. A local pod's sealer signs with the pod's Ed25519 key.
+ */
+export interface EventSealer {
+  readonly origin: string;
+  seal(unsigned: UnsignedEnvelope): EventEnvelope;
+}
 
 export type EnvelopeSealerErrorCode = 'sealer-key-invalid' | 'origin-mismatch';
 

@@ -1,4 +1,4 @@
-import type { EventDraft, EventEnvelope, UnsignedEnvelope } from '@swarmtube/event-envelope';
+import type { EventDraft, EventEnvelope, EventSealer } from '@swarmtube/event-envelope';
 import type { ReadModelDatabase } from './read-model-database.port.js';
 
 /**
@@ -52,15 +52,8 @@ export type ForeignRejection =
   /** Not an envelope the log can hold (missing or mistyped field, not JSON-serializable). */
   | { code: 'malformed'; detail: string };
 
-/**
- * Turns an unsigned envelope into a signed one. Called by the store inside the append
- * (after it has allocated originSeq and prevHash), synchronously, so that sealing and
- * appending are one atomic step. A local pod's sealer signs with the pod's Ed25519 key.
- */
-export interface EventSealer {
-  readonly origin: string;
-  seal(unsigned: UnsignedEnvelope): EventEnvelope;
-}
+/** What seals each event the store appends (libs/event-envelope, sealer.ts): the store's port names it too. */
+export type { EventSealer };
 
 export interface Subscription {
   /** Resolves once the handler has returned for its last batch. */

@@ -3,15 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventStore } from '@swarmtube/event-store';
 import { EventLog } from '../../../event-log/event-log.js';
 import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';
-import { AnnouncePodCommand } from './announce-pod.command.js';
-
-export interface PodIdentity {
-  actor: string;
-  host: string;
-  name: string;
-  ed25519Multibase: string;
-  rsaPublicKeyPem: string;
-}
+import { AnnouncePodCommand, type PodIdentity } from './announce-pod.command.js';
 
 export class KeyMismatchError extends Error {
   readonly code = 'key-mismatch';
