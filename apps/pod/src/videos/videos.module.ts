@@ -38,11 +38,8 @@ import { VideosStartup } from './videos-startup.js';
     {
       provide: VideoJobs,
       inject: [EVENT_STORE],
-      useFactory: async (store: OpenedEventStore) => {
-        const jobs = new VideoJobs(store.readModels);
-        await jobs.init();
-        return jobs;
-      },
+      // Its table is made by the migrations (migrations/migrations.ts) when the store opens.
+      useFactory: (store: OpenedEventStore) => new VideoJobs(store.readModels),
     },
     { provide: TrackerRegistry, inject: [VideoStorage], useFactory: (storage: VideoStorage) => new TrackerRegistry(storage) },
     { provide: PodTracker, inject: [TrackerRegistry], useFactory: (registry: TrackerRegistry) => new PodTracker(registry) },

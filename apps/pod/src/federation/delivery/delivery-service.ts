@@ -1,7 +1,6 @@
 import type { EventStore, Subscription } from '../../../../../libs/event-store/src/event-store.port.js';
 import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
-import { ensureDeliveryTables } from './delivery-tables.js';
 import { deliveryBody, MAX_ACTIVITIES_PER_REQUEST } from '../activities.js';
 import { actorBase } from '../actor-base.js';
 import type { FederationClient } from '../federation-client.js';
@@ -61,7 +60,6 @@ export class DeliveryService {
   ) {}
 
   async start(): Promise<void> {
-    await ensureDeliveryTables(this.db);
     for (const row of await this.db.query<Record<string, any>>('SELECT * FROM fed_deliveries')) {
       this.states.set(row.actor, {
         actor: row.actor,

@@ -77,18 +77,6 @@ function fromRow(row: JobRow): VideoJob {
 export class VideoJobs {
   constructor(private readonly db: ReadModelDatabase) {}
 
-  async init(): Promise<void> {
-    await this.db.execute([
-      {
-        sql: `CREATE TABLE IF NOT EXISTS local_video_jobs (
-          uuid TEXT PRIMARY KEY, owner TEXT NOT NULL, state TEXT NOT NULL, progress DOUBLE PRECISION NOT NULL,
-          step TEXT NOT NULL, error_code TEXT, error_message TEXT, name TEXT NOT NULL, description TEXT NOT NULL,
-          tags TEXT NOT NULL, source_path TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
-      },
-      { sql: `CREATE INDEX IF NOT EXISTS local_video_jobs_state ON local_video_jobs (state)` },
-    ]);
-  }
-
   async insert(job: VideoJob): Promise<void> {
     await this.db.execute([
       {
