@@ -14,8 +14,8 @@ const MAX_JSON_PAGE = 1000;
 const NDJSON_PAGE = 1000;
 const MAX_POSITION = Number.MAX_SAFE_INTEGER;
 
-/** The exact bytes that were signed and hashed, so an auditor can check them. */
-function wireForm(stored: StoredEvent): string {
+/** The exact bytes that were signed and hashed, so an auditor can check them (also `npm run admin -- export-log`). */
+export function wireForm(stored: StoredEvent): string {
   return stored.body ?? canonicalize(stored.event);
 }
 
