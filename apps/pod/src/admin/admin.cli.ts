@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { openEventStore, type OpenedEventStore } from '../../../../libs/event-store/src/index.js';
-import { wireForm } from '../audit/queries/list-events/list-events.http.controller.js';
+import { wireForm } from '../audit/wire-form.js';
 import { ConfigError, loadPodConfig } from '../config/pod-config.js';
 import { acquireDataLock, type DataLock } from '../migrations/data-lock.js';
 import { migrate } from '../migrations/migrate.js';

@@ -143,6 +143,22 @@ for (const database of ['sqlite', 'postgres'] as const) {
       }
     });
 
+    test('a second pod on the same data is refused while the first runs, and starts once it stopped', async () => {
+      const where = place();
+      const first = await startOn(where);
+      try {
+        await assert.rejects(startOn(where), (error: unknown) => {
+          assert.equal((error as { code?: string }).code, 'data-in-use');
+          assert.match((error as Error).message, database === 'sqlite' ? /in use by a running pod \(PID \d+/ : /in use by swarmtube pod \(PID \d+\)/);
+          return true;
+        });
+      } finally {
+        await first.stop();
+      }
+      const second = await startOn(where);
+      await second.stop();
+    });
+
     test('a recorded migration whose text differs from the code is refused', async () => {
       const where = place();
       const raw = await openRaw(where);

@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSche
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { once } from 'node:events';
-import { canonicalize } from '../../../../../../libs/event-envelope/src/canonical.js';
+import { wireForm } from '../../wire-form.js';
 import type { StoredEvent } from '../../../../../../libs/event-store/src/event-store.port.js';
 import { integerParam } from '../../../http/query-params.js';
 import { ListEventsQuery } from './list-events.query.js';
@@ -14,10 +14,6 @@ const MAX_JSON_PAGE = 1000;
 const NDJSON_PAGE = 1000;
 const MAX_POSITION = Number.MAX_SAFE_INTEGER;
 
-/** The exact bytes that were signed and hashed, so an auditor can check them (also `npm run admin -- export-log`). */
-export function wireForm(stored: StoredEvent): string {
-  return stored.body ?? canonicalize(stored.event);
-}
 
 /**
  * The log for auditors: `GET /api/v1/events?after=N&limit=M`, as one JSON page
