@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     console.log(`[${config.name}] the root password kept in clear in ${config.dataDir}/admin-password is now stored only as a hash; the file is removed`);
   }
   await pod.startFederation();
-  console.log(`[${config.name}] listening on http://${config.host} (bound to ${config.listen}:${pod.port}), data in ${config.dataDir}, log on ${config.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
+  console.log(`[${config.name}] listening on ${config.publicUrl} (bound to ${config.listen}:${pod.port}), data in ${config.dataDir}, log on ${config.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -2,7 +2,7 @@ import type { EventStore, Subscription } from '../../../../../libs/event-store/s
 import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
 import { deliveryBody, MAX_ACTIVITIES_PER_REQUEST } from '../activities.js';
-import { actorBase } from '../actor-base.js';
+import { PodUrls } from '../../../../../libs/contracts/src/pod-urls.js';
 import type { FederationClient } from '../federation-client.js';
 import type { PeerDirectory } from '../peer-directory.js';
 import { DeliveryAttempted } from './delivery-attempted.event.js';
@@ -154,7 +154,7 @@ export class DeliveryService {
       if (batch.length === 0) return;
       try {
         this.requests += 1;
-        await this.client.postJson(`${actorBase(actor)}/federation/inbox`, deliveryBody(batch.map((s) => s.event)));
+        await this.client.postJson(PodUrls.ofActor(actor).inbox, deliveryBody(batch.map((s) => s.event)));
         state.ackedSeq = batch[batch.length - 1].event.originSeq;
         state.failures = 0;
         state.nextAttemptAt = 0;

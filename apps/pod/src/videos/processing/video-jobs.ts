@@ -1,4 +1,5 @@
 import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import type { ProcessingPlan } from '../media/index.js';
 
 export type JobState = 'processing' | 'published' | 'failed';
 
@@ -19,8 +20,12 @@ export interface VideoJob {
   name: string;
   description: string;
   tags: string[];
-  /** The received upload, until processing no longer needs it. */
+  /** The received upload, until processing no longer needs it (null once the video's file is in place). */
   sourcePath: string | null;
+  /** Keep, remux or transcode, decided once from the upload: a resumed job follows the same plan. */
+  plan: ProcessingPlan | null;
+  /** The video's file once in place (web-videos/<uuid>.<ext>): where the bytes are after the move or conversion. */
+  filePath: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -37,6 +42,8 @@ interface JobRow {
   description: string;
   tags: string;
   source_path: string | null;
+  plan: string | null;
+  file_path: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -52,6 +59,8 @@ const COLUMNS: Record<keyof Omit<VideoJob, 'uuid'>, string> = {
   description: 'description',
   tags: 'tags',
   sourcePath: 'source_path',
+  plan: 'plan',
+  filePath: 'file_path',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -69,6 +78,8 @@ function fromRow(row: JobRow): VideoJob {
     description: row.description,
     tags: JSON.parse(row.tags) as string[],
     sourcePath: row.source_path,
+    plan: row.plan ? (JSON.parse(row.plan) as ProcessingPlan) : null,
+    filePath: row.file_path ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -80,9 +91,9 @@ export class VideoJobs {
   async insert(job: VideoJob): Promise<void> {
     await this.db.execute([
       {
-        sql: `INSERT INTO local_video_jobs (uuid, owner, state, progress, step, error_code, error_message, name, description, tags, source_path, created_at, updated_at)
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        params: [job.uuid, job.owner, job.state, job.progress, job.step, job.errorCode, job.errorMessage, job.name, job.description, JSON.stringify(job.tags), job.sourcePath, job.createdAt, job.updatedAt],
+        sql: `INSERT INTO local_video_jobs (uuid, owner, state, progress, step, error_code, error_message, name, description, tags, source_path, plan, file_path, created_at, updated_at)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        params: [job.uuid, job.owner, job.state, job.progress, job.step, job.errorCode, job.errorMessage, job.name, job.description, JSON.stringify(job.tags), job.sourcePath, job.plan ? JSON.stringify(job.plan) : null, job.filePath, job.createdAt, job.updatedAt],
       },
     ]);
   }
@@ -91,7 +102,7 @@ export class VideoJobs {
     const sets: string[] = [];
     const params: unknown[] = [uuid];
     for (const [key, value] of Object.entries(patch)) {
-      params.push(key === 'tags' ? JSON.stringify(value) : value);
+      params.push(key === 'tags' || (key === 'plan' && value !== null) ? JSON.stringify(value) : value);
       sets.push(`${COLUMNS[key as keyof typeof COLUMNS]} = $${params.length}`);
     }
     await this.db.execute([{ sql: `UPDATE local_video_jobs SET ${sets.join(', ')} WHERE uuid = $1`, params }]);
