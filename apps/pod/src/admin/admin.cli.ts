@@ -140,7 +140,8 @@ const COMMANDS: Record<string, { args: number; run(args: string[], options: Opti
         copyFileSync(options.file, source);
       }
       if (!source) throw new CommandError(`the upload of job ${uuid} is gone (a failed job's upload is removed): give the original file with --file`);
-      await jobs.update(uuid!, { state: 'processing', progress: 0, step: 'queued', errorCode: null, errorMessage: null, sourcePath: source, updatedAt: new Date().toISOString() });
+      // No plan, no file: the resumed job plans again from the upload, as a fresh one.
+      await jobs.update(uuid!, { state: 'processing', progress: 0, step: 'queued', errorCode: null, errorMessage: null, sourcePath: source, plan: null, filePath: null, updatedAt: new Date().toISOString() });
       console.log(`job ${uuid} (${job.name}) queued again from ${options.file ? basename(options.file) : source}: the pod processes it at its next start`);
     },
   },

@@ -70,8 +70,8 @@ for (const database of ['sqlite', 'postgres'] as const) {
       const now = new Date().toISOString();
       await A.get(VideoJobs).insert({
         uuid: FAILED_JOB, owner: 'alice', state: 'failed', progress: 0.2, step: 'failed', errorCode: 'processing-failed', errorMessage: 'ffmpeg was killed',
-        name: 'A retried video', description: '', tags: [], sourcePath: null, createdAt: now, updatedAt: now,
-      } as Parameters<VideoJobs['insert']>[0]);
+        name: 'A retried video', description: '', tags: [], sourcePath: null, plan: null, filePath: null, createdAt: now, updatedAt: now,
+      });
       await B.destroy();
       await waitUntil('A idle', () => A.idle(), 60_000);
       const response = await fetch(`${A.baseUrl}/api/v1/events`, { headers: { accept: 'application/x-ndjson' } });
