@@ -4,6 +4,7 @@ import type { INestApplicationContext, LogLevel } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { MAX_INBOX_BODY_BYTES } from '../../../libs/contracts/src/federation/federation-limits.js';
 import type { OpenedEventStore } from '../../../libs/event-store/src/index.js';
 import type { PodConfig } from './config/pod-config.js';
 import { EVENT_STORE } from './event-log/event-log.tokens.js';
@@ -76,7 +77,7 @@ export async function openPod(config: PodConfig, options: OpenPodOptions = {}): 
   // req.ip and req.protocol from X-Forwarded-For/-Proto, from the trusted proxies only (the
   // login and sign-up limits key on req.ip); the tracker uses the same rule (pod-tracker.ts).
   app.set('trust proxy', new ClientAddresses(config.trustedProxies).trust);
-  app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/activity+json', 'application/ld+json', 'application/*+json'] });
+  app.useBodyParser('json', { limit: MAX_INBOX_BODY_BYTES, type: ['application/json', 'application/activity+json', 'application/ld+json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   // Before init: Nest registers its 404 handler at init, and the site's history-mode
   // fallback must come first (it never answers API paths).
