@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   const pod = await openPod(config, { http: true });
   const adminPassword = pod.app.get<AdminPassword>(ADMIN_PASSWORD);
   if (adminPassword.generated) {
-    console.log(`[${config.name}] admin "root", password ${adminPassword.password} (kept in ${adminPassword.path})`);
+    console.log(`[${config.name}] admin "root", password ${adminPassword.generated} (shown once, stored only as a hash; npm run admin -- reset-password root sets a new one)`);
+  } else if (adminPassword.source === 'legacy-file') {
+    console.log(`[${config.name}] the root password kept in clear in ${config.dataDir}/admin-password is now stored only as a hash; the file is removed`);
   }
   await pod.startFederation();
   console.log(`[${config.name}] listening on ${config.publicUrl} (bound to ${config.listen}:${pod.port}), data in ${config.dataDir}, log on ${config.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);

@@ -6,7 +6,8 @@ import type { PodKeys } from '@swarmtube/event-envelope';
 import type { OpenedEventStore } from '@swarmtube/event-store';
 import { POD_ACTOR, POD_CONFIG } from './config/config.tokens.js';
 import type { PodConfig } from './config/pod-config.js';
-import { EVENT_STORE, POD_KEYS } from './event-log/event-log.tokens.js';
+import { DATA_LOCK, EVENT_STORE, POD_KEYS } from './event-log/event-log.tokens.js';
+import type { DataLock } from './migrations/data-lock.js';
 import { DeliveryService } from './federation/delivery/delivery-service.js';
 import { FederationClient } from './federation/federation-client.js';
 import { PullService } from './federation/pull/pull-service.js';
@@ -26,7 +27,7 @@ import { VideosStartup } from './videos/videos-startup.js';
  * - once HTTP listens (startServing): the tracker, then the seeder (a torrent announced before
  *   its tracker listens is not announced again for long); then federation (startFederation),
  *   since peers answer by calling back;
- * - stop: the seeder, the tracker, federation, the read models, the store.
+ * - stop: the seeder, the tracker, federation, the read models, the store, the data lock.
  */
 @Injectable()
 export class PodLifecycle implements OnApplicationBootstrap {
@@ -38,6 +39,7 @@ export class PodLifecycle implements OnApplicationBootstrap {
     @Inject(POD_ACTOR) private readonly actor: string,
     @Inject(POD_KEYS) private readonly keys: PodKeys,
     @Inject(EVENT_STORE) private readonly store: OpenedEventStore,
+    @Inject(DATA_LOCK) private readonly lock: DataLock,
     private readonly commands: CommandBus,
     private readonly projections: ProjectionRunner,
     private readonly videos: VideosStartup,
@@ -65,6 +67,7 @@ export class PodLifecycle implements OnApplicationBootstrap {
     } catch (error) {
       await this.projections.stop();
       await this.store.close();
+      await this.lock.release();
       throw error;
     }
   }
@@ -114,5 +117,6 @@ export class PodLifecycle implements OnApplicationBootstrap {
     await this.client.close();
     await this.projections.stop();
     await this.store.close();
+    await this.lock.release();
   }
 }

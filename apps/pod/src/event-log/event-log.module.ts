@@ -5,9 +5,12 @@ import { createEnvelopeSealer } from '@swarmtube/event-envelope';
 import { loadOrCreatePodKeys, type PodKeys } from '@swarmtube/event-envelope';
 import { openEventStore } from '@swarmtube/event-store';
 import type { EventStore } from '@swarmtube/event-store';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import { POD_ACTOR, POD_CONFIG } from '../config/config.tokens.js';
 import type { PodConfig } from '../config/pod-config.js';
-import { EVENT_STORE, POD_KEYS } from './event-log.tokens.js';
+import { acquireDataLock, type DataLock } from '../migrations/data-lock.js';
+import { migrate } from '../migrations/migrate.js';
+import { DATA_LOCK, EVENT_STORE, POD_KEYS } from './event-log.tokens.js';
 import { EventLog } from './event-log.js';
 
 /**
@@ -25,15 +28,35 @@ import { EventLog } from './event-log.js';
       },
     },
     {
+      // Before anything writes: a second pod, or an admin command, on the same data is refused.
+      provide: DATA_LOCK,
+      inject: [POD_CONFIG],
+      useFactory: (config: PodConfig): Promise<DataLock> => {
+        mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+        return acquireDataLock({ database: config.database, dataDir: config.dataDir, schema: config.databaseSchema, holder: 'pod' });
+      },
+    },
+    {
       provide: EVENT_STORE,
-      inject: [POD_CONFIG, POD_ACTOR, POD_KEYS],
-      useFactory: (config: PodConfig, actor: string, keys: PodKeys) =>
-        openEventStore({
-          database: config.database,
-          dataDir: config.dataDir,
-          schema: config.databaseSchema,
-          sealer: createEnvelopeSealer({ origin: actor, privateKey: keys.ed25519.privateKey }),
-        }),
+      inject: [POD_CONFIG, POD_ACTOR, POD_KEYS, DATA_LOCK],
+      useFactory: async (config: PodConfig, actor: string, keys: PodKeys, lock: DataLock): Promise<OpenedEventStore> => {
+        let store: OpenedEventStore | undefined;
+        try {
+          store = await openEventStore({
+            database: config.database,
+            dataDir: config.dataDir,
+            schema: config.databaseSchema,
+            sealer: createEnvelopeSealer({ origin: actor, privateKey: keys.ed25519.privateKey }),
+          });
+          // The local-state tables (accounts, jobs, cursors, health) at this code's version.
+          await migrate(store.readModels);
+          return store;
+        } catch (error) {
+          await store?.close().catch(() => {});
+          await lock.release();
+          throw error;
+        }
+      },
     },
     {
       provide: EventLog,
@@ -41,6 +64,6 @@ import { EventLog } from './event-log.js';
       useFactory: (store: EventStore, actor: string, events: EventBus) => new EventLog(store, actor, events),
     },
   ],
-  exports: [POD_KEYS, EVENT_STORE, EventLog],
+  exports: [POD_KEYS, EVENT_STORE, DATA_LOCK, EventLog],
 })
 export class EventLogModule {}

@@ -15,7 +15,6 @@ import { UsersModule } from '../users/users.module.js';
 import { VideosModule } from '../videos/videos.module.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { RetryReachableFriendHandler } from './delivery/retry-reachable-friend.handler.js';
-import { ensureDeliveryTables } from './delivery/delivery-tables.js';
 import { DiscoveryHttpController } from './discovery/discovery.http.controller.js';
 import { ExpelledPodGuard } from './expelled-pod.guard.js';
 import { FederationClient } from './federation-client.js';
@@ -63,11 +62,9 @@ export const FEDERATION_LOG = Symbol('FederationLog');
     {
       provide: DeliveryService,
       inject: [EVENT_STORE, ProjectionRunner, PeerDirectory, FederationClient, POD_ACTOR, FEDERATION_LOG, EventBus],
-      // The cursors' table is made before serving: GET /api/v1/pods reads it too (last seen).
-      useFactory: async (store: OpenedEventStore, projections: ProjectionRunner, peers: PeerDirectory, client: FederationClient, actor: string, log: (message: string) => void, events: EventBus) => {
-        await ensureDeliveryTables(store.readModels);
-        return new DeliveryService(store, store.readModels, projections, peers, client, actor, log, events);
-      },
+      // The cursors' table (fed_deliveries) is made by the migrations when the store opens.
+      useFactory: (store: OpenedEventStore, projections: ProjectionRunner, peers: PeerDirectory, client: FederationClient, actor: string, log: (message: string) => void, events: EventBus) =>
+        new DeliveryService(store, store.readModels, projections, peers, client, actor, log, events),
     },
     {
       provide: ReceiveActivities,

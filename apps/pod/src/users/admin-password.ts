@@ -1,33 +1,56 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT_USERNAME, type LocalAccounts } from './local-accounts.js';
 
 /** The AdminPassword provider's token (UsersModule). */
 export const ADMIN_PASSWORD = Symbol('AdminPassword');
 
 export interface AdminPassword {
-  password: string;
-  /** True when this start generated it: the pod prints it once. */
-  generated: boolean;
-  path: string;
+  /** The password this start generated for root, to be shown once (main.ts); kept nowhere in clear. */
+  generated: string | null;
+  /** Where root's password came from at this start. */
+  source: 'environment' | 'stored' | 'generated' | 'legacy-file';
+}
+
+/** Where pods before 0.2 kept the generated root password in clear text. */
+export function legacyAdminPasswordFile(dataDir: string): string {
+  return join(dataDir, 'admin-password');
+}
+
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
 }
 
 /**
- * The root admin's password: $SWARMTUBE_ADMIN_PASSWORD when set, else the one generated at
- * first start and kept in <dataDir>/admin-password (mode 0600, written atomically).
+ * Root's password at start: $SWARMTUBE_ADMIN_PASSWORD when set (root's hash follows it);
+ * else the stored hash; else, at first start, a generated one, shown once and stored only as
+ * its scrypt hash. A data folder of an older pod still has it in clear in `admin-password`:
+ * its hash is taken and the file removed (`npm run admin -- reset-password root` sets a new one).
  */
-export function ensureAdminPassword(dataDir: string, env: NodeJS.ProcessEnv = process.env): AdminPassword {
-  const path = join(dataDir, 'admin-password');
-  if (env.SWARMTUBE_ADMIN_PASSWORD) return { password: env.SWARMTUBE_ADMIN_PASSWORD, generated: false, path };
+export async function settleRootPassword(accounts: LocalAccounts, dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<AdminPassword> {
+  const legacy = legacyAdminPasswordFile(dataDir);
+  let fromFile: string | undefined;
   try {
-    const stored = readFileSync(path, 'utf8').trim();
-    if (stored) return { password: stored, generated: false, path };
+    fromFile = readFileSync(legacy, 'utf8').trim() || undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const password = randomBytes(18).toString('base64url');
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, password + '\n', { mode: 0o600 });
-  renameSync(temp, path);
-  return { password, generated: true, path };
+  let result: AdminPassword;
+  if (env.SWARMTUBE_ADMIN_PASSWORD) {
+    await accounts.setPassword(ROOT_USERNAME, env.SWARMTUBE_ADMIN_PASSWORD);
+    result = { generated: null, source: 'environment' };
+  } else if (fromFile) {
+    await accounts.setPassword(ROOT_USERNAME, fromFile);
+    result = { generated: null, source: 'legacy-file' };
+  } else if (await accounts.account(ROOT_USERNAME)) {
+    result = { generated: null, source: 'stored' };
+  } else {
+    const password = generatePassword();
+    await accounts.setPassword(ROOT_USERNAME, password);
+    result = { generated: password, source: 'generated' };
+  }
+  // Only after the hash is stored: a crash before leaves the file for the next start.
+  rmSync(legacy, { force: true });
+  return result;
 }

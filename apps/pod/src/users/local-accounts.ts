@@ -31,37 +31,34 @@ export class LocalAccounts {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async init(rootPassword: string): Promise<void> {
-    await this.db.execute([
-      {
-        sql: `CREATE TABLE IF NOT EXISTS local_accounts (
-          username TEXT PRIMARY KEY, role TEXT NOT NULL, password_salt TEXT NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL)`,
-      },
-      {
-        sql: `CREATE TABLE IF NOT EXISTS local_tokens (
-          token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, expires_at TEXT NOT NULL, created_at TEXT NOT NULL)`,
-      },
-      // Names of deleted accounts stay taken: signed events name their author by username, so
-      // a newcomer under the same name would inherit the old account's videos and voice.
-      { sql: 'CREATE TABLE IF NOT EXISTS local_retired_usernames (username TEXT PRIMARY KEY, retired_at TEXT NOT NULL)' },
-    ]);
-    // The root password may have changed ($SWARMTUBE_ADMIN_PASSWORD): keep root's hash in step.
-    const [root] = await this.db.query<{ password_salt: string; password_hash: string }>(
+  /**
+   * Sets an account's password (root is made when missing) and revokes every token issued
+   * under the old one. Unchanged when the password already matches: no token is revoked.
+   */
+  async setPassword(username: string, password: string): Promise<'changed' | 'unchanged' | 'not-found'> {
+    const [row] = await this.db.query<{ password_salt: string; password_hash: string }>(
       'SELECT password_salt, password_hash FROM local_accounts WHERE username = $1',
-      ['root'],
+      [username],
     );
-    if (root && (await this.matches(rootPassword, root.password_salt, root.password_hash))) return;
+    if (!row && username !== ROOT_USERNAME) return 'not-found';
+    if (row && (await this.matches(password, row.password_salt, row.password_hash))) return 'unchanged';
     const salt = randomBytes(16).toString('base64');
-    const hash = (await scryptAsync(rootPassword, salt)).toString('base64');
+    const hash = (await scryptAsync(password, salt)).toString('base64');
     await this.db.execute([
       {
-        sql: `INSERT INTO local_accounts (username, role, password_salt, password_hash, created_at) VALUES ('root', 'admin', $1, $2, $3)
+        sql: `INSERT INTO local_accounts (username, role, password_salt, password_hash, created_at) VALUES ($1, 'admin', $2, $3, $4)
               ON CONFLICT (username) DO UPDATE SET password_salt = excluded.password_salt, password_hash = excluded.password_hash`,
-        params: [salt, hash, this.now().toISOString()],
+        params: [username, salt, hash, this.now().toISOString()],
       },
-      // A new root password revokes every root token issued under the old one.
-      ...(root ? [{ sql: `DELETE FROM local_tokens WHERE username = 'root'` }] : []),
+      { sql: 'DELETE FROM local_tokens WHERE username = $1', params: [username] },
     ]);
+    return 'changed';
+  }
+
+  /** Every account, oldest first (the admin CLI's list). */
+  async list(): Promise<Account[]> {
+    const rows = await this.db.query<{ username: string; role: Role; created_at: string }>('SELECT username, role, created_at FROM local_accounts ORDER BY created_at, username');
+    return rows.map((row) => ({ username: row.username, role: row.role, createdAt: row.created_at }));
   }
 
   /** A token for good credentials, or null. Costs one scrypt either way, so timing tells nothing. */

@@ -1,11 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { Module } from '@nestjs/common';
 import type { OpenedEventStore } from '@swarmtube/event-store';
 import { POD_CONFIG, POD_ENV } from '../config/config.tokens.js';
 import type { PodConfig } from '../config/pod-config.js';
 import { EventLogModule } from '../event-log/event-log.module.js';
 import { EVENT_STORE } from '../event-log/event-log.tokens.js';
-import { ADMIN_PASSWORD, ensureAdminPassword, type AdminPassword } from './admin-password.js';
+import { ADMIN_PASSWORD, settleRootPassword, type AdminPassword } from './admin-password.js';
 import { AdminGuard } from './admin.guard.js';
 import { CreateUserHandler } from './commands/create-user/create-user.handler.js';
 import { CreateUserHttpController } from './commands/create-user/create-user.http.controller.js';
@@ -27,22 +26,13 @@ import { UserGuard } from './user.guard.js';
   imports: [EventLogModule],
   controllers: [IssueTokenHttpController, RegisterUserHttpController, CreateUserHttpController, RevokeTokenHttpController, DeleteUserHttpController, GetMeHttpController],
   providers: [
+    // Its tables are made by the migrations (migrations/migrations.ts) when the store opens.
+    { provide: LocalAccounts, inject: [EVENT_STORE], useFactory: (store: OpenedEventStore) => new LocalAccounts(store.readModels) },
     {
+      // Root exists with its password before the pod serves.
       provide: ADMIN_PASSWORD,
-      inject: [POD_CONFIG, POD_ENV],
-      useFactory: (config: PodConfig, env: NodeJS.ProcessEnv): AdminPassword => {
-        mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-        return ensureAdminPassword(config.dataDir, env);
-      },
-    },
-    {
-      provide: LocalAccounts,
-      inject: [EVENT_STORE, ADMIN_PASSWORD],
-      useFactory: async (store: OpenedEventStore, admin: AdminPassword) => {
-        const accounts = new LocalAccounts(store.readModels);
-        await accounts.init(admin.password);
-        return accounts;
-      },
+      inject: [LocalAccounts, POD_CONFIG, POD_ENV],
+      useFactory: (accounts: LocalAccounts, config: PodConfig, env: NodeJS.ProcessEnv): Promise<AdminPassword> => settleRootPassword(accounts, config.dataDir, env),
     },
     UserGuard,
     AdminGuard,

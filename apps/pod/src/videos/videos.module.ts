@@ -42,11 +42,8 @@ import { VideosStartup } from './videos-startup.js';
     {
       provide: VideoJobs,
       inject: [EVENT_STORE],
-      useFactory: async (store: OpenedEventStore) => {
-        const jobs = new VideoJobs(store.readModels);
-        await jobs.init();
-        return jobs;
-      },
+      // Its table is made by the migrations (migrations/migrations.ts) when the store opens.
+      useFactory: (store: OpenedEventStore) => new VideoJobs(store.readModels),
     },
     { provide: TrackerRegistry, useFactory: () => new TrackerRegistry() },
     { provide: PodTracker, inject: [TrackerRegistry, POD_CONFIG], useFactory: (registry: TrackerRegistry, config: PodConfig) => new PodTracker(registry, new ClientAddresses(config.trustedProxies)) },

@@ -1,7 +1,6 @@
 import type { EventStore, Subscription } from '@swarmtube/event-store';
 import type { ReadModelDatabase } from '@swarmtube/event-store';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
-import { ensureDeliveryTables } from './delivery-tables.js';
 import type { StoredEvent } from '@swarmtube/event-store';
 import { MAX_INBOX_BODY_BYTES } from '@swarmtube/contracts';
 import { deliveryBatch, deliveryItem, MAX_ACTIVITIES_PER_REQUEST } from '../activities.js';
@@ -80,7 +79,6 @@ export class DeliveryService {
   ) {}
 
   async start(): Promise<void> {
-    await ensureDeliveryTables(this.db);
     for (const row of await this.db.query<Record<string, any>>('SELECT * FROM fed_deliveries')) {
       this.states.set(row.actor, {
         actor: row.actor,

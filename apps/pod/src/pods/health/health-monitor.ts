@@ -58,16 +58,8 @@ export class HealthMonitor {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Creates the table and loads the saved scores: before the pod serves GET /api/v1/pods. */
+  /** Loads the saved scores (the table is the migrations'): before the pod serves GET /api/v1/pods. */
   async init(): Promise<void> {
-    await this.db.execute([
-      {
-        sql: `CREATE TABLE IF NOT EXISTS pod_health (
-          actor TEXT PRIMARY KEY, score INTEGER NOT NULL, failures_in_row INTEGER NOT NULL,
-          successes BIGINT NOT NULL, failures BIGINT NOT NULL,
-          last_seen_at TEXT, last_failure_at TEXT, last_error TEXT)`,
-      },
-    ]);
     for (const row of await this.db.query<Record<string, any>>('SELECT * FROM pod_health')) {
       this.peers.set(row.actor, {
         score: Number(row.score),

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { createTestSealer } from '@swarmtube/testing';
 import type { ProcessingPlan } from '../media/index.js';
 import { DIALECTS, openVideoStore } from '../projections/videos-test-log.js';
+import { migrate } from '../../migrations/migrate.js';
 import { VideoJobs } from './video-jobs.js';
 
 const PLAN: ProcessingPlan = { action: 'transcode', container: 'mp4', mimeType: 'video/mp4', extension: 'mp4', reason: 'mpeg4 in avi', durationSeconds: 8, videoStreamIndex: 0, audioStreamIndex: 1 };
@@ -25,9 +26,10 @@ describe('local video jobs', () => {
             sql: `INSERT INTO local_video_jobs VALUES ('old', 'camille', 'processing', 0.5, 'hashing', NULL, NULL, 'Old', '', '[]', '/data/uploads/x.part', 't', 't')`,
           },
         ]);
+        // The migrations at start (migration 2 adds the columns); the second start applies nothing.
+        assert.deepEqual((await migrate(db)).applied, [1, 2]);
+        assert.deepEqual((await migrate(db)).applied, []);
         const jobs = new VideoJobs(db);
-        await jobs.init();
-        await jobs.init(); // every start
         const old = await jobs.get('old');
         assert.deepEqual([old?.sourcePath, old?.plan, old?.filePath], ['/data/uploads/x.part', null, null]);
 

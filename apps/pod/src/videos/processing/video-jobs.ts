@@ -88,26 +88,6 @@ function fromRow(row: JobRow): VideoJob {
 export class VideoJobs {
   constructor(private readonly db: ReadModelDatabase) {}
 
-  async init(): Promise<void> {
-    await this.db.execute([
-      {
-        sql: `CREATE TABLE IF NOT EXISTS local_video_jobs (
-          uuid TEXT PRIMARY KEY, owner TEXT NOT NULL, state TEXT NOT NULL, progress DOUBLE PRECISION NOT NULL,
-          step TEXT NOT NULL, error_code TEXT, error_message TEXT, name TEXT NOT NULL, description TEXT NOT NULL,
-          tags TEXT NOT NULL, source_path TEXT, plan TEXT, file_path TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
-      },
-      { sql: `CREATE INDEX IF NOT EXISTS local_video_jobs_state ON local_video_jobs (state)` },
-    ]);
-    // Added with resumable jobs: a table made by an earlier version gets them here.
-    const existing = new Set(
-      this.db.dialect === 'sqlite'
-        ? (await this.db.query<{ name: string }>(`SELECT name FROM pragma_table_info('local_video_jobs')`)).map((row) => row.name)
-        : (await this.db.query<{ name: string }>(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'local_video_jobs' AND table_schema = current_schema()`)).map((row) => row.name),
-    );
-    const missing = ['plan', 'file_path'].filter((column) => !existing.has(column));
-    if (missing.length > 0) await this.db.execute(missing.map((column) => ({ sql: `ALTER TABLE local_video_jobs ADD COLUMN ${column} TEXT` })));
-  }
-
   async insert(job: VideoJob): Promise<void> {
     await this.db.execute([
       {

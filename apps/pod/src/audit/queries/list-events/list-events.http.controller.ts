@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { once } from 'node:events';
 import { canonicalize } from '@swarmtube/event-envelope';
 import type { StoredEvent } from '@swarmtube/event-store';
+import { wireForm } from '../../wire-form.js';
 import { integerParam } from '../../../http/query-params.js';
 import { ListEventsQuery } from './list-events.query.js';
 import { ApiProblems } from '../../../http/problem.openapi.js';
@@ -14,10 +15,6 @@ const MAX_JSON_PAGE = 1000;
 const NDJSON_PAGE = 1000;
 const MAX_POSITION = Number.MAX_SAFE_INTEGER;
 
-/** The exact bytes that were signed and hashed, so an auditor can check them. */
-function wireForm(stored: StoredEvent): string {
-  return stored.body ?? canonicalize(stored.event);
-}
 
 /**
  * The log for auditors: `GET /api/v1/events?after=N&limit=M`, as one JSON page
