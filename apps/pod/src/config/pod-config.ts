@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 
 /**
@@ -20,12 +21,20 @@ export interface PodConfig {
   /** PostgreSQL schema of this pod, so several pods can share one database. */
   databaseSchema: string;
   seeds: string[];
+  /** Added by helper/internet-pod (its checks live there); in the schema here so both merge. */
+  publicUrl: string;
+  trustedProxies: string[];
+  ice: { stunUrls: string[]; turnUrls: string[]; turnSecret: string; credentialTtlSeconds: number };
   friends: { autoAccept: boolean };
   health: { probeIntervalSeconds: number; threshold: number; autoVote: boolean };
   uploads: { maxBytes: number; minFreeBytes: number };
   /** The seeder's upload rate cap in bytes per second; 0 means none. */
   seeding: { uploadLimitBytesPerSecond: number };
   signup: boolean;
+  /** What /readyz tolerates. */
+  readiness: { maxLagEvents: number };
+  /** On SIGTERM, how long in-flight requests get before the process exits anyway. */
+  shutdownTimeoutSeconds: number;
   /**
    * allowPrivateAddresses: connect to peers at loopback, private and other special-purpose
    * addresses (a demo or test network on one machine or a LAN); off, such peers are refused.
@@ -37,95 +46,207 @@ export class ConfigError extends Error {
   readonly code = 'config-invalid';
 }
 
-const DEFAULTS: PodConfig = {
-  name: 'Swarmtube pod',
-  host: 'localhost:9000',
-  port: 9000,
-  listen: '127.0.0.1',
-  peerPort: 6881,
-  dataDir: 'data/pod',
-  database: 'sqlite',
-  databaseSchema: 'public',
-  seeds: [],
-  friends: { autoAccept: true },
-  health: { probeIntervalSeconds: 30, threshold: 20, autoVote: true },
-  uploads: { maxBytes: 4 * 1024 ** 3, minFreeBytes: 64 * 1024 ** 2 },
-  seeding: { uploadLimitBytesPerSecond: 0 },
-  signup: false,
-  federation: { pullIntervalSeconds: 60, allowPrivateAddresses: false },
+/**
+ * A leaf of the schema: its JSON Schema, its default, and whether its value must never be echoed.
+ * The environment variable is derived from the path (SWARMTUBE_ + the path in SCREAMING_SNAKE_CASE).
+ */
+interface Leaf {
+  schema: Record<string, unknown>;
+  default: unknown;
+  secret?: true;
+  /** What the README says it does. */
+  doc: string;
+}
+type Tree = { [key: string]: Leaf | Tree };
+
+const str = (doc: string, value: string, extra: Record<string, unknown> = {}): Leaf => ({ schema: { type: 'string', ...extra }, default: value, doc });
+const bool = (doc: string, value: boolean): Leaf => ({ schema: { type: 'boolean' }, default: value, doc });
+const int = (doc: string, value: number, minimum: number, maximum: number = Number.MAX_SAFE_INTEGER): Leaf => ({ schema: { type: 'integer', minimum, maximum }, default: value, doc });
+/** A duration: decimals allowed (0.2 probes five times a second, for tests); 0 turns it off. */
+const seconds = (doc: string, value: number, minimum = 0, maximum = 86_400): Leaf => ({ schema: { type: 'number', minimum, maximum }, default: value, doc });
+const list = (doc: string): Leaf => ({ schema: { type: 'array', items: { type: 'string', minLength: 1, pattern: '\\S' } }, default: [], doc });
+
+/**
+ * THE config schema: every key, its type and range, its default and its environment variable
+ * derive from this one tree (CONFIG_SCHEMA for ajv, DEFAULTS, CONFIG_KEYS for the README).
+ */
+const TREE: Tree = {
+  name: str("the pod's display name", 'Swarmtube pod', { minLength: 1, maxLength: 200 }),
+  host: str('public `host[:port]`; the actor is `http://HOST/federation/actor`', 'localhost:9000', { pattern: '^[A-Za-z0-9.-]+(:\\d{1,5})?$' }),
+  publicUrl: str("the pod's public URL (`https://video.example.org`); empty: `http://HOST`", ''),
+  port: int('HTTP port (API, site, tracker) and UDP tracker port', 9000, 0, 65535),
+  listen: str('address the HTTP server binds to', '127.0.0.1', { minLength: 1 }),
+  peerPort: int('BitTorrent TCP/uTP port', 6881, 0, 65535),
+  dataDir: str('keys, SQLite file, admin password, media', 'data/pod', { minLength: 1 }),
+  database: str('`sqlite` or a `postgres://` URL (also `DATABASE_URL`)', 'sqlite', { pattern: '^(sqlite|postgres(ql)?://.*)$' }),
+  databaseSchema: str('PostgreSQL schema of this pod (several pods can share a database)', 'public', { pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
+  seeds: { ...list('hosts asked by make-friends (comma-separated in the environment)'), schema: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9.-]+(:\\d{1,5})?$' } } },
+  trustedProxies: list('reverse proxies whose X-Forwarded-* headers are believed (addresses or CIDRs)'),
+  ice: {
+    stunUrls: list('STUN URLs for WebRTC'),
+    turnUrls: list('TURN URLs for WebRTC'),
+    turnSecret: { ...str('secret shared with the TURN server (coturn `use-auth-secret`)', ''), secret: true },
+    credentialTtlSeconds: int('lifetime of a TURN credential', 3600, 5, 86_400),
+  },
+  friends: { autoAccept: bool('accept friendship requests without an admin', true) },
+  health: {
+    probeIntervalSeconds: seconds("seconds between probes of each friend's health; 0: none", 30),
+    threshold: int('health score at or under which this pod votes to expel a friend', 20, 0, 100),
+    autoVote: bool('vote automatically when a friend is at or under the threshold', true),
+  },
+  readiness: {
+    maxLagEvents: int('`/readyz` answers 503 while a read model is more than this many events behind the log', 1000, 0),
+  },
+  shutdownTimeoutSeconds: seconds('on SIGTERM, in-flight requests get this long to finish; then the pod exits anyway', 20, 0, 3600),
+  uploads: {
+    maxBytes: int('largest upload accepted', 4 * 1024 ** 3, 0),
+    minFreeBytes: int('free disk space an upload must leave', 64 * 1024 ** 2, 0),
+  },
+  seeding: { uploadLimitBytesPerSecond: int("the seeder's upload rate cap in bytes per second; 0: none", 0, 0) },
+  signup: bool('anyone may create an account', false),
+  federation: {
+    pullIntervalSeconds: int('seconds between pulls from each friend', 60, 0, 86_400),
+    allowPrivateAddresses: bool('connect to peers at loopback and private addresses (demo, LAN)', false),
+  },
 };
 
-type Shape = 'string' | 'port' | 'count' | 'seconds' | 'boolean' | 'hosts';
-/** Every key, its shape and its environment variable: one table so the README and the code agree. */
-export const CONFIG_KEYS: ReadonlyArray<{ path: string; shape: Shape; env: string }> = [
-  { path: 'name', shape: 'string', env: 'SWARMTUBE_NAME' },
-  { path: 'host', shape: 'string', env: 'SWARMTUBE_HOST' },
-  { path: 'port', shape: 'port', env: 'SWARMTUBE_PORT' },
-  { path: 'listen', shape: 'string', env: 'SWARMTUBE_LISTEN' },
-  { path: 'peerPort', shape: 'port', env: 'SWARMTUBE_PEER_PORT' },
-  { path: 'dataDir', shape: 'string', env: 'SWARMTUBE_DATA_DIR' },
-  { path: 'database', shape: 'string', env: 'SWARMTUBE_DATABASE' },
-  { path: 'databaseSchema', shape: 'string', env: 'SWARMTUBE_DATABASE_SCHEMA' },
-  { path: 'seeds', shape: 'hosts', env: 'SWARMTUBE_SEEDS' },
-  { path: 'friends.autoAccept', shape: 'boolean', env: 'SWARMTUBE_FRIENDS_AUTO_ACCEPT' },
-  { path: 'health.probeIntervalSeconds', shape: 'seconds', env: 'SWARMTUBE_HEALTH_PROBE_INTERVAL_SECONDS' },
-  { path: 'health.threshold', shape: 'count', env: 'SWARMTUBE_HEALTH_THRESHOLD' },
-  { path: 'health.autoVote', shape: 'boolean', env: 'SWARMTUBE_HEALTH_AUTO_VOTE' },
-  { path: 'uploads.maxBytes', shape: 'count', env: 'SWARMTUBE_UPLOADS_MAX_BYTES' },
-  { path: 'uploads.minFreeBytes', shape: 'count', env: 'SWARMTUBE_UPLOADS_MIN_FREE_BYTES' },
-  { path: 'seeding.uploadLimitBytesPerSecond', shape: 'count', env: 'SWARMTUBE_SEEDING_UPLOAD_LIMIT_BYTES_PER_SECOND' },
-  { path: 'signup', shape: 'boolean', env: 'SWARMTUBE_SIGNUP' },
-  { path: 'federation.pullIntervalSeconds', shape: 'count', env: 'SWARMTUBE_FEDERATION_PULL_INTERVAL_SECONDS' },
-  { path: 'federation.allowPrivateAddresses', shape: 'boolean', env: 'SWARMTUBE_FEDERATION_ALLOW_PRIVATE_ADDRESSES' },
-];
+const isLeaf = (node: Leaf | Tree): node is Leaf => 'schema' in node && 'default' in node && typeof (node as Leaf).doc === 'string';
 
-const HOST_PATTERN = /^[a-z0-9.-]+(:\d{1,5})?$/i;
-
-function coerce(path: string, shape: Shape, raw: unknown, fromEnv: boolean): unknown {
-  const fail = (why: string): never => {
-    throw new ConfigError(`config key "${path}": ${why} (got ${JSON.stringify(raw)})`);
+/** Every key with its environment variable, default and meaning, in file order (the README table). */
+export const CONFIG_KEYS: ReadonlyArray<{ path: string; env: string; default: unknown; doc: string; secret: boolean; schema: Record<string, unknown> }> = (() => {
+  const out: Array<{ path: string; env: string; default: unknown; doc: string; secret: boolean; schema: Record<string, unknown> }> = [];
+  const walk = (node: Tree, prefix: string) => {
+    for (const [key, child] of Object.entries(node)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (isLeaf(child)) out.push({ path, env: envName(path), default: child.default, doc: child.doc, secret: child.secret === true, schema: child.schema });
+      else walk(child, path);
+    }
   };
-  switch (shape) {
-    case 'string':
-      if (typeof raw !== 'string' && typeof raw !== 'number') fail('expected a string');
-      return String(raw);
-    case 'port':
-    case 'count': {
-      const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) fail('expected a whole number');
-      if (shape === 'port' && (n as number) > 65535) fail('expected a port number (0-65535)');
-      return n;
+  walk(TREE, '');
+  return out;
+})();
+
+export function envName(path: string): string {
+  return `SWARMTUBE_${path.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+function toSchema(node: Tree): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(node)) properties[key] = isLeaf(child) ? child.schema : toSchema(child);
+  return { type: 'object', properties, additionalProperties: false };
+}
+
+/** The JSON Schema of a config file (every key optional: each has a default). */
+export const CONFIG_SCHEMA = toSchema(TREE);
+
+const DEFAULTS = (() => {
+  const config: Record<string, unknown> = {};
+  for (const { path, default: value } of CONFIG_KEYS) setPath(config, path, structuredClone(value));
+  return config as unknown as PodConfig;
+})();
+
+const validateConfig = new Ajv({ allErrors: true, strict: true, verbose: true }).compile(CONFIG_SCHEMA);
+
+/** Damerau-Levenshtein (optimal string alignment) distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    case 'seconds': {
-      // A duration: decimals allowed (0.2 probes five times a second, for tests); 0 turns it off.
-      const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 86_400) fail('expected a number of seconds from 0 to 86400 (decimals allowed)');
-      return n;
+  }
+  return d[a.length][b.length];
+}
+
+/** The closest of `candidates` to `word` within an edit distance of 2 (case-insensitively), if any. */
+export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+function keysAt(path: string): string[] {
+  const node = path === '' ? TREE : (path.split('.').reduce<Tree | Leaf | undefined>((n, k) => (n && !isLeaf(n) ? (n as Tree)[k] : undefined), TREE) as Tree | undefined);
+  return node && !isLeaf(node) ? Object.keys(node) : [];
+}
+
+/** One line per error, each naming the key path (`friends.autoAcept`) and, for a near-miss, the key it probably meant. */
+function explain(errors: ErrorObject[], where: string, data: unknown): string {
+  const lines = new Set<string>();
+  for (const error of errors) {
+    const parent = error.instancePath.split('/').slice(1).join('.');
+    const leaf = CONFIG_KEYS.find((k) => k.path === parent.replace(/\.\d+$/, ''));
+    if (error.keyword === 'additionalProperties') {
+      const key = (error.params as { additionalProperty: string }).additionalProperty;
+      const path = parent ? `${parent}.${key}` : key;
+      const guess = nearest(key, keysAt(parent));
+      lines.add(`unknown key "${path}"${guess ? `: did you mean "${parent ? `${parent}.${guess}` : guess}"?` : ` (known here: ${keysAt(parent).join(', ')})`}`);
+      continue;
     }
-    case 'boolean':
-      if (typeof raw === 'boolean') return raw;
-      if (fromEnv && /^(true|1|yes)$/i.test(String(raw))) return true;
-      if (fromEnv && /^(false|0|no)$/i.test(String(raw))) return false;
-      return fail('expected true or false');
-    case 'hosts': {
-      const list = fromEnv && typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;
-      if (!Array.isArray(list)) return fail('expected a list of host[:port]');
-      for (const host of list) if (typeof host !== 'string' || !HOST_PATTERN.test(host)) fail(`"${String(host)}" is not a host[:port]`);
-      return list;
+    const path = parent || '(top level)';
+    // A secret is never echoed, not even in a refusal.
+    const got = leaf?.secret ? '' : ` (got ${JSON.stringify(valueAt(data, error))?.slice(0, 200)})`;
+    lines.add(`config key "${path}": ${describe(error)}${got}`);
+  }
+  return `${where}: ${[...lines].join('; ')}`;
+}
+
+function valueAt(data: unknown, error: ErrorObject): unknown {
+  return error.instancePath.split('/').slice(1).reduce<unknown>((n, k) => (n && typeof n === 'object' ? (n as Record<string, unknown>)[k] : undefined), data);
+}
+
+function describe(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'type':
+      return p.type === 'boolean' ? 'expected true or false' : p.type === 'integer' ? 'expected a whole number' : p.type === 'object' ? 'expected a mapping of keys' : `expected ${p.type === 'array' ? 'a list' : `a ${String(p.type)}`}`;
+    case 'minimum':
+    case 'maximum': {
+      const schema = error.parentSchema as { minimum?: number; maximum?: number };
+      const max = schema.maximum === undefined || schema.maximum === Number.MAX_SAFE_INTEGER ? '' : ` to ${schema.maximum}`;
+      return `out of range: expected ${schema.minimum ?? '-∞'}${max || ' or more'}`;
     }
+    case 'pattern':
+      return error.instancePath.startsWith('/host') || error.instancePath.startsWith('/seeds') ? 'not a host[:port]' : error.instancePath === '/database' ? 'expected "sqlite" or a postgres:// URL' : error.instancePath === '/databaseSchema' ? 'expected a lowercase SQL identifier' : 'must not be blank';
+    default:
+      return error.message ?? error.keyword;
   }
 }
 
-function getPath(source: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), source);
+/** An environment value in the type its key's schema wants (the schema then checks it like a file's). */
+function fromEnvironment(raw: string, schema: Record<string, unknown>): unknown {
+  switch (schema.type) {
+    case 'integer':
+    case 'number':
+      return raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    case 'boolean':
+      return /^(true|1|yes)$/i.test(raw) ? true : /^(false|0|no)$/i.test(raw) ? false : raw;
+    case 'array':
+      return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    default:
+      return raw;
+  }
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
   const last = keys.pop()!;
   let node = target;
-  for (const key of keys) node = node[key] as Record<string, unknown>;
+  for (const key of keys) node = (node[key] ??= {}) as Record<string, unknown>;
   node[last] = value;
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(over)) {
+    const into = base[key];
+    if (value && typeof value === 'object' && !Array.isArray(value) && into && typeof into === 'object' && !Array.isArray(into)) merge(into as Record<string, unknown>, value as Record<string, unknown>);
+    else base[key] = value;
+  }
 }
 
 export function loadPodConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): PodConfig {
@@ -149,28 +270,41 @@ export function loadPodConfig(options: { file?: string; env?: NodeJS.ProcessEnv;
       throw new ConfigError(`config file ${options.file} must be a YAML mapping`);
     }
     fileValues = (parsed ?? {}) as Record<string, unknown>;
-    const known = new Set(CONFIG_KEYS.map((k) => k.path.split('.')[0]));
-    for (const key of Object.keys(fileValues)) {
-      if (!known.has(key)) throw new ConfigError(`config file ${options.file}: unknown key "${key}"`);
+    // YAML reads `name: 2024` as a number: a string key takes it as written.
+    for (const { path, schema, secret } of CONFIG_KEYS) {
+      if (secret) continue; // a secret written as a number has lost its leading zeros: refuse it
+      const value = path.split('.').reduce<unknown>((n, k) => (n && typeof n === 'object' ? (n as Record<string, unknown>)[k] : undefined), fileValues);
+      if (schema.type === 'string' && typeof value === 'number') setPath(fileValues, path, String(value));
     }
+    if (!validateConfig(fileValues)) throw new ConfigError(explain(validateConfig.errors ?? [], `config file ${options.file}`, fileValues));
+  }
+
+  // The environment: the same schema, each variable read in its key's type.
+  const envValues: Record<string, unknown> = {};
+  const byEnv = new Map(CONFIG_KEYS.map((k) => [k.env, k]));
+  for (const [name, raw] of Object.entries(env)) {
+    if (raw === undefined || raw === '' || !name.startsWith('SWARMTUBE_')) continue;
+    const key = byEnv.get(name);
+    if (key) {
+      setPath(envValues, key.path, fromEnvironment(raw, key.schema));
+      continue;
+    }
+    // Other SWARMTUBE_ variables exist (the admin password, test switches): only a near-miss of a config variable is refused.
+    const guess = nearest(name, byEnv.keys());
+    if (guess && editDistance(name, guess) > 0) throw new ConfigError(`unknown environment variable ${name}: did you mean ${guess}?`);
+  }
+  if (!validateConfig(envValues)) {
+    throw new ConfigError(explain(validateConfig.errors ?? [], 'environment', envValues).replace(/config key "([^"]+)"/g, (_m, path: string) => `${envName(path.replace(/\.\d+$/, ''))} (config key "${path}")`));
   }
 
   const config = structuredClone(DEFAULTS) as unknown as Record<string, unknown>;
-  for (const { path, shape, env: envName } of CONFIG_KEYS) {
-    const fromFile = getPath(fileValues, path);
-    if (fromFile !== undefined) setPath(config, path, coerce(path, shape, fromFile, false));
-    const fromEnv = env[envName];
-    if (fromEnv !== undefined && fromEnv !== '') setPath(config, path, coerce(path, shape, fromEnv, true));
-  }
+  merge(config, fileValues);
+  merge(config, envValues);
   if (env.DATABASE_URL) config.database = env.DATABASE_URL;
 
   const result = config as unknown as PodConfig;
-  if (!HOST_PATTERN.test(result.host)) throw new ConfigError(`config key "host": "${result.host}" is not a host[:port]`);
   if (result.database !== 'sqlite' && !/^postgres(ql)?:\/\//.test(result.database)) {
     throw new ConfigError(`config key "database": expected "sqlite" or a postgres:// URL`);
-  }
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(result.databaseSchema)) {
-    throw new ConfigError(`config key "databaseSchema": expected a lowercase SQL identifier`);
   }
   result.dataDir = isAbsolute(result.dataDir) ? result.dataDir : resolve(cwd, result.dataDir);
   return result;
