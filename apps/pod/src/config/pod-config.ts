@@ -54,11 +54,14 @@ interface Leaf {
   schema: Record<string, unknown>;
   default: unknown;
   secret?: true;
+  /** Another variable that also sets it (read apart, after the others). */
+  alsoEnv?: string;
   /** What the README says it does. */
   doc: string;
 }
 type Tree = { [key: string]: Leaf | Tree };
 
+const HOST = '^[A-Za-z0-9.-]+(:\\d{1,5})?$';
 const str = (doc: string, value: string, extra: Record<string, unknown> = {}): Leaf => ({ schema: { type: 'string', ...extra }, default: value, doc });
 const bool = (doc: string, value: boolean): Leaf => ({ schema: { type: 'boolean' }, default: value, doc });
 const int = (doc: string, value: number, minimum: number, maximum: number = Number.MAX_SAFE_INTEGER): Leaf => ({ schema: { type: 'integer', minimum, maximum }, default: value, doc });
@@ -72,59 +75,82 @@ const list = (doc: string): Leaf => ({ schema: { type: 'array', items: { type: '
  */
 const TREE: Tree = {
   name: str("the pod's display name", 'Swarmtube pod', { minLength: 1, maxLength: 200 }),
-  host: str('public `host[:port]`; the actor is `http://HOST/federation/actor`', 'localhost:9000', { pattern: '^[A-Za-z0-9.-]+(:\\d{1,5})?$' }),
-  publicUrl: str("the pod's public URL (`https://video.example.org`); empty: `http://HOST`", ''),
+  host: str('public `host[:port]`; the actor is `http://HOST/federation/actor`', 'localhost:9000', { pattern: HOST }),
   port: int('HTTP port (API, site, tracker) and UDP tracker port', 9000, 0, 65535),
   listen: str('address the HTTP server binds to', '127.0.0.1', { minLength: 1 }),
   peerPort: int('BitTorrent TCP/uTP port', 6881, 0, 65535),
   dataDir: str('keys, SQLite file, admin password, media', 'data/pod', { minLength: 1 }),
-  database: str('`sqlite` or a `postgres://` URL (also `DATABASE_URL`)', 'sqlite', { pattern: '^(sqlite|postgres(ql)?://.*)$' }),
+  database: { ...str('`sqlite` or a `postgres://` URL', 'sqlite', { pattern: '^(sqlite|postgres(ql)?://.*)$' }), alsoEnv: 'DATABASE_URL' },
   databaseSchema: str('PostgreSQL schema of this pod (several pods can share a database)', 'public', { pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
-  seeds: { ...list('hosts asked by make-friends (comma-separated in the environment)'), schema: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9.-]+(:\\d{1,5})?$' } } },
-  trustedProxies: list('reverse proxies whose X-Forwarded-* headers are believed (addresses or CIDRs)'),
-  ice: {
-    stunUrls: list('STUN URLs for WebRTC'),
-    turnUrls: list('TURN URLs for WebRTC'),
-    turnSecret: { ...str('secret shared with the TURN server (coturn `use-auth-secret`)', ''), secret: true },
-    credentialTtlSeconds: int('lifetime of a TURN credential', 3600, 5, 86_400),
-  },
+  seeds: { ...list('hosts asked by make-friends'), schema: { type: 'array', items: { type: 'string', pattern: HOST } } },
   friends: { autoAccept: bool('accept friendship requests without an admin', true) },
   health: {
-    probeIntervalSeconds: seconds("seconds between probes of each friend's health; 0: none", 30),
-    threshold: int('health score at or under which this pod votes to expel a friend', 20, 0, 100),
-    autoVote: bool('vote automatically when a friend is at or under the threshold', true),
+    probeIntervalSeconds: seconds("how often each friend's actor is probed with a signed GET; decimals allowed (`0.1` in tests), `0` turns probes off (deliveries still count)", 30),
+    threshold: int('score (0-1000, a new peer has 100, ±10 per successful or failed contact) at or below which a friend is voted out', 20, 0, 1000),
+    autoVote: bool("cast this pod's expulsion vote automatically when a friend is at or under the threshold (and withdraw it when the friend is back to 100)", true),
   },
-  readiness: {
-    maxLagEvents: int('`/readyz` answers 503 while a read model is more than this many events behind the log', 1000, 0),
-  },
-  shutdownTimeoutSeconds: seconds('on SIGTERM, in-flight requests get this long to finish; then the pod exits anyway', 20, 0, 3600),
   uploads: {
     maxBytes: int('largest upload accepted', 4 * 1024 ** 3, 0),
-    minFreeBytes: int('free disk space an upload must leave', 64 * 1024 ** 2, 0),
+    minFreeBytes: int('an upload that would leave less free space than this on the data disk is refused (507)', 64 * 1024 ** 2, 0),
   },
-  seeding: { uploadLimitBytesPerSecond: int("the seeder's upload rate cap in bytes per second; 0: none", 0, 0) },
-  signup: bool('anyone may create an account', false),
+  seeding: { uploadLimitBytesPerSecond: int("cap on the seeder's upload rate; 0 means none (viewers' peers carry the rest)", 0, 0) },
+  signup: bool('whether visitors may create accounts', false),
   federation: {
-    pullIntervalSeconds: int('seconds between pulls from each friend', 60, 0, 86_400),
-    allowPrivateAddresses: bool('connect to peers at loopback and private addresses (demo, LAN)', false),
+    pullIntervalSeconds: int('how often a pod pulls what its friends hold (0: only at start and on gaps)', 60, 0),
+    allowPrivateAddresses: bool(
+      'connect to peers at loopback, private, link-local and other special-purpose addresses; off, a keyId, seed or actor there is refused before any connection (the demo configs and the tests turn it on: their pods are all on localhost)',
+      false,
+    ),
+  },
+  readiness: {
+    maxLagEvents: int('`/readyz` answers 503 while a read model is more than this many events behind the log (or rebuilding from the start)', 1000, 0),
+  },
+  shutdownTimeoutSeconds: seconds('on SIGTERM, requests in flight get this long to finish and commit; then the process exits anyway (code 1)', 20, 0, 3600),
+  // The keys of helper/internet-pod (their checks beyond type and range live in that branch).
+  publicUrl: str("the pod's public URL (`https://video.example.org`); empty: `http://HOST`", ''),
+  trustedProxies: list('reverse proxies whose `X-Forwarded-For`/`-Proto` are believed (addresses or CIDRs)'),
+  ice: {
+    stunUrls: list('STUN URLs for WebRTC (`stun:` or `stuns:`)'),
+    turnUrls: list('TURN URLs for WebRTC (`turn:` or `turns:`)'),
+    turnSecret: { ...str('the secret shared with the TURN server (coturn `use-auth-secret`); never logged nor echoed', ''), secret: true },
+    credentialTtlSeconds: int('lifetime of a TURN credential', 3600, 5, 86_400),
   },
 };
 
 const isLeaf = (node: Leaf | Tree): node is Leaf => 'schema' in node && 'default' in node && typeof (node as Leaf).doc === 'string';
 
 /** Every key with its environment variable, default and meaning, in file order (the README table). */
-export const CONFIG_KEYS: ReadonlyArray<{ path: string; env: string; default: unknown; doc: string; secret: boolean; schema: Record<string, unknown> }> = (() => {
-  const out: Array<{ path: string; env: string; default: unknown; doc: string; secret: boolean; schema: Record<string, unknown> }> = [];
+interface ConfigKey {
+  path: string;
+  env: string;
+  alsoEnv?: string;
+  default: unknown;
+  doc: string;
+  secret: boolean;
+  schema: Record<string, unknown>;
+}
+export const CONFIG_KEYS: ReadonlyArray<ConfigKey> = (() => {
+  const out: ConfigKey[] = [];
   const walk = (node: Tree, prefix: string) => {
     for (const [key, child] of Object.entries(node)) {
       const path = prefix ? `${prefix}.${key}` : key;
-      if (isLeaf(child)) out.push({ path, env: envName(path), default: child.default, doc: child.doc, secret: child.secret === true, schema: child.schema });
+      if (isLeaf(child)) out.push({ path, env: envName(path), alsoEnv: child.alsoEnv, default: child.default, doc: child.doc, secret: child.secret === true, schema: child.schema });
       else walk(child, path);
     }
   };
   walk(TREE, '');
   return out;
 })();
+
+/** The README's configuration table, rows in schema order (a unit test keeps the README equal to it). */
+export function configTable(): string {
+  const rows = CONFIG_KEYS.map(({ path, env, default: value, doc, schema, alsoEnv }) => {
+    const envs = [`\`${env}\``, ...(alsoEnv ? [`\`${alsoEnv}\``] : [])].join(', ') + (schema.type === 'array' ? ' (comma-separated)' : '');
+    const shown = typeof value === 'string' ? (value === '' ? '""' : value) : JSON.stringify(value);
+    return `| \`${path}\` | ${envs} | \`${shown}\` | ${doc} |`;
+  });
+  return ['| key | environment | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
 
 export function envName(path: string): string {
   return `SWARMTUBE_${path.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;

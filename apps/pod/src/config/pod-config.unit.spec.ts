@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { CONFIG_KEYS, CONFIG_SCHEMA, ConfigError, loadPodConfig } from './pod-config.js';
+import { readFileSync } from 'node:fs';
+import { CONFIG_KEYS, CONFIG_SCHEMA, ConfigError, configTable, loadPodConfig } from './pod-config.js';
 
 function file(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'swarmtube-config-')), 'pod.yaml');
@@ -53,14 +54,14 @@ describe('pod config', () => {
     ['a section that is not a mapping', 'friends: true\n', {}, /config key "friends": expected a mapping/],
     ['a number as a word', 'health: { threshold: twenty }\n', {}, /config key "health.threshold": expected a whole number \(got "twenty"\)/],
     ['a decimal where a count is due', 'uploads: { maxBytes: 1.5 }\n', {}, /config key "uploads.maxBytes": expected a whole number/],
-    ['a threshold out of range', 'health: { threshold: 101 }\n', {}, /config key "health.threshold": out of range: expected 0 to 100 \(got 101\)/],
+    ['a threshold out of range', 'health: { threshold: 1001 }\n', {}, /config key "health.threshold": out of range: expected 0 to 1000 \(got 1001\)/],
     ['a probe interval out of range', 'health: { probeIntervalSeconds: 100000 }\n', {}, /config key "health.probeIntervalSeconds": out of range/],
     ['a negative shutdown timeout', 'shutdownTimeoutSeconds: -1\n', {}, /config key "shutdownTimeoutSeconds": out of range/],
     ['a list item that is not a string', 'trustedProxies: [1, {a: 1}]\n', {}, /config key "trustedProxies.1": expected a string/],
     ['a port out of range', 'port: 70000\n', {}, /config key "port": out of range: expected 0 to 65535/],
     ['a typo in an environment variable', '', { SWARMTUBE_FRIENDS_AUTO_ACEPT: 'false' }, /unknown environment variable SWARMTUBE_FRIENDS_AUTO_ACEPT: did you mean SWARMTUBE_FRIENDS_AUTO_ACCEPT\?/],
     ['an environment boolean that is not one', '', { SWARMTUBE_FRIENDS_AUTO_ACCEPT: 'perhaps' }, /SWARMTUBE_FRIENDS_AUTO_ACCEPT \(config key "friends.autoAccept"\): expected true or false/],
-    ['an environment value out of range', '', { SWARMTUBE_HEALTH_THRESHOLD: '500' }, /SWARMTUBE_HEALTH_THRESHOLD \(config key "health.threshold"\): out of range/],
+    ['an environment value out of range', '', { SWARMTUBE_HEALTH_THRESHOLD: '5000' }, /SWARMTUBE_HEALTH_THRESHOLD \(config key "health.threshold"\): out of range/],
     ['an environment list with a bad host', '', { SWARMTUBE_SEEDS: 'a.example, b/evil' }, /SWARMTUBE_SEEDS \(config key "seeds.1"\): not a host/],
     ['a port that is not a number', '', { SWARMTUBE_PORT: '90o1' }, /whole number/],
     ['a negative size', 'uploads: { maxBytes: -1 }\n', {}, /"uploads.maxBytes": out of range/],
@@ -111,6 +112,11 @@ describe('pod config', () => {
     assert.equal(envs.get('ice.credentialTtlSeconds'), 'SWARMTUBE_ICE_CREDENTIAL_TTL_SECONDS');
     assert.equal(envs.get('peerPort'), 'SWARMTUBE_PEER_PORT');
     assert.equal((CONFIG_SCHEMA as { additionalProperties: boolean }).additionalProperties, false);
+  });
+
+  test("the README's configuration table is the schema's", () => {
+    const readme = readFileSync(new URL('../../../../../README.md', import.meta.url), 'utf8');
+    assert.ok(readme.includes(configTable()), `README.md's table under "## Configuration" differs from configTable(); paste this:\n${configTable()}`);
   });
 
   test('a missing file is named in the error', () => {

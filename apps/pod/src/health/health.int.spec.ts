@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME } from '../../../../libs/event-store/src/index.js';
-import { videoPublishedDraft } from '../../../../libs/testing/src/event-fixtures.js';
+import { videoPublishedDraft, videoUpdatedDraft } from '../../../../libs/testing/src/event-fixtures.js';
 import { h264AacMp4Faststart } from '../../../../libs/testing/src/media-fixtures.js';
 import { createPodProcess, freePort, waitUntil, type PodProcess } from '../../../../libs/testing/src/pod-process.js';
 import { tempDir } from '../../../../libs/testing/src/test-databases.js';
@@ -64,18 +64,16 @@ describe('health: /livez, /readyz, SIGTERM', () => {
     const dir = tempDir('swarmtube-readyz-');
     cleanups.push(() => dir.remove());
     const env = { SWARMTUBE_DATA_DIR: dir.path, SWARMTUBE_ADMIN_PASSWORD: 'test-admin-password' };
-    // A log long enough for its rebuild to take a moment: 30,000 events.
+    // A log long enough for its rebuild to take a moment: 100,000 events (on SQLite the pod
+    // answers between pages of 20,000 while it rebuilds, so several pages), appended 500 at a time.
     const builder = await openPod(loadPodConfig({ env }), { logger: quiet, nestLogger: false, env });
     const eventLog = builder.app.get(EventLog);
-    let left = 30_000;
-    await Promise.all(
-      Array.from({ length: 128 }, async () => {
-        while (left-- > 0) {
-          const { stream, draft } = videoPublishedDraft({ host: 'elsewhere.example' });
-          await eventLog.append(stream, [draft], { expectedVersion: 'no-stream' });
-        }
-      }),
-    );
+    const { stream, draft } = videoPublishedDraft({ host: 'elsewhere.example' });
+    await eventLog.append(stream, [draft], { expectedVersion: 'no-stream' });
+    const uuid = (draft.data as { uuid: string }).uuid;
+    for (let i = 0; i < 200; i++) {
+      await eventLog.append(stream, Array.from({ length: 500 }, (_, j) => videoUpdatedDraft(uuid, { name: `Renamed ${i}-${j}` })), { expectedVersion: 'any' });
+    }
     await builder.close();
     // The read models' meaning changed (a new projection version): the pod rebuilds them from 0.
     const db = new Database(join(dir.path, SQLITE_FILE_NAME));
