@@ -11,7 +11,7 @@ export class LivenessHttpController {
   @Get()
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Liveness: the process answers (no I/O)' })
-  @ApiOkResponse({ description: '`{ "status": "ok" }`' })
+  @ApiOkResponse({ description: 'The process answers', schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
