@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     console.log(`[${config.name}] admin "root", password ${adminPassword.password} (kept in ${adminPassword.path})`);
   }
   await pod.startFederation();
-  console.log(`[${config.name}] listening on http://${config.host} (bound to ${config.listen}:${pod.port}), data in ${config.dataDir}, log on ${config.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
+  console.log(`[${config.name}] listening on ${config.publicUrl} (bound to ${config.listen}:${pod.port}), data in ${config.dataDir}, log on ${config.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
   let stopping = false;
   // SIGTERM (systemd, an orchestrator): /readyz turns 503 at once, new connections are refused,
   // requests in flight (an upload streaming in) finish and their events commit, then the store

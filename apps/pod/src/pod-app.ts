@@ -4,8 +4,13 @@ import type { INestApplicationContext, LogLevel } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { MAX_INBOX_BODY_BYTES } from '../../../libs/contracts/src/federation/federation-limits.js';
+import type { OpenedEventStore } from '../../../libs/event-store/src/index.js';
 import type { PodConfig } from './config/pod-config.js';
-import { mountApiDocs } from './http/openapi.js';
+import { EVENT_STORE } from './event-log/event-log.tokens.js';
+import { ClientAddresses } from './http/client-address.js';
+import { API_DOCS_PATH, mountApiDocs } from './http/openapi.js';
+import { KnownPodOrigins, securityHeaders } from './http/security-headers.js';
 import type { PodLogger } from './logger/pod-logger.js';
 import { PodLifecycle } from './pod-lifecycle.js';
 import { PodModule } from './pod.module.js';
@@ -75,11 +80,17 @@ export async function openPod(config: PodConfig, options: OpenPodOptions = {}): 
   });
   app.flushLogs();
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/activity+json', 'application/ld+json', 'application/*+json'] });
+  // req.ip and req.protocol from X-Forwarded-For/-Proto, from the trusted proxies only (the
+  // login and sign-up limits key on req.ip); the tracker uses the same rule (pod-tracker.ts).
+  app.set('trust proxy', new ClientAddresses(config.trustedProxies).trust);
+  app.useBodyParser('json', { limit: MAX_INBOX_BODY_BYTES, type: ['application/json', 'application/activity+json', 'application/ld+json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   // Before init: Nest registers its 404 handler at init, and the site's history-mode
   // fallback must come first (it never answers API paths).
   const express = app.getHttpAdapter().getInstance();
+  // The pods this one knows are read once the read models exist (after init), then kept fresh.
+  const origins = new KnownPodOrigins(app.get<OpenedEventStore>(EVENT_STORE).readModels, config.publicUrl);
+  express.use(securityHeaders({ publicUrl: config.publicUrl, origins, apiDocsPath: API_DOCS_PATH }));
   app.get(PodTracker).mountHttp(express);
   mountStaticFiles(express, app.get(VideoStorage));
   mountWebSite(express, join(findRepositoryRoot(), 'dist', 'web'));
@@ -89,6 +100,7 @@ export async function openPod(config: PodConfig, options: OpenPodOptions = {}): 
   let port: number;
   try {
     await app.init();
+    await origins.refresh();
     await app.listen(config.port, config.listen);
     port = (app.getHttpServer().address() as AddressInfo).port;
     await lifecycle.startServing(app.getHttpServer(), port);

@@ -11,6 +11,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { LoggerModule } from './logger/logger.module.js';
 import type { PodLogger } from './logger/pod-logger.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { P2pModule } from './p2p/p2p.module.js';
 import { PodLifecycle } from './pod-lifecycle.js';
 import { PodQuiescence } from './pod-quiescence.js';
 import { PodsModule } from './pods/pods.module.js';
@@ -48,6 +49,7 @@ export class PodModule {
         AuditModule,
         MetricsModule,
         HealthModule,
+        P2pModule,
       ],
       providers: [PodLifecycle, PodQuiescence, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

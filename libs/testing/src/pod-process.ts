@@ -81,7 +81,10 @@ export interface PodProcess {
   readonly dataDir: string;
   /** Everything the process printed, for assertions and failure reports. */
   output(): string;
-  start(): Promise<void>;
+  /** `env`: added to the pod's environment for this run only (e.g. a test-only crash point). */
+  start(env?: NodeJS.ProcessEnv): Promise<void>;
+  /** Whether its process is running (false once it exited or was killed, by us or by itself). */
+  running(): boolean;
   /** SIGTERM and wait. */
   stop(): Promise<void>;
   /** SIGKILL and wait: a crash. */
@@ -165,7 +168,8 @@ export async function createPodProcess(options: {
     baseUrl: `http://${host}`,
     dataDir: dir.path,
     output: () => log,
-    async start() {
+    running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+    async start(env) {
       child = spawn(process.execPath, ['--enable-source-maps', ...(options.execArgv ?? []), options.driven ? DRIVEN_POD : POD_MAIN], {
         env: {
           ...process.env,
@@ -178,6 +182,7 @@ export async function createPodProcess(options: {
           // Test pods federate on 127.0.0.1.
           SWARMTUBE_FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
           ...options.env,
+          ...env,
         },
         stdio: options.driven ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
       });

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { TrackerFailureCode } from './failures.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './http-query.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -32,6 +33,13 @@ export interface TrackerOptions {
   readonly rateLimit?: RateLimitOptions | false;
   /** Addresses the rate limit never applies to (the pod's own seeder announcing to its own tracker). */
   readonly rateLimitExempt?: (address: string) => boolean;
+  /**
+   * The client's address of an HTTP announce or scrape and of a WebSocket upgrade: the peer
+   * address handed out and the key of the per-address limits. Default: the socket's. Behind a
+   * reverse proxy the caller gives the forwarded one (from its trusted proxies only); UDP is
+   * always direct.
+   */
+  readonly clientAddress?: (req: IncomingMessage) => string | undefined;
   /** Open WebSocket connections per address. Default 256. */
   readonly maxWsConnectionsPerAddress?: number;
   /**
@@ -80,6 +88,7 @@ export class TrackerCore<C = unknown> {
   readonly registry: SwarmRegistry<C>;
   readonly limiter: RateLimiter | null;
   private readonly exempt: (address: string) => boolean;
+  readonly clientAddress: (req: IncomingMessage) => string | undefined;
   readonly now: () => number;
   readonly stats: TrackerStats = {
     announces: { http: 0, udp: 0, ws: 0 },
@@ -120,6 +129,7 @@ export class TrackerCore<C = unknown> {
     this.limiter = rateLimit === false ? null : new RateLimiter(rateLimit);
     this.now = options.now ?? Date.now;
     this.exempt = options.rateLimitExempt ?? (() => false);
+    this.clientAddress = options.clientAddress ?? ((req) => req.socket.remoteAddress);
   }
 
   /** Spends a token of `address`; false when rate limited (counted). */

@@ -104,7 +104,7 @@ export class WebSocketTracker {
    * answers before the handshake: 400 (not a WebSocket handshake), 426 (version), 429.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): WsOutcome {
-    const address = req.socket.remoteAddress;
+    const address = this.core.clientAddress(req);
     if (address === undefined || socket.destroyed) {
       socket.destroy();
       return failure('invalidMessage', 'connection closed');

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { actorUrlOf, canonicalPublicUrl, peerPublicUrl } from '../../../../libs/contracts/src/pod-urls.js';
+import { checkTrustedProxies } from '../http/client-address.js';
 
 /**
  * A pod's configuration: YAML file < SWARMTUBE_<KEY> environment variables < DATABASE_URL.
@@ -9,8 +11,13 @@ import { parse as parseYaml } from 'yaml';
  */
 export interface PodConfig {
   name: string;
-  /** Public host[:port]; the actor is http://HOST/federation/actor. */
+  /** Public host[:port]: the host of publicUrl. */
   host: string;
+  /**
+   * The pod's public URL, canonical (`https://video.example.org`; by default `http://HOST`):
+   * every URL the pod emits derives from it (libs/contracts/src/pod-urls.ts).
+   */
+  publicUrl: string;
   port: number;
   /** Address the HTTP server binds to. */
   listen: string;
@@ -20,10 +27,18 @@ export interface PodConfig {
   database: string;
   /** PostgreSQL schema of this pod, so several pods can share one database. */
   databaseSchema: string;
+  /** Peers asked by make-friends: URLs or bare hosts (HTTPS, except loopback in demo mode). */
   seeds: string[];
-  /** Added by helper/internet-pod (its checks live there); in the schema here so both merge. */
-  publicUrl: string;
+  /**
+   * Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or CIDRs, as
+   * proxy-addr takes them); from any other address those headers are ignored.
+   */
   trustedProxies: string[];
+  /**
+   * ICE servers for viewers' and the seeder's WebRTC: STUN and TURN URLs, and the secret
+   * shared with the TURN server (coturn `use-auth-secret`) from which short-lived credentials
+   * are minted; empty: no TURN credentials.
+   */
   ice: { stunUrls: string[]; turnUrls: string[]; turnSecret: string; credentialTtlSeconds: number };
   friends: { autoAccept: boolean };
   health: { probeIntervalSeconds: number; threshold: number; autoVote: boolean };
@@ -56,6 +71,8 @@ interface Leaf {
   secret?: true;
   /** Another variable that also sets it (read apart, after the others). */
   alsoEnv?: string;
+  /** The README's default cell, when the default is derived (publicUrl) or empty. */
+  shown?: string;
   /** What the README says it does. */
   doc: string;
 }
@@ -75,14 +92,40 @@ const list = (doc: string): Leaf => ({ schema: { type: 'array', items: { type: '
  */
 const TREE: Tree = {
   name: str("the pod's display name", 'Swarmtube pod', { minLength: 1, maxLength: 200 }),
-  host: str('public `host[:port]`; the actor is `http://HOST/federation/actor`', 'localhost:9000', { pattern: HOST }),
+  host: str('public `host[:port]`; with `publicUrl` set it may be left out (it is the URL\'s host), and must agree with it when given', 'localhost:9000', { pattern: HOST }),
+  publicUrl: {
+    ...str(
+      "the pod's public URL, scheme and host only (`https://video.example.org`): every URL the pod emits derives from it (actor `PUBLIC_URL/federation/actor`, keys, WebFinger, NodeInfo, videos, torrents with `wss://`/`https://` trackers under HTTPS, web seeds, thumbnails); not an absolute http(s) URL, with a path, query or fragment, or naming another actor than the log's first event: start refused ([docs/protocol.md](docs/protocol.md#urls-one-public-url))",
+      '',
+    ),
+    shown: '`http://HOST`',
+  },
   port: int('HTTP port (API, site, tracker) and UDP tracker port', 9000, 0, 65535),
   listen: str('address the HTTP server binds to', '127.0.0.1', { minLength: 1 }),
   peerPort: int('BitTorrent TCP/uTP port', 6881, 0, 65535),
-  dataDir: str('keys, SQLite file, admin password, media', 'data/pod', { minLength: 1 }),
+  dataDir: str(
+    'keys, SQLite file, admin password, media (uploads, web-videos, torrents, thumbnails; `children/` records running ffmpeg; `*.swarmtube-tmp` files are temporary and swept at start)',
+    'data/pod',
+    { minLength: 1 },
+  ),
   database: { ...str('`sqlite` or a `postgres://` URL', 'sqlite', { pattern: '^(sqlite|postgres(ql)?://.*)$' }), alsoEnv: 'DATABASE_URL' },
   databaseSchema: str('PostgreSQL schema of this pod (several pods can share a database)', 'public', { pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
-  seeds: { ...list('hosts asked by make-friends'), schema: { type: 'array', items: { type: 'string', pattern: HOST } } },
+  seeds: list(
+    'pods asked by make-friends: URLs or bare `host[:port]` (a bare host means HTTPS, except loopback hosts while `federation.allowPrivateAddresses` is on); `http://` to anything else is refused',
+  ),
+  trustedProxies: list(
+    "reverse proxies whose `X-Forwarded-For`/`-Proto` are believed: addresses, CIDRs, or `loopback`, `linklocal`, `uniquelocal` (proxy-addr); from anyone else those headers are ignored. The client address then keys the login and sign-up limits and the tracker's peer list and per-address limits",
+  ),
+  ice: {
+    stunUrls: list("STUN servers (`stun:host:port`) for viewers' and the seeder's WebRTC"),
+    turnUrls: list('TURN servers (`turn:host:3478?transport=udp`, `turns:host:5349`); need `ice.turnSecret`'),
+    turnSecret: {
+      ...str('the secret shared with the TURN server (coturn `use-auth-secret`, `static-auth-secret`), at least 16 characters; short-lived credentials are minted from it, it is never sent nor logged', ''),
+      secret: true,
+      shown: 'empty',
+    },
+    credentialTtlSeconds: int('life of a viewer session and its TURN credentials (5-86400)', 3600, 5, 86_400),
+  },
   friends: { autoAccept: bool('accept friendship requests without an admin', true) },
   health: {
     probeIntervalSeconds: seconds("how often each friend's actor is probed with a signed GET; decimals allowed (`0.1` in tests), `0` turns probes off (deliveries still count)", 30),
@@ -98,7 +141,7 @@ const TREE: Tree = {
   federation: {
     pullIntervalSeconds: int('how often a pod pulls what its friends hold (0: only at start and on gaps)', 60, 0),
     allowPrivateAddresses: bool(
-      'connect to peers at loopback, private, link-local and other special-purpose addresses; off, a keyId, seed or actor there is refused before any connection (the demo configs and the tests turn it on: their pods are all on localhost)',
+      'connect to peers at loopback, private, link-local and other special-purpose addresses; off, a keyId, seed or actor there is refused before any connection (the demo configs and the tests turn it on: their pods are all on localhost). It is also *demo mode*: only then may peers on loopback hosts be reached over plain HTTP; every other peer is HTTPS with a verified certificate (`NODE_EXTRA_CA_CERTS` adds a private CA)',
       false,
     ),
   },
@@ -106,15 +149,6 @@ const TREE: Tree = {
     maxLagEvents: int('`/readyz` answers 503 while a read model is more than this many events behind the log (or rebuilding from the start)', 1000, 0),
   },
   shutdownTimeoutSeconds: seconds('on SIGTERM, requests in flight get this long to finish and commit; then the process exits anyway (code 1)', 20, 0, 3600),
-  // The keys of helper/internet-pod (their checks beyond type and range live in that branch).
-  publicUrl: str("the pod's public URL (`https://video.example.org`); empty: `http://HOST`", ''),
-  trustedProxies: list('reverse proxies whose `X-Forwarded-For`/`-Proto` are believed (addresses or CIDRs)'),
-  ice: {
-    stunUrls: list('STUN URLs for WebRTC (`stun:` or `stuns:`)'),
-    turnUrls: list('TURN URLs for WebRTC (`turn:` or `turns:`)'),
-    turnSecret: { ...str('the secret shared with the TURN server (coturn `use-auth-secret`); never logged nor echoed', ''), secret: true },
-    credentialTtlSeconds: int('lifetime of a TURN credential', 3600, 5, 86_400),
-  },
 };
 
 const isLeaf = (node: Leaf | Tree): node is Leaf => 'schema' in node && 'default' in node && typeof (node as Leaf).doc === 'string';
@@ -124,6 +158,7 @@ interface ConfigKey {
   path: string;
   env: string;
   alsoEnv?: string;
+  shown?: string;
   default: unknown;
   doc: string;
   secret: boolean;
@@ -134,7 +169,7 @@ export const CONFIG_KEYS: ReadonlyArray<ConfigKey> = (() => {
   const walk = (node: Tree, prefix: string) => {
     for (const [key, child] of Object.entries(node)) {
       const path = prefix ? `${prefix}.${key}` : key;
-      if (isLeaf(child)) out.push({ path, env: envName(path), alsoEnv: child.alsoEnv, default: child.default, doc: child.doc, secret: child.secret === true, schema: child.schema });
+      if (isLeaf(child)) out.push({ path, env: envName(path), alsoEnv: child.alsoEnv, shown: child.shown, default: child.default, doc: child.doc, secret: child.secret === true, schema: child.schema });
       else walk(child, path);
     }
   };
@@ -144,10 +179,10 @@ export const CONFIG_KEYS: ReadonlyArray<ConfigKey> = (() => {
 
 /** The README's configuration table, rows in schema order (a unit test keeps the README equal to it). */
 export function configTable(): string {
-  const rows = CONFIG_KEYS.map(({ path, env, default: value, doc, schema, alsoEnv }) => {
+  const rows = CONFIG_KEYS.map(({ path, env, default: value, doc, schema, alsoEnv, shown: cell }) => {
     const envs = [`\`${env}\``, ...(alsoEnv ? [`\`${alsoEnv}\``] : [])].join(', ') + (schema.type === 'array' ? ' (comma-separated)' : '');
-    const shown = typeof value === 'string' ? (value === '' ? '""' : value) : JSON.stringify(value);
-    return `| \`${path}\` | ${envs} | \`${shown}\` | ${doc} |`;
+    const shown = cell ?? `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
+    return `| \`${path}\` | ${envs} | ${shown} | ${doc} |`;
   });
   return ['| key | environment | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
@@ -238,7 +273,7 @@ function describe(error: ErrorObject): string {
       return `out of range: expected ${schema.minimum ?? '-∞'}${max || ' or more'}`;
     }
     case 'pattern':
-      return error.instancePath.startsWith('/host') || error.instancePath.startsWith('/seeds') ? 'not a host[:port]' : error.instancePath === '/database' ? 'expected "sqlite" or a postgres:// URL' : error.instancePath === '/databaseSchema' ? 'expected a lowercase SQL identifier' : 'must not be blank';
+      return error.instancePath === '/host' ? 'not a host[:port]' : error.instancePath === '/database' ? 'expected "sqlite" or a postgres:// URL' : error.instancePath === '/databaseSchema' ? 'expected a lowercase SQL identifier' : 'must not be blank';
     default:
       return error.message ?? error.keyword;
   }
@@ -328,7 +363,30 @@ export function loadPodConfig(options: { file?: string; env?: NodeJS.ProcessEnv;
   merge(config, envValues);
   if (env.DATABASE_URL) config.database = env.DATABASE_URL;
 
+  // What a schema cannot say: rules between keys, and values checked by the code that uses them.
   const result = config as unknown as PodConfig;
+  const hostGiven = (fileValues as { host?: unknown }).host !== undefined || (envValues as { host?: unknown }).host !== undefined;
+  checkPublicUrl(result, hostGiven);
+  const allowPlainHttpLoopback = result.federation.allowPrivateAddresses;
+  for (const seed of result.seeds) {
+    try {
+      peerPublicUrl(seed, { allowPlainHttpLoopback });
+    } catch (error) {
+      throw new ConfigError(`config key "seeds": ${(error as Error).message}`);
+    }
+  }
+  try {
+    checkTrustedProxies(result.trustedProxies);
+  } catch (error) {
+    throw new ConfigError(`config key "trustedProxies": ${(error as Error).message}; expected addresses, CIDRs, or loopback, linklocal, uniquelocal`);
+  }
+  for (const key of ['stunUrls', 'turnUrls'] as const) {
+    const scheme = key === 'stunUrls' ? /^stuns?:[^\s]+$/ : /^turns?:[^\s]+$/;
+    for (const url of result.ice[key]) if (!scheme.test(url)) throw new ConfigError(`config key "ice.${key}": "${url.slice(0, 200)}" is not a ${key === 'stunUrls' ? 'stun: or stuns:' : 'turn: or turns:'} URL`);
+  }
+  if (result.ice.turnUrls.length > 0 && result.ice.turnSecret.length < 16) {
+    throw new ConfigError('config key "ice.turnSecret": TURN URLs need the secret shared with the TURN server (at least 16 characters)');
+  }
   if (result.database !== 'sqlite' && !/^postgres(ql)?:\/\//.test(result.database)) {
     throw new ConfigError(`config key "database": expected "sqlite" or a postgres:// URL`);
   }
@@ -336,6 +394,30 @@ export function loadPodConfig(options: { file?: string; env?: NodeJS.ProcessEnv;
   return result;
 }
 
-export function actorUrl(config: Pick<PodConfig, 'host'>): string {
-  return `http://${config.host}/federation/actor`;
+/**
+ * publicUrl in its canonical form; by default `http://HOST`. Given alone, it names the host;
+ * given with a host, both must name the same one.
+ */
+function checkPublicUrl(config: PodConfig, hostGiven: boolean): void {
+  if (config.publicUrl === '') {
+    config.publicUrl = `http://${config.host.toLowerCase()}`;
+    return;
+  }
+  let canonical: string;
+  try {
+    canonical = canonicalPublicUrl(config.publicUrl);
+  } catch (error) {
+    throw new ConfigError(`config key "publicUrl": ${(error as Error).message}; expected an absolute http(s) URL such as https://video.example.org`);
+  }
+  const host = new URL(canonical).host;
+  if (hostGiven && host !== config.host.toLowerCase()) {
+    throw new ConfigError(`config key "publicUrl": its host "${host}" is not the config's "host" (${config.host}); drop "host" or make them agree`);
+  }
+  config.publicUrl = canonical;
+  config.host = host;
+}
+
+/** The pod's actor URL: PUBLIC_URL/federation/actor. */
+export function actorUrl(config: Pick<PodConfig, 'publicUrl'>): string {
+  return actorUrlOf(config.publicUrl);
 }

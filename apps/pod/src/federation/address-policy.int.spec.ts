@@ -91,6 +91,28 @@ describe('federation.allowPrivateAddresses off: no connection to private address
     assert.equal(await B.get(PeerDirectory).friendshipWith(A.actor), null, 'B heard nothing from A');
   });
 
+  test('make-friends with an http:// public host: 400 insecure-peer outside demo mode, and in demo mode unless loopback; nothing appended', async () => {
+    for (const [pod, hosts] of [
+      [A, ['http://pod.example']],
+      [A, [B.config.host, `http://${B.config.host}`]],
+      [B, ['http://10.1.2.3:9000']],
+    ] as const) {
+      const head = await pod.store.headPosition();
+      const response = await fetch(`${pod.baseUrl}/api/v1/pods/make-friends`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await pod.adminToken()}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ hosts }),
+      });
+      assert.equal(response.headers.get('content-type')?.split(';')[0], 'application/problem+json');
+      const problem = (await response.json()) as { code: string; detail: string };
+      assert.equal(response.status, 400, JSON.stringify(problem));
+      assert.equal(problem.code, 'insecure-peer');
+      assert.match(problem.detail, /HTTPS|https:\/\//);
+      assert.equal(await pod.store.headPosition(), head, 'nothing appended');
+    }
+    assert.equal(connections, 0);
+  });
+
   test('the federation client refuses those forms with the policy\'s reason; without the policy the mapped one connects', async () => {
     const port = new URL(lureUrl).port;
     const guarded = new FederationClient(`${A.actor}#main-key`, A.keys.rsa.privateKey, { allowPrivateAddresses: false });
@@ -98,7 +120,7 @@ describe('federation.allowPrivateAddresses off: no connection to private address
     const atStart = connections;
     try {
       for (const host of ['[::ffff:7f00:1]', '[::ffff:a9fe:a9fe]', '[64:ff9b::7f00:1]', '[64:ff9b::a9fe:a9fe]', '[2002:7f00:1::1]', '[2002:c0a8:101::1]', '[64:ff9b:1::1]']) {
-        await assert.rejects(guarded.getJson(`http://${host}:${port}/federation/actor`), /private or special-purpose address \(federation\.allowPrivateAddresses is off\)/, host);
+        await assert.rejects(guarded.getJson(`https://${host}:${port}/federation/actor`), /private or special-purpose address \(federation\.allowPrivateAddresses is off\)/, host);
       }
       assert.equal(connections, atStart, 'none of the refused forms connected');
       assert.deepEqual(await open.getJson(`http://[::ffff:7f00:1]:${port}/federation/actor`), {}, 'the mapped form is a real way to loopback');

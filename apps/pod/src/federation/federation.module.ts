@@ -14,6 +14,7 @@ import { ProjectionsModule } from '../projections/projections.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { VideosModule } from '../videos/videos.module.js';
 import { DeliveryService } from './delivery/delivery-service.js';
+import { RetryReachableFriendHandler } from './delivery/retry-reachable-friend.handler.js';
 import { ensureDeliveryTables } from './delivery/delivery-tables.js';
 import { DiscoveryHttpController } from './discovery/discovery.http.controller.js';
 import { ExpelledPodGuard } from './expelled-pod.guard.js';
@@ -70,10 +71,12 @@ export const FEDERATION_LOG = Symbol('FederationLog');
     },
     {
       provide: ReceiveActivities,
-      inject: [EventLog, PeerDirectory, FederationClient, PullService, POD_ACTOR],
-      useFactory: (eventLog: EventLog, peers: PeerDirectory, client: FederationClient, pulls: PullService, actor: string) => new ReceiveActivities(eventLog, peers, client, pulls, actor),
+      inject: [EventLog, PeerDirectory, FederationClient, PullService, POD_ACTOR, EventBus],
+      useFactory: (eventLog: EventLog, peers: PeerDirectory, client: FederationClient, pulls: PullService, actor: string, events: EventBus) =>
+        new ReceiveActivities(eventLog, peers, client, pulls, actor, events),
     },
     ReceiveActivitiesHandler,
+    RetryReachableFriendHandler,
     GetActorHandler,
     WebFingerHandler,
     GetNodeInfoLinksHandler,

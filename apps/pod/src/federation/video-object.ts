@@ -1,7 +1,8 @@
 import type { VideoPublishedDataV1, VideoUpdatedDataV1 } from '../../../../libs/contracts/src/events/event-types.js';
 import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
 import { NO_MEDIA_FACTS, type MediaFacts } from '../videos/local-media-facts.js';
-import { actorBase } from './actor-base.js';
+import { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
+import { MAX_TRACKER_LINKS } from '../../../../libs/contracts/src/federation/federation-limits.js';
 
 /**
  * The Video object a plain ActivityPub reader gets for a video event (docs/protocol.md, "The
@@ -54,13 +55,15 @@ export const TORRENT_MEDIA_TYPE = 'application/x-bittorrent';
 
 /** The video's page, which is also its ActivityPub id (as on PeerTube). */
 export function videoPageUrl(origin: string, uuid: string): string {
-  return `${actorBase(origin)}/videos/watch/${uuid}`;
+  return PodUrls.ofActor(origin).video(uuid);
 }
 
 /**
  * The trackers a magnet names, as PeerTube lists them in `url`. PeerTube only knows HTTP and
  * WebSocket trackers (it calls anything not http "websocket"), so a UDP tracker stays in the
- * magnet alone rather than being mislabelled.
+ * magnet alone rather than being mislabelled. At most MAX_TRACKER_LINKS of them: a magnet of many
+ * tiny trackers would otherwise make an activity many times heavier than its event, past what
+ * an inbox takes (federation-limits.ts).
  */
 function trackerLinks(magnetUri: string): Json[] {
   let trackers: string[];
@@ -69,10 +72,12 @@ function trackerLinks(magnetUri: string): Json[] {
   } catch {
     return [];
   }
-  return trackers.flatMap((href) => {
-    const kind = /^https?:/i.test(href) ? 'http' : /^wss?:/i.test(href) ? 'websocket' : null;
-    return kind ? [{ type: 'Link', name: `tracker-${kind}`, rel: ['tracker', kind], href }] : [];
-  });
+  return trackers
+    .flatMap((href) => {
+      const kind = /^https?:/i.test(href) ? 'http' : /^wss?:/i.test(href) ? 'websocket' : null;
+      return kind ? [{ type: 'Link', name: `tracker-${kind}`, rel: ['tracker', kind], href }] : [];
+    })
+    .slice(0, MAX_TRACKER_LINKS);
 }
 
 /**

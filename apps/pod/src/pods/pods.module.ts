@@ -58,10 +58,10 @@ export const WAIT_FOR_READ_MODELS = Symbol('WaitForReadModels');
     },
     {
       provide: HealthMonitor,
-      inject: [POD_CONFIG, PeerDirectory, FederationClient, EVENT_STORE, FEDERATION_LOG, PodVotes],
+      inject: [POD_CONFIG, PeerDirectory, FederationClient, EVENT_STORE, FEDERATION_LOG, PodVotes, EventBus],
       // Loads the saved scores: before the pod serves GET /api/v1/pods.
-      useFactory: async (config: PodConfig, peers: PeerDirectory, client: FederationClient, store: OpenedEventStore, log: (message: string) => void, votes: PodVotes) => {
-        const health = new HealthMonitor(config.health, peers, client, store.readModels, log, votes);
+      useFactory: async (config: PodConfig, peers: PeerDirectory, client: FederationClient, store: OpenedEventStore, log: (message: string) => void, votes: PodVotes, events: EventBus) => {
+        const health = new HealthMonitor(config.health, peers, client, store.readModels, log, votes, events);
         await health.init();
         return health;
       },

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
 import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
-import { POD_CONFIG } from '../config/config.tokens.js';
+import { POD_ACTOR, POD_CONFIG } from '../config/config.tokens.js';
 import type { PodConfig } from '../config/pod-config.js';
 import { EventLog } from '../event-log/event-log.js';
 import { EventLogModule } from '../event-log/event-log.module.js';
 import { EVENT_STORE } from '../event-log/event-log.tokens.js';
+import { ClientAddresses } from '../http/client-address.js';
 import { POD_LOGGER, type PodLogger } from '../logger/pod-logger.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
 import { PodTracker } from '../tracker/pod-tracker.js';
@@ -21,12 +23,14 @@ import { VideoProcessing } from './processing/video-processing.js';
 import { GetVideoHandler } from './queries/get-video/get-video.handler.js';
 import { SearchVideosHandler } from './queries/search-videos/search-videos.handler.js';
 import { VideosHttpController } from './queries/videos.http.controller.js';
+import { seederIceServers } from './seeder-ice-servers.js';
 import { VideoStorage } from './video-storage.js';
 import { VideosStartup } from './videos-startup.js';
 
 /**
  * The pod's videos: the catalogue (read model), uploads and their processing jobs, the files,
- * and the swarm side: the tracker (tracker/) and the seeder (seeder/, through LocalVideos).
+ * and the swarm side: the tracker (tracker/) and the seeder (seeder/), both fed by LocalVideos,
+ * one reaction to the log's VideoPublished and VideoDeleted.
  * VideosStartup opens it once the read models are current; PodLifecycle starts the tracker and
  * the seeder after the HTTP server listens.
  */
@@ -34,7 +38,7 @@ import { VideosStartup } from './videos-startup.js';
   imports: [EventLogModule, ProjectionsModule, UsersModule],
   controllers: [UploadVideoHttpController, VideosHttpController, ChangeVideoHttpController],
   providers: [
-    { provide: VideoStorage, inject: [POD_CONFIG], useFactory: (config: PodConfig) => new VideoStorage(config.dataDir, config.host, config.port) },
+    { provide: VideoStorage, inject: [POD_CONFIG], useFactory: (config: PodConfig) => new VideoStorage(config.dataDir, new PodUrls(config.publicUrl), config.port) },
     {
       provide: VideoJobs,
       inject: [EVENT_STORE],
@@ -44,19 +48,19 @@ import { VideosStartup } from './videos-startup.js';
         return jobs;
       },
     },
-    { provide: TrackerRegistry, inject: [VideoStorage], useFactory: (storage: VideoStorage) => new TrackerRegistry(storage) },
-    { provide: PodTracker, inject: [TrackerRegistry], useFactory: (registry: TrackerRegistry) => new PodTracker(registry) },
+    { provide: TrackerRegistry, useFactory: () => new TrackerRegistry() },
+    { provide: PodTracker, inject: [TrackerRegistry, POD_CONFIG], useFactory: (registry: TrackerRegistry, config: PodConfig) => new PodTracker(registry, new ClientAddresses(config.trustedProxies)) },
     {
       provide: LocalVideos,
-      inject: [TrackerRegistry, VideoStorage, POD_CONFIG, POD_LOGGER],
-      useFactory: (registry: TrackerRegistry, storage: VideoStorage, config: PodConfig, logger: PodLogger) =>
-        new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond }, logger),
+      inject: [TrackerRegistry, VideoStorage, POD_CONFIG, POD_LOGGER, POD_ACTOR],
+      useFactory: (registry: TrackerRegistry, storage: VideoStorage, config: PodConfig, logger: PodLogger, actor: string) =>
+        new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond, ...seederIceServers(config) }, logger, actor),
     },
     {
       provide: VideoProcessing,
       inject: [VideoJobs, VideoStorage, EventLog, EVENT_STORE, LocalVideos, POD_LOGGER],
       useFactory: (jobs: VideoJobs, storage: VideoStorage, eventLog: EventLog, store: OpenedEventStore, local: LocalVideos, logger: PodLogger) =>
-        new VideoProcessing(jobs, storage, eventLog, store, (video) => local.published(video), logger),
+        new VideoProcessing(jobs, storage, eventLog, store, local, logger),
     },
     {
       provide: LocalMediaFacts,

@@ -1,23 +1,14 @@
 import { multikeyDocument } from '../../../../../libs/event-envelope/src/multikey.js';
 import type { PodKeys } from '../../../../../libs/event-envelope/src/keys.js';
+import { PodUrls } from '../../../../../libs/contracts/src/pod-urls.js';
 import type { PodConfig } from '../../config/pod-config.js';
 
 export const ACTIVITY_JSON = 'application/activity+json';
 export const ACTOR_USERNAME = 'pod';
 
-/** The pod's actor URLs, derived from its public host. */
-export function podUrls(host: string) {
-  const base = `http://${host}`;
-  const actor = `${base}/federation/actor`;
-  return {
-    base,
-    actor,
-    inbox: `${base}/federation/inbox`,
-    outbox: `${base}/federation/outbox`,
-    events: `${base}/federation/events`,
-    rsaKeyId: `${actor}#main-key`,
-    ed25519KeyId: `${actor}#ed25519-key`,
-  };
+/** The pod's URLs, from its public URL (libs/contracts/src/pod-urls.ts). */
+export function podUrls(publicUrl: string): PodUrls {
+  return new PodUrls(publicUrl);
 }
 
 /**
@@ -25,8 +16,8 @@ export function podUrls(host: string) {
  * RSA key for HTTP Signatures as `publicKey` (Mastodon, PeerTube) and the Ed25519 key that
  * signs events as a Multikey in `assertionMethod` (FEP-521a).
  */
-export function actorDocument(config: Pick<PodConfig, 'host' | 'name'>, keys: PodKeys): Record<string, unknown> {
-  const urls = podUrls(config.host);
+export function actorDocument(config: Pick<PodConfig, 'host' | 'publicUrl' | 'name'>, keys: PodKeys): Record<string, unknown> {
+  const urls = podUrls(config.publicUrl);
   return {
     '@context': ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/security/v1', 'https://w3id.org/security/multikey/v1'],
     id: urls.actor,

@@ -1,8 +1,8 @@
 import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
 import type { PodConfig } from '../../config/pod-config.js';
-import { actorBase } from '../../federation/actor-base.js';
 import { FederationRequestError, type FederationClient } from '../../federation/federation-client.js';
 import type { PeerDirectory } from '../../federation/peer-directory.js';
+import { FriendReachable } from './friend-reachable.event.js';
 import { afterContact, automaticVoteReason, hasRecovered, initialHealth, isUnhealthy, type PeerHealth } from './health-score.js';
 
 /** What the monitor asks of the votes when a peer falls under the threshold, or recovers. */
@@ -53,6 +53,8 @@ export class HealthMonitor {
     private readonly log: (message: string) => void,
     /** Casts and withdraws this pod's automatic votes (PodVotes); none: scores only. */
     private readonly voter?: AutomaticVoter,
+    /** Told when a probe of a friend succeeds (FriendReachable: delivery retries it at once). */
+    private readonly events: { publish(event: FriendReachable): unknown } = { publish() {} },
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -134,10 +136,13 @@ export class HealthMonitor {
     this.probing.add(actor);
     this.probes += 1;
     try {
-      const document = await this.client.getJson<{ id?: unknown }>(`${actorBase(actor)}/federation/actor`);
+      const document = await this.client.getJson<{ id?: unknown }>(actor);
       if (this.stopped) return;
       if (document?.id !== actor) this.failed(actor, new Error(`its actor document names ${String(document?.id).slice(0, 200)}`));
-      else this.record(actor, true);
+      else {
+        this.record(actor, true);
+        this.events.publish(new FriendReachable(actor));
+      }
     } catch (error) {
       if (!this.stopped) this.failed(actor, error);
     } finally {

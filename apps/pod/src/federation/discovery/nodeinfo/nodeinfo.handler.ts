@@ -14,10 +14,10 @@ export class GetNodeInfoLinksHandler implements IQueryHandler<GetNodeInfoLinksQu
   constructor(@Inject(POD_CONFIG) private readonly config: PodConfig) {}
 
   async execute(): Promise<Record<string, unknown>> {
-    const urls = podUrls(this.config.host);
+    const urls = podUrls(this.config.publicUrl);
     return {
       links: [
-        { rel: NODEINFO_21, href: `${urls.base}/nodeinfo/2.1` },
+        { rel: NODEINFO_21, href: urls.nodeinfo },
         { rel: 'https://www.w3.org/ns/activitystreams#Application', href: urls.actor },
       ],
     };
@@ -40,7 +40,7 @@ export class GetNodeInfoHandler implements IQueryHandler<GetNodeInfoQuery, Recor
     ]);
     return {
       version: '2.1',
-      software: { name: 'swarmtube', version: SWARMTUBE_VERSION, homepage: `http://${this.config.host}/` },
+      software: { name: 'swarmtube', version: SWARMTUBE_VERSION, homepage: podUrls(this.config.publicUrl).home },
       protocols: ['activitypub'],
       services: { inbound: [], outbound: [] },
       openRegistrations: this.config.signup,

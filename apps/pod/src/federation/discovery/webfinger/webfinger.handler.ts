@@ -11,7 +11,7 @@ export class WebFingerHandler implements IQueryHandler<WebFingerQuery, Record<st
   constructor(@Inject(POD_CONFIG) private readonly config: PodConfig) {}
 
   async execute({ resource }: WebFingerQuery): Promise<Record<string, unknown>> {
-    const urls = podUrls(this.config.host);
+    const urls = podUrls(this.config.publicUrl);
     const acct = `acct:${ACTOR_USERNAME}@${this.config.host}`;
     if (typeof resource !== 'string' || resource.length === 0 || resource.length > 500) {
       throw new ProblemError('invalid-query', 'query parameter "resource" is required (acct:pod@host or the actor URL)');
@@ -24,7 +24,7 @@ export class WebFingerHandler implements IQueryHandler<WebFingerQuery, Record<st
       aliases: [urls.actor],
       links: [
         { rel: 'self', type: ACTIVITY_JSON, href: urls.actor },
-        { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: urls.base },
+        { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: urls.home },
       ],
     };
   }

@@ -31,7 +31,7 @@ export class GetOutboxHandler implements IQueryHandler<GetOutboxQuery, Record<st
   }
 
   async execute(query: GetOutboxQuery): Promise<Record<string, unknown>> {
-    const { outbox } = podUrls(this.config.host);
+    const { outbox } = podUrls(this.config.publicUrl);
     const total = (await this.store.originHead(this.actor))?.seq ?? 0;
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     if (query.page === undefined) {

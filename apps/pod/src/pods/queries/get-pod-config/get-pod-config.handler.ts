@@ -12,7 +12,7 @@ export class GetPodConfigHandler implements IQueryHandler<GetPodConfigQuery, Pod
 
   async execute(): Promise<PodConfigDto> {
     // Read per request: the signup switch is the config's, and tests flip it on a running pod.
-    const { host, name, signup } = this.config;
-    return { host, name, version: SWARMTUBE_VERSION, signup };
+    const { host, publicUrl, name, signup } = this.config;
+    return { host, publicUrl, name, version: SWARMTUBE_VERSION, signup };
   }
 }
