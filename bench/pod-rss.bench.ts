@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestTracker, type TestTracker } from '../apps/pod/src/seeder/seeder-test-support.js';
-import { bdecode, bencode, type BValue, type Decoded } from '../libs/tracker/src/bencode.js';
+import { bdecode, bencode, type BValue, type Decoded } from '../libs/torrent/src/index.js';
 import { createPodProcess, type PodProcess } from '../libs/testing/src/pod-process.js';
 import type { BareSeederReport } from './lib/bare-seeder-child.js';
 import { printFigure, printRatio, printSummary, round } from './lib/bench-report.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { peersOnlyTorrent } from '../libs/testing/src/aria2.js';
-import { bdecode, type Decoded } from '../libs/tracker/src/bencode.js';
+import { bdecode, type Decoded } from '../libs/torrent/src/index.js';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { swarmSizedMp4 } from '../libs/testing/src/media-fixtures.js';

@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { h264AacMp4Faststart, mpeg4Mp3Avi, swarmSizedMp4 } from '../libs/testing/src/media-fixtures.js';
-import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
-import { dropSchema, TEST_POSTGRES_URL, uniqueSchema } from '../libs/testing/src/test-databases.js';
+import { createPodProcess, dropSchema, h264AacMp4Faststart, mpeg4Mp3Avi, swarmSizedMp4, TEST_POSTGRES_URL, uniqueSchema, waitUntil, type PodProcess } from '../libs/testing/src/index.js';
 import { getVideo, uploadVideo, waitForState } from './support/videos.js';
 
 /**

@@ -7,7 +7,7 @@ import { findRepositoryRoot } from '../apps/pod/src/repository-root.js';
 import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
 import { swarmSizedMp4 } from '../libs/testing/src/media-fixtures.js';
 import { tempDir } from '../libs/testing/src/test-databases.js';
-import { bdecode, type Decoded } from '../libs/tracker/src/bencode.js';
+import { bdecode, type Decoded } from '../libs/torrent/src/index.js';
 import { assertNoConsoleErrors, DESKTOP, figure, HAS_CHROMIUM, inPage, launchChromium, openPage, PHONE, waitInPage, type WatchedPage } from './support/browser.js';
 import { cleanUp, formNetwork, quiescent } from './support/network.js';
 import { getVideo } from './support/videos.js';

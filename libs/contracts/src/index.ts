@@ -1,2 +1,5 @@
-// Node-only: the validator reads events/ from disk. Browser code imports './events/event-types.js' instead.
+// Node-only: the validator reads events/ from disk. Browser code imports './browser.js' instead.
 export * from './events/index.js';
+export * from './api/rest-types.js';
+export * from './api/video-field-rules.js';
+export * from './api/video-list-rules.js';

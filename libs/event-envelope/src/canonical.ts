@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { canonicalize } from './jcs.js';
 
-// canonicalize is CommonJS with an ESM-style .d.ts; require() gives the function itself.
-const canonicalizeJcs = createRequire(import.meta.url)('canonicalize') as (value: unknown) => string | undefined;
-
-/** RFC 8785 (JCS) canonical JSON: the byte form that proofs and hashes are computed over. */
-export function canonicalize(value: unknown): string {
-  const text = canonicalizeJcs(value);
-  if (text === undefined) throw new TypeError('value has no JSON form');
-  return text;
-}
+export { canonicalize };
 
 export function sha256(data: string | Uint8Array): Buffer {
   return createHash('sha256').update(data).digest();

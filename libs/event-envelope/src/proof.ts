@@ -1,5 +1,5 @@
 import { KeyObject, sign, verify } from 'node:crypto';
-import bs58 from 'bs58';
+import { decodeBase58btc, encodeBase58btc } from './multibase.js';
 import { canonicalize, sha256 } from './canonical.js';
 import type { DataIntegrityProof, EventEnvelope, UnsignedEnvelope } from './envelope.js';
 
@@ -43,7 +43,7 @@ export function createProof(
     created: proofTimestamp(options.created ?? new Date()),
   };
   const signature = sign(null, hashData(withContext(config, unsecured), unsecured), options.privateKey);
-  return { ...config, proofValue: 'z' + bs58.encode(signature) };
+  return { ...config, proofValue: encodeBase58btc(signature) };
 }
 
 /** Verifies `document.proof` against an Ed25519 public key. Never throws on bad input. */
@@ -71,12 +71,8 @@ export function verifyProof(document: unknown, publicKey: KeyObject): ProofVerif
   if (!(publicKey instanceof KeyObject) || publicKey.asymmetricKeyType !== 'ed25519') {
     return { verified: false, reason: { type: 'keyMismatch', detail: 'key is not Ed25519' } };
   }
-  let signature: Uint8Array;
-  try {
-    signature = bs58.decode(proofValue.slice(1));
-  } catch {
-    return { verified: false, reason: { type: 'malformedProof', detail: 'proofValue is not valid base58' } };
-  }
+  const signature = decodeBase58btc(proofValue);
+  if (signature === null) return { verified: false, reason: { type: 'malformedProof', detail: 'proofValue is not valid base58' } };
   if (signature.length !== 64) return { verified: false, reason: { type: 'invalidSignature' } };
   let data: Buffer;
   try {

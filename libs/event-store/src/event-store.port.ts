@@ -10,7 +10,8 @@ import type { ReadModelDatabase } from './read-model-database.port.js';
 /** A stream's version is the number of events in it: 0 for a stream that does not exist. */
 export type ExpectedVersion = number | 'any' | 'no-stream';
 
-export interface StoredEvent {
+/** `E` narrows the envelope where the reader knows more (the pod's projections read CatalogEvents). */
+export interface StoredEvent<E extends EventEnvelope = EventEnvelope> {
   /** Global, gap-free position in this pod's log, from 1, in commit order. */
   position: number;
   /** 1-based index of the event in its stream. */
@@ -18,7 +19,7 @@ export interface StoredEvent {
   /** Hex SHA-256 of the JCS form of the whole envelope (proof included): the next event's prevHash. */
   hash: string;
   /** Parsed from `body`. */
-  event: EventEnvelope;
+  event: E;
   /**
    * The envelope exactly as stored: its JCS form, the bytes that were signed and hashed.
    * Both adapters always set it (reads and append results); audits recompute the hash and

@@ -2,3 +2,4 @@ export * from './event-fixtures.js';
 export * from './test-databases.js';
 export * from './test-sealer.js';
 export * from './pod-process.js';
+export * from './media-fixtures.js';

@@ -8,7 +8,6 @@
  * we stand against the checks we read, not that a PeerTube instance accepts a video.
  */
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** Of PeerTube's MIMETYPES.AP_VIDEO, those a pod's files can have. */
 const AP_VIDEO = new Set(['video/mp4', 'video/webm', 'video/ogg', 'audio/mp4']);

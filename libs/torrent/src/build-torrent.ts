@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { bencode, type BValue } from '../../tracker/src/bencode.js';
+import { bencode, type BValue } from './bencode.js';
 import { nameProblem, trackerProblem, urlListProblem, webSeedProblem } from './fields.js';
 import { assertPieceLength, pieceCount } from './piece-length.js';
 

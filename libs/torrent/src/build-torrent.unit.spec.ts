@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bdecode } from '../../tracker/src/bencode.js';
+import { bdecode } from './bencode.js';
 import { buildTorrent, type TorrentInput } from './build-torrent.js';
 
 const PIECE = 16 * 1024;

@@ -11,3 +11,4 @@ export {
   type TorrentReadError,
   type TorrentErrorCode,
 } from './read-torrent.js';
+export { bencode, bdecode, type BValue, type BDict, type Decoded, type DecodeResult } from './bencode.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { bdecode, bencode, type Decoded } from '../../tracker/src/bencode.js';
+import { bdecode, bencode, type Decoded } from './bencode.js';
 import { nameProblem, trackerProblem, urlListProblem, webSeedProblem } from './fields.js';
 import { isValidPieceLength, pieceCount } from './piece-length.js';
 

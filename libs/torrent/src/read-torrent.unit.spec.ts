@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { bdecode, bencode, type Decoded } from '../../tracker/src/bencode.js';
+import { bdecode, bencode, type Decoded } from './bencode.js';
 import { buildTorrent } from './build-torrent.js';
 import { PieceHasher } from './piece-hasher.js';
 import { readTorrent, type TorrentErrorCode } from './read-torrent.js';

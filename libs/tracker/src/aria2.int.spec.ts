@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HAS_ARIA2, runAria2, type Aria2Run } from '../../testing/src/aria2.js';
-import { bencode } from './bencode.js';
+import { bencode } from '../../torrent/src/index.js';
 import { startHttpTracker, type HttpTracker } from './test-support.js';
 import { waitUntil } from '../../testing/src/wait-until.js';
 

@@ -5,4 +5,3 @@ export type { HttpOutcome } from './http.js';
 export type { WsOutcome } from './ws.js';
 export type { UdpTrackerHandle } from './udp.js';
 export type { RateLimitOptions } from './rate-limit.js';
-export { bencode, bdecode, type BValue, type Decoded } from './bencode.js';

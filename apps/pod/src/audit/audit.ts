@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../../../../libs/event-store/src/event-store.port.js';
 import type { SqlStatement } from '../../../../libs/event-store/src/read-model-database.port.js';
 import { allProjections } from '../projections/all-projections.js';
-import type { Projection } from '../projections/projection.js';
+import { statementsFor, type Projection } from '../projections/projection.js';
 import { digestReadModel } from '../projections/read-model-digest.js';
 import type { AuditSource } from './audit-source.js';
 import { LogVerifier, type AuditFailure } from './log-verifier.js';
@@ -95,7 +95,7 @@ export async function auditLog(
       tasks.push({ position: raw.position, body: raw.body, keyMultibase: checked.keyMultibase });
       if (tasks.length >= VERIFY_BATCH) dispatch();
       const stored: StoredEvent = { position: raw.position, streamVersion: 0, hash: '', event: checked.event };
-      for (const projection of projections) pending.push(...projection.apply(stored));
+      for (const projection of projections) pending.push(...statementsFor(projection, stored));
       pendingEvents += 1;
       last = raw.position;
       const comparisonDue = live?.some((m) => m.checkpoint === raw.position) ?? false;

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { HASH_A, announcePath, decodeDict, peerId, startHttpTracker, text, type HttpTracker } from '../../../../libs/tracker/src/test-support.js';
-import type { Decoded } from '../../../../libs/tracker/src/index.js';
+import type { Decoded } from '../../../../libs/torrent/src/index.js';
 import { startTestPod } from '../testing/test-pod.js';
 import { ClientAddresses } from './client-address.js';
 

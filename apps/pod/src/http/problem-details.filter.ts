@@ -1,10 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { ProblemDocument, statusForCode } from './problem.js';
+import { isProblemCode, ProblemDocument, statusForCode, type ProblemCode } from './problem.js';
 
 /** Codes for the errors that Nest and Express raise themselves, by status. */
-const CODE_BY_STATUS: Record<number, string> = {
+const CODE_BY_STATUS: Partial<Record<number, ProblemCode>> = {
   400: 'invalid-body',
   401: 'unauthorized',
   403: 'forbidden',
@@ -55,7 +55,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (bodyParserType === 'entity.parse.failed') return problem(400, 'malformed-json', 'the request body is not valid JSON');
     if (bodyParserType === 'entity.too.large') return problem(413, 'payload-too-large', 'the request body is over the size limit');
     const code = (error as { code?: unknown })?.code;
-    if (typeof code === 'string' && statusForCode(code) !== 500) {
+    if (isProblemCode(code) && statusForCode(code) !== 500) {
       const extra = (error as { extra?: Record<string, unknown> }).extra ?? {};
       return { ...problem(statusForCode(code), code, (error as Error).message), ...extra };
     }

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
-import { HTTP_STATUS_BY_CODE, type ProblemDocument } from './problem.js';
+import { HTTP_STATUS_BY_CODE, type ProblemCode, type ProblemDocument } from './problem.js';
 
 /** The name of the bearer security scheme (DocumentBuilder.addBearerAuth's and ApiBearerAuth's default). */
 export const BEARER_SCHEME = 'bearer';
@@ -49,7 +49,7 @@ const HEADERS_BY_STATUS: Record<number, Record<string, { description: string; sc
  * comes). Use once per route: two uses would merge their descriptions for the same status.
  * Every route also gets 500 `internal` and 503 (see openapi.ts).
  */
-export function ApiProblems(...codes: string[]): MethodDecorator {
+export function ApiProblems(...codes: ProblemCode[]): MethodDecorator {
   const byStatus = new Map<number, string[]>();
   for (const code of codes) {
     if (!Object.hasOwn(HTTP_STATUS_BY_CODE, code)) throw new Error(`ApiProblems: unknown problem code "${code}" (not in HTTP_STATUS_BY_CODE)`);

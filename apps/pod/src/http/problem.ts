@@ -2,9 +2,10 @@ import type { ProblemDocument } from '../../../../libs/contracts/src/api/rest-ty
 
 /**
  * The one table from error codes to HTTP. Every error that reaches a client carries a stable
- * `code` (RFC 9457 problem details); add a code here and nowhere else.
+ * `code` (RFC 9457 problem details); add a code here and nowhere else. Its keys are the
+ * ProblemCode union: a code that is not here does not compile.
  */
-export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
+export const HTTP_STATUS_BY_CODE = {
   'invalid-query': 400,
   'invalid-body': 400,
   'malformed-json': 400,
@@ -59,12 +60,18 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'store-corrupt': 503,
   'store-closed': 503,
   internal: 500,
-};
+} as const satisfies Readonly<Record<string, number>>;
+
+export type ProblemCode = keyof typeof HTTP_STATUS_BY_CODE;
+
+export function isProblemCode(code: unknown): code is ProblemCode {
+  return typeof code === 'string' && Object.hasOwn(HTTP_STATUS_BY_CODE, code);
+}
 
 /** An error meant for the client: the message is safe to show. */
 export class ProblemError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ProblemCode,
     message: string,
     readonly extra: Record<string, unknown> = {},
   ) {
@@ -74,6 +81,7 @@ export class ProblemError extends Error {
 
 export type { ProblemDocument };
 
+/** The status of a code; 500 for a string that is not a ProblemCode (an error of a library, say). */
 export function statusForCode(code: string): number {
-  return HTTP_STATUS_BY_CODE[code] ?? 500;
+  return isProblemCode(code) ? HTTP_STATUS_BY_CODE[code] : 500;
 }

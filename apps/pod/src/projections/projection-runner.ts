@@ -1,7 +1,7 @@
 import type { EventStore, StoredEvent, Subscription } from '../../../../libs/event-store/src/event-store.port.js';
 import type { ReadModelDatabase, SqlStatement } from '../../../../libs/event-store/src/read-model-database.port.js';
 import { BOOKKEEPING, checkpoint, park, rebuildEnded, rebuildStarted } from './projection-bookkeeping.js';
-import type { Projection } from './projection.js';
+import { statementsFor, type Projection } from './projection.js';
 
 export interface ProjectionStatus {
   name: string;
@@ -217,7 +217,7 @@ export class ProjectionRunner {
     for (const event of batch) {
       if (event.position <= applied) continue;
       try {
-        statements.push(...projection.apply(event));
+        statements.push(...statementsFor(projection, event));
       } catch {
         return null;
       }
@@ -230,7 +230,7 @@ export class ProjectionRunner {
 
   private async applyOne(projection: Projection, event: StoredEvent): Promise<void> {
     try {
-      await this.db.execute([...projection.apply(event), ...this.closing(projection, event.position)]);
+      await this.db.execute([...statementsFor(projection, event), ...this.closing(projection, event.position)]);
     } catch (error) {
       await this.db.execute([park(projection.name, event.position, event.event.id, error), ...this.closing(projection, event.position)]);
       const status = this.statuses.get(projection.name)!;

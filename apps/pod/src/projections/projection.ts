@@ -1,3 +1,4 @@
+import { isCatalogEvent, type CatalogEvent } from '../../../../libs/contracts/src/events/event-types.js';
 import type { StoredEvent } from '../../../../libs/event-store/src/event-store.port.js';
 import type { SqlStatement } from '../../../../libs/event-store/src/read-model-database.port.js';
 
@@ -19,7 +20,7 @@ export interface Projection {
   readonly version: number;
   readonly tables: readonly ReadModelTable[];
   createTables(): SqlStatement[];
-  apply(event: StoredEvent): SqlStatement[];
+  apply(event: StoredEvent<CatalogEvent>): SqlStatement[];
   /** Optional: a faster way to fill the tables when the runner rebuilds them from position 0. */
   readonly rebuild?: RebuildForm;
 }
@@ -37,4 +38,17 @@ export interface Projection {
 export interface RebuildForm {
   createTables(): SqlStatement[];
   finish(): SqlStatement[];
+}
+
+/**
+ * One stored event's statements for one projection. The log holds only catalogue events
+ * (see isCatalogEvent), so `apply` gets its data typed; an event of a type or version this
+ * build does not know changes no model.
+ */
+export function statementsFor(projection: Projection, stored: StoredEvent): SqlStatement[] {
+  return isCatalogStoredEvent(stored) ? projection.apply(stored) : [];
+}
+
+function isCatalogStoredEvent(stored: StoredEvent): stored is StoredEvent<CatalogEvent> {
+  return isCatalogEvent(stored.event);
 }

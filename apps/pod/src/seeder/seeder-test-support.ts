@@ -4,7 +4,7 @@ import { open, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
-import { bdecode, bencode, type Decoded } from '../../../../libs/tracker/src/bencode.js';
+import { bdecode, bencode, type Decoded } from '../../../../libs/torrent/src/index.js';
 import { runAria2 } from '../../../../libs/testing/src/aria2.js';
 import { createTracker, type Tracker } from '../../../../libs/tracker/src/index.js';
 import { waitUntil } from '../../../../libs/testing/src/wait-until.js';

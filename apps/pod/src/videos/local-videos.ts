@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { EventStore, StoredEvent, Subscription } from '../../../../libs/event-store/src/event-store.port.js';
-import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
+import { isCatalogEvent } from '../../../../libs/contracts/src/index.js';
+import type { EventStore, ReadModelDatabase, StoredEvent, Subscription } from '../../../../libs/event-store/src/index.js';
 import { Seeder } from '../seeder/seeder.js';
 import type { PodLogger } from '../logger/pod-logger.js';
 import type { TrackedVideo, TrackerRegistry } from '../tracker/tracker-registry.js';
@@ -115,16 +115,16 @@ export class LocalVideos implements PublishedVideosReaction {
 
   private async react(batch: StoredEvent[]): Promise<void> {
     for (const stored of batch) {
-      const { type, origin, data } = stored.event;
-      if (origin === this.me && (type === 'VideoPublished' || type === 'VideoDeleted')) {
-        const video = data as { uuid: string; infoHash: string; mimeType: string };
+      const { event } = stored;
+      if (isCatalogEvent(event) && event.origin === this.me && (event.type === 'VideoPublished' || event.type === 'VideoDeleted')) {
+        const video = event.data;
         try {
-          if (type === 'VideoPublished' && !(await this.published(video))) {
+          if (event.type === 'VideoPublished' && !(await this.published(event.data))) {
             this.logger.error(`video ${video.uuid} is published by this pod but its file or torrent is missing: it is neither tracked nor seeded`);
           }
-          if (type === 'VideoDeleted') await this.unpublished(video.uuid);
+          if (event.type === 'VideoDeleted') await this.unpublished(video.uuid);
         } catch (error) {
-          this.logger.error(`video ${video.uuid}: ${type} could not be tracked: ${String(error)}`);
+          this.logger.error(`video ${video.uuid}: ${event.type} could not be tracked: ${String(error)}`);
         }
       }
       this.handled = stored.position;

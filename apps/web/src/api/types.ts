@@ -1,8 +1,7 @@
 // The REST shapes the site reads: one definition with the pod, in libs/contracts (type-only
 // modules, so the bundle gets no server code). Aliased here to the names the site uses.
-import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
-import type { EventType, PodJoinedDataV1 } from '../../../../libs/contracts/src/events/event-types.js';
-import type { ProblemDocument as ProblemBody, VideoDto, VideoUploadDto } from '../../../../libs/contracts/src/api/rest-types.js';
+import type { EventEnvelope } from '../../../../libs/event-envelope/src/browser.js';
+import type { EventType, PodJoinedDataV1, ProblemDocument as ProblemBody, VideoDto, VideoUploadDto } from '../../../../libs/contracts/src/browser.js';
 
 export type { EventEnvelope, EventType, PodJoinedDataV1 };
 export type {
@@ -22,18 +21,17 @@ export type {
   VideoListDto as VideoList,
   VideoUploadDto as VideoUploadState,
   VoteAnswer,
-} from '../../../../libs/contracts/src/api/rest-types.js';
+} from '../../../../libs/contracts/src/browser.js';
 
 /** An error body as the site reads it: a problem document, or whatever a proxy put there. */
 export type ProblemDocument = Partial<ProblemBody>;
 
 export type VideoOrUpload = VideoDto | VideoUploadDto;
 
-export const VIDEO_SORTS = ['-publishedAt', 'publishedAt', 'name', '-name', 'duration', '-duration', '-match'] as const;
-export type VideoSort = (typeof VIDEO_SORTS)[number];
-
-/** `origin=`: every pod, this pod, the others, or one pod by host[:port]. */
-export type OriginFilter = 'all' | 'local' | 'remote' | `host:${string}`;
+// The sorts and origin filters of GET /api/v1/videos: the pod's own definitions.
+export { ALL_ORIGINS, VIDEO_SORTS, isRelevanceSort, isVideoSort, originParam, parseOriginParam } from '../../../../libs/contracts/src/browser.js';
+import type { OriginFilter, VideoSort } from '../../../../libs/contracts/src/browser.js';
+export type { OriginFilter, VideoSort };
 
 export interface VideoQuery {
   search?: string;

@@ -1,5 +1,5 @@
 import { getJson, postFormWithProgress, type UploadHandle } from './http';
-import type { OriginFilter, UploadAccepted, VideoList, VideoOrUpload, VideoSort } from './types';
+import { originParam, type OriginFilter, type UploadAccepted, type VideoList, type VideoOrUpload, type VideoSort } from './types';
 
 export interface ListVideosParams {
   search?: string;
@@ -7,12 +7,6 @@ export interface ListVideosParams {
   count: number;
   sort?: VideoSort;
   origin?: OriginFilter;
-}
-
-/** `origin=` as the API reads it: `local`, `remote` or a host[:port]; nothing for every pod. */
-export function originParam(origin: OriginFilter | undefined): string | undefined {
-  if (!origin || origin === 'all') return undefined;
-  return origin.startsWith('host:') ? origin.slice('host:'.length) : origin;
 }
 
 export function listVideos(params: ListVideosParams, signal?: AbortSignal): Promise<VideoList> {
@@ -23,7 +17,7 @@ export function listVideos(params: ListVideosParams, signal?: AbortSignal): Prom
       start: params.start,
       count: params.count,
       sort: params.sort,
-      origin: originParam(params.origin),
+      origin: params.origin && originParam(params.origin),
     },
     signal,
   );

@@ -6,7 +6,7 @@ import {
   TAG_MAX,
   TAG_MIN,
   TAGS_MAX,
-} from '../../../../libs/contracts/src/api/video-field-rules.js';
+} from '../../../../libs/contracts/src/browser.js';
 
 /**
  * What the upload form checks before sending: the pod's own limits, so that a refusal names

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { effectScope, shallowRef } from 'vue';
 import type { EventEnvelope } from '@/api/types';
-import { canonicalize } from '@/crypto/jcs';
+import { canonicalize } from '../../../../libs/event-envelope/src/browser.js';
 import { hashEvent } from '@/crypto/verify-event';
 import { golden, signAs } from '@/test/golden-events';
 import { useEventVerification } from './useEventVerification';

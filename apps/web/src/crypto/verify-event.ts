@@ -1,12 +1,12 @@
 import type { EventEnvelope } from '@/api/types';
-import { decodeBase58 } from './base58';
-import { canonicalize } from './jcs';
+import { canonicalize, decodeBase58btc, decodeMultikeyBytes } from '../../../../libs/event-envelope/src/browser.js';
 
 /**
  * Checks a pod's signed events in the browser, with WebCrypto: the eddsa-jcs-2022 proof
  * (Ed25519 over SHA-256(JCS(proof options)) ‖ SHA-256(JCS(event without proof)), as
  * libs/event-envelope/src/proof.ts makes it) against the origin's key, and the `prevHash`
  * chain (hex SHA-256 of the JCS form of the origin's previous event, proof included).
+ * JCS and base58btc are the pods' own (libs/event-envelope), bundled by Vite.
  */
 
 const encoder = new TextEncoder();
@@ -21,10 +21,8 @@ export async function hashEvent(event: EventEnvelope): Promise<string> {
 
 /** The 32 raw bytes of a `publicKeyMultibase` (`z` + base58btc of 0xed 0x01 ‖ key); null if it is not one. */
 export function decodeEd25519Multikey(multibase: unknown): Uint8Array | null {
-  if (typeof multibase !== 'string' || !multibase.startsWith('z')) return null;
-  const bytes = decodeBase58(multibase.slice(1));
-  if (!bytes || bytes.length !== 34 || bytes[0] !== 0xed || bytes[1] !== 0x01) return null;
-  return bytes.slice(2);
+  const decoded = decodeMultikeyBytes(multibase);
+  return decoded.ok ? decoded.rawPublicKey : null;
 }
 
 let support: Promise<boolean> | null = null;
@@ -58,9 +56,9 @@ export async function verifyProof(event: EventEnvelope, key: CryptoKey): Promise
   if (options.cryptosuite !== 'eddsa-jcs-2022') return { ok: false, reason: `unsupported cryptosuite ${String(options.cryptosuite)}` };
   if (options.proofPurpose !== 'assertionMethod') return { ok: false, reason: 'proofPurpose is not assertionMethod' };
   if (options.verificationMethod !== `${event.origin}#ed25519-key`) return { ok: false, reason: 'signed with a key that is not the origin\'s' };
-  if (typeof proofValue !== 'string' || !proofValue.startsWith('z')) return { ok: false, reason: 'proofValue is not base58btc' };
-  const signature = decodeBase58(proofValue.slice(1));
-  if (!signature || signature.length !== 64) return { ok: false, reason: 'the signature is not 64 bytes' };
+  const signature = decodeBase58btc(proofValue);
+  if (signature === null) return { ok: false, reason: 'proofValue is not base58btc' };
+  if (signature.length !== 64) return { ok: false, reason: 'the signature is not 64 bytes' };
   try {
     const data = new Uint8Array(64);
     data.set(await sha256(canonicalize(options)), 0);

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../../event-envelope/src/envelope.js';
+import type { EventEnvelope } from '../../../event-envelope/src/browser.js';
 
 /**
  * The JSON shapes of the REST API (README.md, "API"; the OpenAPI document at /api/docs), one definition for the pod that

@@ -12,8 +12,6 @@ export const TAG_MIN = 2;
 export const TAG_MAX = 30;
 
 /** A name or a tag is one line: no control character at all. */
-// eslint-disable-next-line no-control-regex
 export const ONE_LINE_FORBIDDEN = /[\u0000-\u001f\u007f]/;
 /** A description may hold tabs and line breaks, no other control character. */
-// eslint-disable-next-line no-control-regex
 export const DESCRIPTION_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;

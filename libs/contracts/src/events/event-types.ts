@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../../event-envelope/src/envelope.js';
+import type { EventDraft, EventEnvelope } from '../../../event-envelope/src/browser.js';
 
 /**
  * The data of every event type and version, written by hand to match events/<Type>/v<N>.schema.json
@@ -132,21 +132,30 @@ export interface EventDataByVersion {
 
 export type EventType = keyof EventDataByVersion;
 
-export const EVENT_TYPES = [
-  'PodJoined',
-  'FriendshipRequested',
-  'FriendshipAccepted',
-  'FriendshipEnded',
-  'VideoPublished',
-  'VideoUpdated',
-  'VideoDeleted',
-  'ExpulsionVoteCast',
-  'ExpulsionVoteWithdrawn',
-  'PodExpelled',
-  'ReadmissionVoteCast',
-  'ReadmissionVoteWithdrawn',
-  'PodReadmitted',
-] as const satisfies readonly EventType[];
+
+
+/**
+ * The versions of each type, as a value (the interface above is types only): isCatalogEvent
+ * narrows with it. A unit spec holds it to the schema files of events/.
+ */
+export const CATALOG_VERSIONS: { readonly [T in EventType]: readonly (keyof EventDataByVersion[T])[] } = {
+  PodJoined: [1],
+  FriendshipRequested: [1],
+  FriendshipAccepted: [1],
+  FriendshipEnded: [1],
+  VideoPublished: [1],
+  VideoUpdated: [1],
+  VideoDeleted: [1],
+  ExpulsionVoteCast: [1],
+  ExpulsionVoteWithdrawn: [1],
+  PodExpelled: [1],
+  ReadmissionVoteCast: [1],
+  ReadmissionVoteWithdrawn: [1],
+  PodReadmitted: [1],
+};
+
+/** Every event type, in the catalogue's order. */
+export const EVENT_TYPES = Object.keys(CATALOG_VERSIONS) as readonly EventType[];
 
 export type EventData<T extends EventType, V extends keyof EventDataByVersion[T] = keyof EventDataByVersion[T]> =
   EventDataByVersion[T][V];
@@ -158,6 +167,37 @@ export type CatalogEvent = {
   }[keyof EventDataByVersion[T]];
 }[EventType];
 
+/** The catalogue's events of some types: `CatalogEventOf<'VideoPublished' | 'VideoDeleted'>`. */
+export type CatalogEventOf<T extends EventType> = Extract<CatalogEvent, { type: T }>;
+
+type PickOfEach<E, K extends PropertyKey> = E extends unknown ? Pick<E, Extract<K, keyof E>> : never;
+
+/**
+ * Some fields of a catalogue event besides its type, version and data, still narrowed by type:
+ * what a pure fold reads (`CatalogEventPart<'origin'>`), of some types only if `T` is given.
+ */
+export type CatalogEventPart<K extends keyof EventEnvelope = never, T extends EventType = EventType> = PickOfEach<
+  CatalogEventOf<T>,
+  K | 'type' | 'schemaVersion' | 'data'
+>;
+
+/** The draft of a catalogue event (what a decide returns), narrowed like CatalogEvent. */
+export type CatalogDraft<T extends EventType = EventType> = {
+  [K in T]: {
+    [V in keyof EventDataByVersion[K]]: EventDraft<EventDataByVersion[K][V]> & { type: K; schemaVersion: V };
+  }[keyof EventDataByVersion[K]];
+}[T];
+
 export function isEventType(value: unknown): value is EventType {
-  return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
+  return typeof value === 'string' && Object.hasOwn(CATALOG_VERSIONS, value);
+}
+
+/**
+ * Narrows an envelope by its type and version. It checks only those two: the data was
+ * validated against its schema before the event entered the log (event-log.ts for this
+ * pod's events, validateEnvelope in foreign-event-verifier.ts for the others'), so an event
+ * read from the log with a known type and version has the data of its type.
+ */
+export function isCatalogEvent(event: EventEnvelope): event is CatalogEvent {
+  return isEventType(event.type) && (CATALOG_VERSIONS[event.type] as readonly number[]).includes(event.schemaVersion);
 }

@@ -2,12 +2,16 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import bs58 from 'bs58';
-import { verifyProof } from '../../../event-envelope/src/proof.js';
+import { verifyProof } from '../../../event-envelope/src/index.js';
 import { readEventSchemaFiles } from './event-schema-files.js';
 import { hostOfActor, streamFor } from './event-streams.js';
+import type { EventEnvelope } from '../../../event-envelope/src/index.js';
 import {
+  CATALOG_VERSIONS,
   EVENT_TYPES,
   FRIENDSHIP_END_REASONS_V1,
+  isCatalogEvent,
+  type CatalogEvent,
   type EventType,
   type FriendshipAcceptedDataV1,
   type FriendshipEndedDataV1,
@@ -175,8 +179,62 @@ describe('TypeScript event types', () => {
     });
   }
 
+  it('every type has the versions of its schema files, as a value too (CATALOG_VERSIONS)', () => {
+    const fromFiles: Record<string, number[]> = {};
+    for (const { type, version } of files.events) (fromFiles[type] ??= []).push(version);
+    for (const versions of Object.values(fromFiles)) versions.sort((a, b) => a - b);
+    assert.deepEqual(CATALOG_VERSIONS, fromFiles);
+  });
+
+  it('narrows every golden example to its type, and no event of an unknown type or version', () => {
+    for (const { type, envelope } of examples) {
+      const event = envelope as unknown as EventEnvelope;
+      assert.ok(isCatalogEvent(event), type);
+      // The switch is exhaustive: a type without its case would not compile (never).
+      assert.equal(dataKeys(event).length > 0, true);
+    }
+    const joined = examples.find((e) => e.type === 'PodJoined')!.envelope as unknown as EventEnvelope;
+    assert.equal(isCatalogEvent({ ...joined, type: 'PodRenamed' }), false);
+    assert.equal(isCatalogEvent({ ...joined, schemaVersion: 2 }), false);
+    assert.equal(isCatalogEvent({ ...joined, type: 'toString' }), false, 'not a key of the prototype either');
+  });
+
   it('FriendshipEnded v1 reasons are the schema enum', () => {
     const reason = (files.events.find((e) => e.type === 'FriendshipEnded')!.schema.properties as Record<string, Schema>).reason!;
     assert.deepEqual(reason.enum, [...FRIENDSHIP_END_REASONS_V1]);
   });
 });
+
+/** A field of each type's data, read through the narrowed type: the compiler checks every case. */
+function dataKeys(event: CatalogEvent): string[] {
+  switch (event.type) {
+    case 'PodJoined':
+      return [event.data.host, event.data.keys.ed25519Multibase];
+    case 'FriendshipRequested':
+      return [event.data.requester, event.data.target];
+    case 'FriendshipAccepted':
+      return [event.data.requester, event.data.accepter];
+    case 'FriendshipEnded':
+      return [event.data.peer, event.data.reason];
+    case 'VideoPublished':
+      return [event.data.uuid, event.data.account.username];
+    case 'VideoUpdated':
+    case 'VideoDeleted':
+      return [event.data.uuid];
+    case 'ExpulsionVoteCast':
+    case 'ReadmissionVoteCast':
+      return [event.data.target];
+    case 'ExpulsionVoteWithdrawn':
+    case 'ReadmissionVoteWithdrawn':
+      return [event.data.target];
+    case 'PodExpelled':
+    case 'PodReadmitted':
+      return [event.data.target, ...event.data.votes];
+    default:
+      return unreachable(event);
+  }
+}
+
+function unreachable(event: never): never {
+  throw new Error(`no case for ${JSON.stringify(event)}`);
+}

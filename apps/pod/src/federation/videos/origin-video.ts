@@ -1,4 +1,4 @@
-import type { VideoPublishedDataV1, VideoUpdatedDataV1 } from '../../../../../libs/contracts/src/events/event-types.js';
+import { isCatalogEvent, type CatalogEvent } from '../../../../../libs/contracts/src/events/event-types.js';
 import type { EventEnvelope } from '../../../../../libs/event-envelope/src/envelope.js';
 import type { VideoObjectSource } from '../video-object.js';
 
@@ -18,23 +18,23 @@ export type OriginVideo = { state: 'published'; source: VideoObjectSource } | { 
 export function foldOriginVideo(events: readonly EventEnvelope[], origin: string, through?: string): OriginVideo | null {
   let video: OriginVideo | null = null;
   for (const event of events) {
-    if (event.origin === origin) video = step(video, event);
+    if (event.origin === origin && isCatalogEvent(event)) video = step(video, event);
     if (event.id === through) break;
   }
   return video;
 }
 
-function step(video: OriginVideo | null, event: EventEnvelope): OriginVideo | null {
+function step(video: OriginVideo | null, event: CatalogEvent): OriginVideo | null {
   switch (event.type) {
     case 'VideoPublished': {
       // A second VideoPublished in one stream cannot be appended (expectedVersion no-stream).
       if (video) return video;
-      const data = event.data as unknown as VideoPublishedDataV1;
+      const { data } = event;
       return { state: 'published', source: { origin: event.origin, data, updatedAt: data.publishedAt } };
     }
     case 'VideoUpdated': {
       if (video?.state !== 'published') return video;
-      const change = event.data as unknown as VideoUpdatedDataV1;
+      const change = event.data;
       const { data } = video.source;
       return {
         state: 'published',

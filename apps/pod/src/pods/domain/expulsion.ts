@@ -20,16 +20,20 @@
  * key, which is what this fold gives too.
  */
 
+import type { CatalogEventPart, EventData } from '../../../../../libs/contracts/src/events/event-types.js';
+
 export type Motion = 'expulsion' | 'readmission';
 
-/** The part of an event envelope the ballot reads. */
-export interface BallotEvent {
-  id: string;
-  type: string;
-  origin: string;
-  occurredAt: string;
-  data: unknown;
-}
+const CAST = { expulsion: 'ExpulsionVoteCast', readmission: 'ReadmissionVoteCast' } as const;
+const WITHDRAWN = { expulsion: 'ExpulsionVoteWithdrawn', readmission: 'ReadmissionVoteWithdrawn' } as const;
+const OUTCOME = { expulsion: 'PodExpelled', readmission: 'PodReadmitted' } as const;
+
+export type BallotEventType = (typeof CAST | typeof WITHDRAWN | typeof OUTCOME)[Motion];
+
+/** The part of an event envelope the ballot reads: any event of the target's stream. */
+export type StreamEvent = CatalogEventPart<'id' | 'origin' | 'occurredAt'>;
+/** A vote, a withdrawal or an outcome record. */
+export type BallotEvent = CatalogEventPart<'id' | 'origin' | 'occurredAt', BallotEventType>;
 
 export interface OpenVote {
   id: string;
@@ -51,18 +55,11 @@ export interface Ballot {
   readonly decidedAt: string | null;
 }
 
-export const BALLOT_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'ExpulsionVoteCast',
-  'ExpulsionVoteWithdrawn',
-  'PodExpelled',
-  'ReadmissionVoteCast',
-  'ReadmissionVoteWithdrawn',
-  'PodReadmitted',
-]);
+export const BALLOT_EVENT_TYPES: ReadonlySet<string> = new Set<BallotEventType>([CAST, WITHDRAWN, OUTCOME].flatMap((types) => Object.values(types)));
 
-const CAST: Record<Motion, string> = { expulsion: 'ExpulsionVoteCast', readmission: 'ReadmissionVoteCast' };
-const WITHDRAWN: Record<Motion, string> = { expulsion: 'ExpulsionVoteWithdrawn', readmission: 'ReadmissionVoteWithdrawn' };
-const OUTCOME: Record<Motion, string> = { expulsion: 'PodExpelled', readmission: 'PodReadmitted' };
+export function isBallotEvent(event: StreamEvent): event is BallotEvent {
+  return BALLOT_EVENT_TYPES.has(event.type);
+}
 
 /** The order of a ballot's events: time, then id (the same key as the membership read models). */
 export function ballotKey(event: { occurredAt: string; id: string }): string {
@@ -78,25 +75,19 @@ export function openMotion(ballot: Ballot): Motion {
   return ballot.expelled ? 'readmission' : 'expulsion';
 }
 
-function motionOfType(type: string): Motion | null {
-  if (type.startsWith('Expulsion') || type === 'PodExpelled') return 'expulsion';
-  if (type.startsWith('Readmission') || type === 'PodReadmitted') return 'readmission';
-  return null;
-}
-
-function targetOf(event: BallotEvent): unknown {
-  return (event.data as { target?: unknown } | null)?.target;
+function motionOfType(type: BallotEventType): Motion {
+  return type.startsWith('Expulsion') || type === 'PodExpelled' ? 'expulsion' : 'readmission';
 }
 
 /**
  * One event, in key order, onto the ballot. Events of another target or type, and votes by
  * the target itself, change nothing.
  */
-export function evolve(ballot: Ballot, event: BallotEvent): Ballot {
-  if (!BALLOT_EVENT_TYPES.has(event.type) || targetOf(event) !== ballot.target || event.origin === ballot.target) return ballot;
-  const motion = motionOfType(event.type)!;
+export function evolve(ballot: Ballot, event: StreamEvent): Ballot {
+  if (!isBallotEvent(event) || event.data.target !== ballot.target || event.origin === ballot.target) return ballot;
+  const motion = motionOfType(event.type);
   const current = openMotion(ballot);
-  if (event.type === OUTCOME[motion]) {
+  if (event.type === 'PodExpelled' || event.type === 'PodReadmitted') {
     // A record of the state the ballot is already in: another pod saw the same quorum.
     if (motion !== current) return { ...ballot, records: [...ballot.records, event.id] };
     return { target: ballot.target, expelled: motion === 'expulsion', votes: new Map(), records: [event.id], decidedAt: ballotKey(event) };
@@ -105,20 +96,19 @@ export function evolve(ballot: Ballot, event: BallotEvent): Ballot {
   // yet (a late automatic vote on a pod already expelled). It counts for nothing.
   if (motion !== current) return ballot;
   const votes = new Map(ballot.votes);
-  if (event.type === CAST[motion]) {
+  if (event.type === 'ExpulsionVoteCast' || event.type === 'ReadmissionVoteCast') {
     if (votes.has(event.origin)) return ballot;
-    const reason = (event.data as { reason?: unknown }).reason;
-    votes.set(event.origin, { id: event.id, voter: event.origin, occurredAt: event.occurredAt, reason: typeof reason === 'string' ? reason : '' });
-  } else if (event.type === WITHDRAWN[motion]) {
+    votes.set(event.origin, { id: event.id, voter: event.origin, occurredAt: event.occurredAt, reason: event.data.reason });
+  } else {
     if (!votes.delete(event.origin)) return ballot;
   }
   return { ...ballot, votes };
 }
 
 /** The ballot of `target` from a set of events, in any order (duplicates by id count once). */
-export function foldBallot(target: string, events: Iterable<BallotEvent>): Ballot {
+export function foldBallot(target: string, events: Iterable<StreamEvent>): Ballot {
   const byId = new Map<string, BallotEvent>();
-  for (const event of events) if (BALLOT_EVENT_TYPES.has(event.type) && targetOf(event) === target) byId.set(event.id, event);
+  for (const event of events) if (isBallotEvent(event) && event.data.target === target) byId.set(event.id, event);
   const ordered = [...byId.values()].sort((a, b) => (ballotKey(a) < ballotKey(b) ? -1 : ballotKey(a) > ballotKey(b) ? 1 : 0));
   return ordered.reduce(evolve, emptyBallot(target));
 }
@@ -180,13 +170,15 @@ export type VoteErrorCode =
   | 'already-voted'
   | 'not-voted';
 
-export interface EventToAppend {
-  type: string;
-  data: Record<string, unknown>;
-  /** Set for a vote: the id and time the command gave. */
-  id?: string;
-  occurredAt?: string;
-}
+export type EventToAppend = {
+  [T in BallotEventType]: {
+    type: T;
+    data: EventData<T, 1>;
+    /** Set for a vote: the id and time the command gave. */
+    id?: string;
+    occurredAt?: string;
+  };
+}[BallotEventType];
 
 export type VoteDecision = { ok: true; events: EventToAppend[] } | { ok: false; code: VoteErrorCode; message: string };
 
@@ -211,9 +203,9 @@ export function decide(command: VoteCommand, ballot: Ballot, context: VoteContex
     }
     if (!context.members.has(command.voter)) return refuse('not-in-network', 'this pod is not an active member of a network: it has no vote');
     if (ballot.votes.has(command.voter)) return refuse('already-voted', `this pod has already voted for the ${motion} of ${target}`);
-    const vote: EventToAppend = { type: CAST[motion], data: { target, reason: command.reason }, id: command.id, occurredAt: command.at };
-    const after = evolve(ballot, { id: command.id, type: vote.type, origin: command.voter, occurredAt: command.at, data: vote.data });
-    return { ok: true, events: [vote, ...outcome(after, context)] };
+    const data = { target, reason: command.reason };
+    const after = evolve(ballot, { id: command.id, type: CAST[motion], schemaVersion: 1, origin: command.voter, occurredAt: command.at, data });
+    return { ok: true, events: [{ type: CAST[motion], data, id: command.id, occurredAt: command.at }, ...outcome(after, context)] };
   }
   if (!ballot.votes.has(command.voter)) return refuse('not-voted', `this pod has no open vote for the ${motion} of ${target}`);
   return { ok: true, events: [{ type: WITHDRAWN[motion], data: { target } }] };

@@ -11,17 +11,17 @@ const CONTEXT: VoteContext = { members: MEMBERS, targetStatus: 'active' };
 
 let clock = Date.parse('2026-11-26T09:00:00.000Z');
 let serial = 0;
-function event(type: string, origin: string, data: Record<string, unknown> = {}, at?: string): BallotEvent {
+function stamp(origin: string, at?: string) {
   clock += 1000;
   serial += 1;
-  return { id: `urn:uuid:${String(serial).padStart(8, '0')}`, type, origin, occurredAt: at ?? new Date(clock).toISOString(), data: { target: TARGET, ...data } };
+  return { id: `urn:uuid:${String(serial).padStart(8, '0')}`, schemaVersion: 1 as const, origin, occurredAt: at ?? new Date(clock).toISOString() };
 }
-const cast = (origin: string, reason = 'down') => event('ExpulsionVoteCast', origin, { reason });
-const withdrawn = (origin: string) => event('ExpulsionVoteWithdrawn', origin);
-const expelled = (origin: string, votes: BallotEvent[]) => event('PodExpelled', origin, { votes: votes.map((v) => v.id) });
-const readmitVote = (origin: string) => event('ReadmissionVoteCast', origin, { reason: 'back' });
-const readmitWithdrawn = (origin: string) => event('ReadmissionVoteWithdrawn', origin);
-const readmitted = (origin: string, votes: BallotEvent[]) => event('PodReadmitted', origin, { votes: votes.map((v) => v.id) });
+const cast = (origin: string, reason = 'down', target = TARGET): BallotEvent => ({ ...stamp(origin), type: 'ExpulsionVoteCast', data: { target, reason } });
+const withdrawn = (origin: string): BallotEvent => ({ ...stamp(origin), type: 'ExpulsionVoteWithdrawn', data: { target: TARGET } });
+const expelled = (origin: string, votes: BallotEvent[]): BallotEvent => ({ ...stamp(origin), type: 'PodExpelled', data: { target: TARGET, votes: votes.map((v) => v.id) } });
+const readmitVote = (origin: string): BallotEvent => ({ ...stamp(origin), type: 'ReadmissionVoteCast', data: { target: TARGET, reason: 'back' } });
+const readmitWithdrawn = (origin: string): BallotEvent => ({ ...stamp(origin), type: 'ReadmissionVoteWithdrawn', data: { target: TARGET } });
+const readmitted = (origin: string, votes: BallotEvent[]): BallotEvent => ({ ...stamp(origin), type: 'PodReadmitted', data: { target: TARGET, votes: votes.map((v) => v.id) } });
 
 /** given the events, when the command is decided: then the decision. */
 function given(events: BallotEvent[], context: VoteContext = CONTEXT) {
@@ -189,7 +189,7 @@ describe('expulsion votes: given the events of the target\'s stream, when a pod 
   });
 
   test('events about other pods, and votes by the target, are not part of the ballot', () => {
-    const other = { ...cast(P1), data: { target: P5, reason: '' } };
+    const other = cast(P1, '', P5);
     const bySelf = cast(TARGET);
     assert.equal(foldBallot(TARGET, [other, bySelf]).votes.size, 0);
   });

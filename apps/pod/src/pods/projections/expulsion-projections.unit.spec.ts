@@ -8,6 +8,7 @@ import { getVideo, listVideos, parseListVideosQuery } from '../../videos/queries
 import { videosProjectionFor } from '../../videos/projections/videos.projection.js';
 import { friendshipsProjection } from './friendships.projection.js';
 import { podsProjection } from './pods.projection.js';
+import { statementsFor } from '../../projections/projection.js';
 import { actor, describeOrder, eventBuilder, interleaving, seeded } from './projection-spec-support.js';
 
 /**
@@ -58,7 +59,7 @@ async function project(events: EventEnvelope[], batch = 1) {
   const stored = events.map((event, index) => ({ position: index + 1, streamVersion: 1, hash: '', event }) as StoredEvent);
   for (let i = 0; i < stored.length; i += batch) {
     const slice = stored.slice(i, i + batch);
-    await db.execute(batch === 1 ? projections.flatMap((p) => p.apply(slice[0])) : projections.flatMap((p) => slice.flatMap((e) => p.apply(e))));
+    await db.execute(batch === 1 ? projections.flatMap((p) => statementsFor(p, slice[0])) : projections.flatMap((p) => slice.flatMap((e) => statementsFor(p, e))));
   }
   const digests = Object.fromEntries(await Promise.all(projections.map(async (p) => [p.name, (await digestReadModel(db, p)).digest])));
   const status = (await db.query<{ status: string }>('SELECT status FROM rm_pods WHERE actor = $1', [D]))[0]?.status;

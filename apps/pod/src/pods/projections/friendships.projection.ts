@@ -1,3 +1,4 @@
+import type { CatalogEvent } from '../../../../../libs/contracts/src/events/event-types.js';
 import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
 import type { SqlStatement } from '../../../../../libs/event-store/src/read-model-database.port.js';
 import type { Projection } from '../../projections/projection.js';
@@ -59,8 +60,7 @@ export const friendshipsProjection: Projection = {
     ];
   },
 
-  apply({ event }: StoredEvent): SqlStatement[] {
-    const data = event.data as Record<string, string>;
+  apply({ event }: StoredEvent<CatalogEvent>): SqlStatement[] {
     const key = friendshipEventKey(event);
     switch (event.type) {
       case 'FriendshipRequested': {
@@ -72,7 +72,7 @@ export const friendshipsProjection: Projection = {
                     requested_at = ${requestedAt},
                     accepted_at = CASE WHEN rm_friendships.accepted_at > ${requestedAt} THEN rm_friendships.accepted_at ELSE NULL END,
                     ${NOT_ENDED}, ${CHANGED}`,
-            params: [event.stream, data.requester, data.target, event.occurredAt, key],
+            params: [event.stream, event.data.requester, event.data.target, event.occurredAt, key],
           },
         ];
       }
@@ -85,7 +85,7 @@ export const friendshipsProjection: Projection = {
                                         AND (rm_friendships.accepted_at IS NULL OR excluded.accepted_at > rm_friendships.accepted_at)
                                        THEN excluded.accepted_at ELSE rm_friendships.accepted_at END,
                     ${NOT_ENDED}, ${CHANGED}`,
-            params: [event.stream, data.requester, data.accepter, event.occurredAt, key],
+            params: [event.stream, event.data.requester, event.data.accepter, event.occurredAt, key],
           },
         ];
       case 'FriendshipEnded': {
@@ -97,7 +97,7 @@ export const friendshipsProjection: Projection = {
           {
             sql: `INSERT INTO rm_friendships (${COLUMNS}) VALUES ($1, $2, $3, 'ended', NULL, NULL, $4, $2, $5, $6, $7, '')
                   ON CONFLICT (pair) DO UPDATE SET ${namedByEnd}, ${keepUnlessLatest('status', "'ended'")}, ${ended}, ${CHANGED}`,
-            params: [event.stream, event.origin, data.peer, event.occurredAt, data.reason, event.originSeq, key],
+            params: [event.stream, event.origin, event.data.peer, event.occurredAt, event.data.reason, event.originSeq, key],
           },
         ];
       }

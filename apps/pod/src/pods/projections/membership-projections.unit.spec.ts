@@ -6,6 +6,7 @@ import { openReplayDatabase } from '../../audit/replay-database.js';
 import { digestReadModel } from '../../projections/read-model-digest.js';
 import { friendshipsProjection } from './friendships.projection.js';
 import { podsProjection } from './pods.projection.js';
+import { statementsFor } from '../../projections/projection.js';
 import { actor, describeOrder, eventBuilder, interleaving, seeded } from './projection-spec-support.js';
 
 /**
@@ -48,7 +49,7 @@ async function project(events: EventEnvelope[]) {
   for (const projection of [podsProjection, friendshipsProjection]) await db.execute(projection.createTables());
   for (const [index, event] of events.entries()) {
     const stored = { position: index + 1, streamVersion: 1, hash: '', event } as StoredEvent;
-    await db.execute([...podsProjection.apply(stored), ...friendshipsProjection.apply(stored)]);
+    await db.execute([...statementsFor(podsProjection, stored), ...statementsFor(friendshipsProjection, stored)]);
   }
   const digests = { pods: (await digestReadModel(db, podsProjection)).digest, friendships: (await digestReadModel(db, friendshipsProjection)).digest };
   const pods = Object.fromEntries((await db.query<{ actor: string; status: string }>('SELECT actor, status FROM rm_pods')).map((r) => [r.actor, r.status]));

@@ -1,3 +1,4 @@
+import type { CatalogEvent, PodKeysV1 } from '../../../../../libs/contracts/src/events/event-types.js';
 import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
 import type { SqlStatement } from '../../../../../libs/event-store/src/read-model-database.port.js';
 import type { Projection } from '../../projections/projection.js';
@@ -13,10 +14,10 @@ const LAST_EVENT_AT =
   'last_event_at = CASE WHEN rm_pods.last_event_at IS NULL OR excluded.last_event_at > rm_pods.last_event_at THEN excluded.last_event_at ELSE rm_pods.last_event_at END';
 
 /** The membership status an event gives the pod(s) it is about (the latest by key wins). */
-const MEMBERSHIP_BY_TYPE: Record<string, string> = {
+const MEMBERSHIP_BY_TYPE = {
   PodExpelled: 'expelled',
   PodReadmitted: 'active',
-};
+} as const satisfies Partial<Record<CatalogEvent['type'], string>>;
 
 const LATEST_MEMBERSHIP = 'excluded.status_changed > rm_pods.status_changed';
 const LATEST_OUTCOME = 'excluded.outcome_changed > rm_pods.outcome_changed';
@@ -61,8 +62,7 @@ export const podsProjection: Projection = {
     ];
   },
 
-  apply({ event }: StoredEvent): SqlStatement[] {
-    const data = event.data as Record<string, unknown>;
+  apply({ event }: StoredEvent<CatalogEvent>): SqlStatement[] {
     const key = friendshipEventKey(event);
     const refresh = (actor: string): SqlStatement => ({
       sql: `UPDATE rm_pods SET status = CASE WHEN outcome = 'expelled' THEN 'expelled' ELSE membership END WHERE actor = $1`,
@@ -84,9 +84,10 @@ export const podsProjection: Projection = {
     ];
     switch (event.type) {
       case 'PodJoined': {
+        const { data } = event;
         // Only the origin itself may declare its keys: a PodJoined relayed for another actor changes nothing.
         if (data.actor !== event.origin) return [];
-        const keys = (data.keys ?? {}) as Record<string, unknown>;
+        const keys: Partial<PodKeysV1> = data.keys ?? {};
         return [
           {
             sql: `INSERT INTO rm_pods (actor, host, name, status, membership, ed25519_multibase, rsa_public_key_pem, joined_at, last_event_at, status_changed, outcome, outcome_changed)
@@ -94,19 +95,19 @@ export const podsProjection: Projection = {
                   ON CONFLICT (actor) DO UPDATE SET host = excluded.host, name = excluded.name,
                     ed25519_multibase = excluded.ed25519_multibase, rsa_public_key_pem = excluded.rsa_public_key_pem,
                     joined_at = excluded.joined_at, ${LAST_EVENT_AT}`,
-            params: [event.origin, String(data.host), String(data.name ?? ''), keys.ed25519Multibase ?? null, keys.rsaPublicKeyPem ?? null, event.occurredAt],
+            params: [event.origin, data.host, data.name ?? '', keys.ed25519Multibase ?? null, keys.rsaPublicKeyPem ?? null, event.occurredAt],
           },
         ];
       }
       case 'FriendshipAccepted':
-        return [...touch(String(data.requester), 'active'), ...touch(String(data.accepter), 'active')];
+        return [...touch(event.data.requester, 'active'), ...touch(event.data.accepter, 'active')];
       case 'FriendshipEnded':
         // Quitting is leaving the network; declining or removing one friend is not.
-        return data.reason === 'quit' ? touch(event.origin, 'left') : [];
+        return event.data.reason === 'quit' ? touch(event.origin, 'left') : [];
       case 'PodExpelled':
-        return touch(String(data.target), MEMBERSHIP_BY_TYPE[event.type], 'expelled');
+        return touch(event.data.target, MEMBERSHIP_BY_TYPE[event.type], 'expelled');
       case 'PodReadmitted':
-        return touch(String(data.target), MEMBERSHIP_BY_TYPE[event.type], 'readmitted');
+        return touch(event.data.target, MEMBERSHIP_BY_TYPE[event.type], 'readmitted');
       default:
         return [];
     }

@@ -1,4 +1,4 @@
-import type { EventDraft } from '../../../../../libs/event-envelope/src/envelope.js';
+import type { CatalogDraft } from '../../../../../libs/contracts/src/index.js';
 import type { VideoState } from './video.js';
 import type { VideoFields } from './video-fields.js';
 
@@ -21,7 +21,7 @@ export interface PublishVideo {
 
 export type PublishDecision =
   /** Not published yet: append this VideoPublished, expecting an empty stream. */
-  | { outcome: 'publish'; drafts: [EventDraft] }
+  | { outcome: 'publish'; drafts: [CatalogDraft<'VideoPublished'>] }
   /** A previous run appended it (a crash before the job row said so): nothing to append. */
   | { outcome: 'already-published' }
   /** Published, then deleted: the job must not bring it back. */

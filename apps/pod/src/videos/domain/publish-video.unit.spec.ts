@@ -22,8 +22,17 @@ const command: PublishVideo = {
   publishedAt: '2026-12-07T12:00:00.000Z',
 };
 
-const published: VideoEventLike = { type: 'VideoPublished', origin: ME, data: { uuid: UUID, name: 'Big Buck Bunny', description: 'a rabbit', tags: ['animation'], account: { username: 'camille' } } };
-const deleted: VideoEventLike = { type: 'VideoDeleted', origin: ME, data: { uuid: UUID } };
+const published: VideoEventLike = {
+  type: 'VideoPublished',
+  schemaVersion: 1,
+  origin: ME,
+  data: {
+    uuid: UUID, name: 'Big Buck Bunny', description: 'a rabbit', tags: ['animation'], duration: 10, size: 1_048_576, mimeType: 'video/mp4',
+    infoHash: INFO_HASH, magnetUri: command.distribution.magnetUri, torrentUrl: command.distribution.torrentUrl, webSeedUrls: [command.distribution.webSeedUrl],
+    thumbnailUrl: command.distribution.thumbnailUrl, publishedAt: command.publishedAt, account: { username: 'camille' },
+  },
+};
+const deleted: VideoEventLike = { type: 'VideoDeleted', schemaVersion: 1, origin: ME, data: { uuid: UUID } };
 
 /** given the video's stream, when its job publishes it: then the decision. */
 function given(history: VideoEventLike[]) {

@@ -1,4 +1,4 @@
-import type { EventDraft } from '../../../../../libs/event-envelope/src/envelope.js';
+import type { CatalogDraft, CatalogEventPart, VideoUpdatedDataV1 } from '../../../../../libs/contracts/src/events/event-types.js';
 import type { VideoFields } from './video-fields.js';
 
 /**
@@ -13,22 +13,22 @@ export type VideoState =
 
 export const NO_VIDEO: VideoState = { status: 'none' };
 
-export interface VideoEventLike {
-  type: string;
-  origin: string;
-  data: unknown;
-}
+/** The part of an event of the video's stream that the fold reads. */
+export type VideoEventLike = CatalogEventPart<'origin'>;
 
 export function evolve(state: VideoState, event: VideoEventLike): VideoState {
-  const data = event.data as Record<string, any>;
   switch (event.type) {
-    case 'VideoPublished':
+    case 'VideoPublished': {
       if (state.status !== 'none') return state;
+      const { data } = event;
       return { status: 'published', origin: event.origin, owner: data.account.username, name: data.name, description: data.description, tags: data.tags };
-    case 'VideoUpdated':
+    }
+    case 'VideoUpdated': {
       // Only the origin may change its video; a relayed event of another origin changes nothing.
       if (state.status !== 'published' || event.origin !== state.origin) return state;
+      const { data } = event;
       return { ...state, name: data.name ?? state.name, description: data.description ?? state.description, tags: data.tags ?? state.tags };
+    }
     case 'VideoDeleted':
       if (state.status !== 'published' || event.origin !== state.origin) return state;
       return { status: 'deleted', origin: state.origin, owner: state.owner };
@@ -46,7 +46,7 @@ export interface Actor {
   role: 'admin' | 'user';
 }
 
-export type Decision = { ok: true; drafts: EventDraft[] } | { ok: false; code: 'not-found' | 'forbidden' | 'not-origin'; message: string };
+export type Decision = { ok: true; drafts: CatalogDraft<'VideoUpdated' | 'VideoDeleted'>[] } | { ok: false; code: 'not-found' | 'forbidden' | 'not-origin'; message: string };
 
 function mayChange(state: VideoState, by: Actor, me: string): Decision | null {
   if (state.status !== 'published') return { ok: false, code: 'not-found', message: 'no such video' };
@@ -60,7 +60,7 @@ export function decideUpdate(state: VideoState, uuid: string, changes: Partial<V
   const refused = mayChange(state, by, me);
   if (refused) return refused;
   const current = state as Extract<VideoState, { status: 'published' }>;
-  const data: Record<string, unknown> = { uuid };
+  const data: VideoUpdatedDataV1 = { uuid };
   if (changes.name !== undefined && changes.name !== current.name) data.name = changes.name;
   if (changes.description !== undefined && changes.description !== current.description) data.description = changes.description;
   if (changes.tags !== undefined && JSON.stringify(changes.tags) !== JSON.stringify(current.tags)) data.tags = changes.tags;

@@ -8,7 +8,14 @@ const OTHER = 'http://pod-1.test/federation/actor';
 const UUID = '0b5d8a4e-6a2f-4c61-9d0e-3f1c2b7a8e90';
 
 function published(origin = ME, owner = 'camille'): VideoEventLike {
-  return { type: 'VideoPublished', origin, data: { uuid: UUID, name: 'Big Buck Bunny', description: 'a rabbit', tags: ['animation'], account: { username: owner } } };
+  const media = { duration: 10, size: 1000, mimeType: 'video/mp4', infoHash: 'ab'.repeat(20), magnetUri: `magnet:?xt=urn:btih:${'ab'.repeat(20)}` };
+  const urls = { torrentUrl: `${origin}/t.torrent`, webSeedUrls: [], thumbnailUrl: `${origin}/t.jpg` };
+  return {
+    type: 'VideoPublished',
+    schemaVersion: 1,
+    origin,
+    data: { uuid: UUID, name: 'Big Buck Bunny', description: 'a rabbit', tags: ['animation'], ...media, ...urls, publishedAt: '2026-12-07T10:00:00Z', account: { username: owner } },
+  };
 }
 
 describe('a video: given its history, when someone changes it', () => {
@@ -39,7 +46,7 @@ describe('a video: given its history, when someone changes it', () => {
   });
 
   test('a deleted or unknown video is not found', () => {
-    const deleted = fold([published(), { type: 'VideoDeleted', origin: ME, data: { uuid: UUID } }]);
+    const deleted = fold([published(), { type: 'VideoDeleted', schemaVersion: 1, origin: ME, data: { uuid: UUID } }]);
     assert.equal(deleted.status, 'deleted');
     assert.equal(!decideUpdate(deleted, UUID, { name: 'Again' }, camille, ME).ok && 'refused', 'refused');
     const unknown = decideDelete(fold([]), UUID, camille, ME);
@@ -47,7 +54,7 @@ describe('a video: given its history, when someone changes it', () => {
   });
 
   test('events of another origin about the same uuid change nothing', () => {
-    const state = fold([published(), { type: 'VideoUpdated', origin: OTHER, data: { uuid: UUID, name: 'Hijacked' } }, { type: 'VideoDeleted', origin: OTHER, data: { uuid: UUID } }]);
+    const state = fold([published(), { type: 'VideoUpdated', schemaVersion: 1, origin: OTHER, data: { uuid: UUID, name: 'Hijacked' } }, { type: 'VideoDeleted', schemaVersion: 1, origin: OTHER, data: { uuid: UUID } }]);
     assert.equal(state.status, 'published');
     assert.equal(state.status === 'published' && state.name, 'Big Buck Bunny');
   });
@@ -55,8 +62,8 @@ describe('a video: given its history, when someone changes it', () => {
   test('updates fold in order: the last value of each field wins', () => {
     const state = fold([
       published(),
-      { type: 'VideoUpdated', origin: ME, data: { uuid: UUID, name: 'Second' } },
-      { type: 'VideoUpdated', origin: ME, data: { uuid: UUID, tags: ['a1', 'b2'] } },
+      { type: 'VideoUpdated', schemaVersion: 1, origin: ME, data: { uuid: UUID, name: 'Second' } },
+      { type: 'VideoUpdated', schemaVersion: 1, origin: ME, data: { uuid: UUID, tags: ['a1', 'b2'] } },
     ]);
     assert.deepEqual(state.status === 'published' && [state.name, state.tags, state.description], ['Second', ['a1', 'b2'], 'a rabbit']);
   });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { videoStream } from '../../../../../libs/contracts/src/events/event-streams.js';
+import { isCatalogEvent } from '../../../../../libs/contracts/src/events/event-types.js';
 import { ConcurrencyError } from '../../../../../libs/event-store/src/index.js';
 import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
 import { buildTorrent, choosePieceLength, hashFile, magnetUri } from '../../../../../libs/torrent/src/index.js';
@@ -216,7 +217,7 @@ export class VideoProcessing {
     const stream = videoStream(uuid);
     const history = await this.store.readStream(stream);
     const publishedAt = this.now().toISOString();
-    const decision = decidePublish(fold(history.map((stored) => stored.event)), {
+    const decision = decidePublish(fold(history.map((stored) => stored.event).filter(isCatalogEvent)), {
       uuid,
       owner: job.owner,
       fields: { name: job.name, description: job.description, tags: job.tags },

@@ -1,3 +1,4 @@
+import type { CatalogEvent, VideoUpdatedDataV1 } from '../../../../../libs/contracts/src/events/event-types.js';
 import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
 import type { SqlStatement } from '../../../../../libs/event-store/src/read-model-database.port.js';
 import { hostOfActor } from '../../pods/projections/pods.projection.js';
@@ -47,10 +48,10 @@ export function videosProjectionFor(dialect: ReadModelDialect): Projection {
       finish: () => [...QUERY_INDEXES, ...search.rebuild.finish()],
     },
 
-    apply({ event }: StoredEvent): SqlStatement[] {
-      const data = event.data as Record<string, any>;
+    apply({ event }: StoredEvent<CatalogEvent>): SqlStatement[] {
       switch (event.type) {
         case 'VideoPublished': {
+          const { data } = event;
           const tags: string[] = data.tags ?? [];
           const name = searchText(data.name);
           return [
@@ -70,6 +71,7 @@ export function videosProjectionFor(dialect: ReadModelDialect): Projection {
           ];
         }
         case 'VideoUpdated': {
+          const { data } = event;
           const sets: string[] = [];
           const params: unknown[] = [data.uuid, event.origin, instant(event.occurredAt)];
           const set = (column: string, value: unknown) => {
@@ -99,8 +101,8 @@ export function videosProjectionFor(dialect: ReadModelDialect): Projection {
         case 'VideoDeleted':
           // The index first: it finds the document through the row.
           return [
-            search.delete(data.uuid, event.origin),
-            { sql: `DELETE FROM rm_videos WHERE uuid = $1 AND origin = $2`, params: [data.uuid, event.origin] },
+            search.delete(event.data.uuid, event.origin),
+            { sql: `DELETE FROM rm_videos WHERE uuid = $1 AND origin = $2`, params: [event.data.uuid, event.origin] },
           ];
         case 'PodExpelled':
         case 'PodReadmitted': {
@@ -111,11 +113,11 @@ export function videosProjectionFor(dialect: ReadModelDialect): Projection {
                     ON CONFLICT (origin) DO UPDATE SET
                       expelled = CASE WHEN ${latest} THEN excluded.expelled ELSE rm_video_origins.expelled END,
                       changed = CASE WHEN ${latest} THEN excluded.changed ELSE rm_video_origins.changed END`,
-              params: [String(data.target), event.type === 'PodExpelled' ? 1 : 0, friendshipEventKey(event)],
+              params: [event.data.target, event.type === 'PodExpelled' ? 1 : 0, friendshipEventKey(event)],
             },
             {
               sql: `UPDATE rm_videos SET available = (SELECT 1 - o.expelled FROM rm_video_origins o WHERE o.origin = $1) WHERE origin = $1`,
-              params: [String(data.target)],
+              params: [event.data.target],
             },
           ];
         }
@@ -175,7 +177,7 @@ function instant(value: string): string {
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 }
 
-const EDITABLE: ReadonlyArray<[field: string, column: string, json: boolean]> = [
+const EDITABLE: ReadonlyArray<[field: Exclude<keyof VideoUpdatedDataV1, 'uuid'>, column: string, json: boolean]> = [
   ['name', 'name', false],
   ['description', 'description', false],
   ['tags', 'tags', true],
@@ -217,10 +219,10 @@ export const videosProjection: Projection = {
     ];
   },
 
-  apply({ event }: StoredEvent): SqlStatement[] {
-    const data = event.data as Record<string, any>;
+  apply({ event }: StoredEvent<CatalogEvent>): SqlStatement[] {
     switch (event.type) {
-      case 'VideoPublished':
+      case 'VideoPublished': {
+        const { data } = event;
         return [
           {
             sql: `INSERT INTO rm_videos (uuid, origin, name, description, tags, duration, size, mime_type, info_hash,
@@ -234,7 +236,9 @@ export const videosProjection: Projection = {
             ],
           },
         ];
+      }
       case 'VideoUpdated': {
+        const { data } = event;
         const sets: string[] = [];
         const params: unknown[] = [data.uuid, event.origin, event.occurredAt];
         for (const [field, column, json] of EDITABLE) {
@@ -245,7 +249,7 @@ export const videosProjection: Projection = {
         return [{ sql: `UPDATE rm_videos SET ${[...sets, 'updated_at = $3'].join(', ')} WHERE uuid = $1 AND origin = $2`, params }];
       }
       case 'VideoDeleted':
-        return [{ sql: `DELETE FROM rm_videos WHERE uuid = $1 AND origin = $2`, params: [data.uuid, event.origin] }];
+        return [{ sql: `DELETE FROM rm_videos WHERE uuid = $1 AND origin = $2`, params: [event.data.uuid, event.origin] }];
       default:
         return [];
     }

@@ -3,18 +3,16 @@
  * listVideos is always a page that can be asked for.
  */
 
-/** `-match` is PeerTube's name for relevance. Without a search, both fall back to `-publishedAt`. */
-export const VIDEO_SORTS = ['-publishedAt', 'publishedAt', 'name', '-name', 'duration', '-duration', 'relevance', '-match'] as const;
-export type VideoSort = (typeof VIDEO_SORTS)[number];
+import {
+  DEFAULT_VIDEO_SORT,
+  isVideoSort,
+  parseOriginParam,
+  VIDEO_SORTS,
+  type OriginFilter,
+  type VideoSort,
+} from '../../../../../libs/contracts/src/api/video-list-rules.js';
 
-export type OriginFilter =
-  | { kind: 'all' }
-  /** Uploaded to this pod. */
-  | { kind: 'local' }
-  /** Uploaded to any other pod. */
-  | { kind: 'remote' }
-  /** Uploaded to the pod at host[:port]. */
-  | { kind: 'host'; host: string };
+export { VIDEO_SORTS, type OriginFilter, type VideoSort };
 
 export interface ListVideosQuery {
   /** The user's words, as typed; absent or blank: no filter. */
@@ -31,9 +29,6 @@ export const MAX_COUNT = 100;
 export const MAX_START = 100_000;
 
 export type ParsedListVideosQuery = { ok: true; query: ListVideosQuery } | { ok: false; code: 'invalid-query'; problems: string[] };
-
-// events/common.schema.json#/$defs/host: the host of an origin's actor URL, lower case.
-const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]{2,45}\])(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?$/;
 
 /**
  * Reads `search`, `start`, `count`, `sort` and `origin` (`local`, `remote` or a host[:port])
@@ -69,19 +64,18 @@ export function parseListVideosQuery(raw: unknown): ParsedListVideosQuery {
   const start = integer('start', 0, 0, MAX_START);
   const count = integer('count', DEFAULT_COUNT, 1, MAX_COUNT);
 
-  let sort: VideoSort = '-publishedAt';
+  let sort: VideoSort = DEFAULT_VIDEO_SORT;
   const rawSort = single('sort');
   if (rawSort !== undefined) {
-    if ((VIDEO_SORTS as readonly unknown[]).includes(rawSort)) sort = rawSort as VideoSort;
+    if (isVideoSort(rawSort)) sort = rawSort;
     else problems.push(`sort: must be one of ${VIDEO_SORTS.join(', ')}`);
   }
 
   let origin: OriginFilter = { kind: 'all' };
   const rawOrigin = single('origin');
   if (rawOrigin !== undefined) {
-    const value = String(rawOrigin).toLowerCase();
-    if (value === 'local' || value === 'remote') origin = { kind: value };
-    else if (value.length <= 261 && HOST.test(value)) origin = { kind: 'host', host: value };
+    const parsed = parseOriginParam(String(rawOrigin));
+    if (parsed) origin = parsed;
     else problems.push('origin: must be local, remote or a pod host[:port]');
   }
 

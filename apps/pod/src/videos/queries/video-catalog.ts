@@ -1,5 +1,6 @@
 import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
 import { postgresSearchVector, SEARCH_TABLE, SQLITE_BM25_WEIGHTS } from '../projections/video-search-index.js';
+import { DEFAULT_VIDEO_SORT, isRelevanceSort } from '../../../../../libs/contracts/src/api/video-list-rules.js';
 import type { ListVideosQuery, OriginFilter, VideoSort } from './list-videos-query.js';
 import { fts5Match, searchTerms, tsqueryText } from './search-terms.js';
 import type { VideoDto, VideoListDto } from '../../../../../libs/contracts/src/api/rest-types.js';
@@ -76,8 +77,7 @@ const ORDER: Record<Exclude<VideoSort, 'relevance' | '-match'>, string> = {
 };
 
 function orderBy(sort: VideoSort, rank: string | null): string {
-  const relevance = sort === 'relevance' || sort === '-match';
   // Relevance without a search ranks nothing: the newest first, as by default.
-  const key = relevance ? (rank ? `${rank} ASC` : ORDER['-publishedAt']) : ORDER[sort];
+  const key = isRelevanceSort(sort) ? (rank ? `${rank} ASC` : ORDER[DEFAULT_VIDEO_SORT]) : ORDER[sort];
   return `${key}, v.uuid ASC`;
 }

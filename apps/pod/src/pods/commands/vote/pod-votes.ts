@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { EventDraft, EventEnvelope } from '../../../../../../libs/event-envelope/src/envelope.js';
 import { podStream } from '../../../../../../libs/contracts/src/events/event-streams.js';
+import { isCatalogEvent } from '../../../../../../libs/contracts/src/events/event-types.js';
 import { actorUrlOf, hostOfActor, peerPublicUrl } from '../../../../../../libs/contracts/src/pod-urls.js';
 import type { BallotView, BallotVoteView, VoteAnswer } from '../../../../../../libs/contracts/src/api/rest-types.js';
 import type { EventStore } from '../../../../../../libs/event-store/src/event-store.port.js';
@@ -187,7 +188,7 @@ export class PodVotes implements AutomaticVoter {
   }
 
   private async ballotOf(actor: string, host: string): Promise<Ballot> {
-    return foldBallot(actor, (await this.store.readStream(podStream(host))).map((s) => s.event));
+    return foldBallot(actor, (await this.store.readStream(podStream(host))).map((s) => s.event).filter(isCatalogEvent));
   }
 
   private view(host: string, actor: string, status: string | null, ballot: Ballot, members: Set<string>): BallotView {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ProblemError } from '../../../http/problem.js';
+import { ProblemError, type ProblemCode } from '../../../http/problem.js';
 import { ApiProblems } from '../../../http/problem.openapi.js';
 import { AdminGuard } from '../../../users/admin.guard.js';
 import { GetBallotQuery } from '../../queries/get-ballot/get-ballot.query.js';
@@ -11,8 +11,8 @@ import { WithdrawVoteCommand } from './withdraw-vote.command.js';
 import { BallotOpenApi, CastVoteBodyOpenApi, VoteAnswerOpenApi } from './votes.openapi.js';
 
 const HOST_PARAM = { name: 'host', description: 'The pod voted on, `host[:port]`.', schema: { type: 'string' as const, example: 'pod2.example:9002' } };
-const CAST_PROBLEMS = ['unauthorized', 'forbidden', 'invalid-host', 'invalid-body', 'malformed-json', 'payload-too-large', 'unknown-pod', 'vote-on-self', 'not-in-network', 'already-voted'];
-const WITHDRAW_PROBLEMS = ['unauthorized', 'forbidden', 'invalid-host', 'unknown-pod', 'vote-on-self', 'not-voted'];
+const CAST_PROBLEMS: ProblemCode[] = ['unauthorized', 'forbidden', 'invalid-host', 'invalid-body', 'malformed-json', 'payload-too-large', 'unknown-pod', 'vote-on-self', 'not-in-network', 'already-voted'];
+const WITHDRAW_PROBLEMS: ProblemCode[] = ['unauthorized', 'forbidden', 'invalid-host', 'unknown-pod', 'vote-on-self', 'not-voted'];
 
 /** The body of a vote: `{reason}` or nothing; anything else is a 400 invalid-body. */
 function reasonOf(body: unknown): unknown {

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { videoStream } from '../../../../../../libs/contracts/src/events/event-streams.js';
+import { isCatalogEvent } from '../../../../../../libs/contracts/src/events/event-types.js';
 import { ConcurrencyError } from '../../../../../../libs/event-store/src/index.js';
 import type { EventStore } from '../../../../../../libs/event-store/src/event-store.port.js';
 import type { OpenedEventStore } from '../../../../../../libs/event-store/src/index.js';
@@ -27,7 +28,7 @@ async function changeVideo(
 ): Promise<{ appended: boolean }> {
   const stream = videoStream(uuid);
   const history = await store.readStream(stream);
-  const decision = decide(fold(history.map((stored) => stored.event)));
+  const decision = decide(fold(history.map((stored) => stored.event).filter(isCatalogEvent)));
   if (!decision.ok) throw new ProblemError(decision.code, decision.message);
   if (decision.drafts.length === 0) return { appended: false };
   try {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { rm } from 'node:fs/promises';
-import { ProblemError } from '../../../http/problem.js';
+import { isProblemCode, ProblemError } from '../../../http/problem.js';
 import type { Session } from '../../../users/local-accounts.js';
 import { parseVideoFields, type VideoFields } from '../../domain/video-fields.js';
 import { MediaError, probeMedia } from '../../media/index.js';
@@ -35,7 +35,8 @@ async function uploadVideo(received: ReceivedUpload, by: Session, processing: Vi
     const readAhead = await keepWhatHolds(received.file.path, received.file.readAhead);
     thumbnailPath = readAhead.thumbnailPath;
     const probe = await probeMedia(received.file.path, { timeoutMs: PROBE_TIMEOUT_MS, describedAhead: readAhead.described }).catch((error: unknown) => {
-      if (error instanceof MediaError) throw new ProblemError(error.code, error.message);
+      // A media code without a status (file-not-found: our own temp file is gone) stays a 500.
+      if (error instanceof MediaError && isProblemCode(error.code)) throw new ProblemError(error.code, error.message);
       throw error;
     });
     const uuid = randomUUID();
