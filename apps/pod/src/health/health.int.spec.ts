@@ -63,7 +63,9 @@ describe('health: /livez, /readyz, SIGTERM', () => {
   test('/readyz answers 503 naming the read models while they rebuild from 0, /livez 200 meanwhile, then /readyz 200', async () => {
     const dir = tempDir('swarmtube-readyz-');
     cleanups.push(() => dir.remove());
-    const env = { SWARMTUBE_DATA_DIR: dir.path, SWARMTUBE_ADMIN_PASSWORD: 'test-admin-password' };
+    const port = await freePort();
+    // The same host as the pod that will rebuild: the log's first event names the pod's actor.
+    const env = { SWARMTUBE_DATA_DIR: dir.path, SWARMTUBE_ADMIN_PASSWORD: 'test-admin-password', SWARMTUBE_HOST: `127.0.0.1:${port}` };
     // A log long enough for its rebuild to take a moment: 100,000 events (on SQLite the pod
     // answers between pages of 20,000 while it rebuilds, so several pages), appended 500 at a time.
     const builder = await openPod(loadPodConfig({ env }), { logger: quiet, nestLogger: false, env });
@@ -80,9 +82,8 @@ describe('health: /livez, /readyz, SIGTERM', () => {
     db.prepare('UPDATE projection_checkpoints SET version = version + 1000').run();
     db.close();
 
-    const port = await freePort();
     const child: ChildProcess = spawn(process.execPath, [POD_MAIN], {
-      env: { ...process.env, ...env, SWARMTUBE_PORT: String(port), SWARMTUBE_HOST: `127.0.0.1:${port}`, SWARMTUBE_PEER_PORT: String(await freePort()) },
+      env: { ...process.env, ...env, SWARMTUBE_PORT: String(port), SWARMTUBE_PEER_PORT: String(await freePort()) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
