@@ -128,7 +128,7 @@ describe('health: /livez, /readyz, SIGTERM', () => {
     assert.equal(code, 0, output);
   });
 
-  test('SIGTERM: an upload streaming in finishes and commits, /readyz turns 503, the process exits well within its limit', async () => {
+  test('SIGTERM: an upload streaming in finishes, is answered and commits (there after a restart), and the process exits well within its limit', async () => {
     const pod = await createPodProcess({ name: 'sigterm', env: { SWARMTUBE_SHUTDOWN_TIMEOUT_SECONDS: '60' } });
     cleanups.push(() => pod.destroy());
     await pod.start();
