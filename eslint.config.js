@@ -5,7 +5,6 @@
 import js from '@eslint/js';
 import pluginVue from 'eslint-plugin-vue';
 import tseslint from 'typescript-eslint';
-import { LEGACY_DEEP_IMPORTS } from './scripts/eslint-legacy-deep-imports.js';
 
 /**
  * A library is entered through its index.ts only (browser.ts for the parts a browser may
@@ -52,7 +51,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       // The pod refuses control characters in names, reasons, headers: matching them is the point.
       'no-control-regex': 'off',
-      // A `let` read by a closure before its one assignment (pod-runtime's runner) cannot be const.
+      // A `let` read by a closure before its one assignment cannot be const.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // New in ESLint 10's recommended set; both flag style more than bugs (an initializer before
       // a try/catch that assigns again; an error rethrown without `cause`), and tsc already
@@ -64,11 +63,6 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.vue'],
     rules: { 'no-undef': 'off' },
-  },
-  {
-    // Files that reached into libraries when the rule came; none may be added (see the list).
-    files: LEGACY_DEEP_IMPORTS,
-    rules: { 'no-restricted-imports': 'off' },
   },
   {
     files: ['apps/pod/src/**/domain/**/*.ts', 'apps/pod/src/**/projections/**/*.ts'],

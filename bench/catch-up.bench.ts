@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import type { EventDraft } from '../libs/event-envelope/src/envelope.js';
-import { videoPublishedDraft, videoUpdatedDraft } from '../libs/testing/src/event-fixtures.js';
-import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
+import type { EventDraft } from '@swarmtube/event-envelope';
+import { videoPublishedDraft, videoUpdatedDraft } from '@swarmtube/testing';
+import { createPodProcess, waitUntil, type PodProcess } from '@swarmtube/testing';
 import { printFigure, printRatio, printSummary, round } from './lib/bench-report.js';
 import { joinNetwork, quiescent } from './lib/pod-network.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { createPodProcess } from '../libs/testing/src/pod-process.js';
+import { createPodProcess } from '@swarmtube/testing';
 import { launchChromium, openPage, type WatchedPage } from '../test/support/browser.js';
 import { uploadVideo, waitForState } from '../test/support/videos.js';
 import { median, printFigure, printSummary, round } from './lib/bench-report.js';

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hashEvent } from '../libs/event-envelope/src/canonical.js';
-import { openSqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { createTestSealer } from '../libs/testing/src/test-sealer.js';
+import { hashEvent } from '@swarmtube/event-envelope';
+import { openSqliteEventStore } from '@swarmtube/event-store';
+import { createTestSealer } from '@swarmtube/testing';
 import { printFigure, printRatio, printSummary, round } from './lib/bench-report.js';
 import { measureFsyncRate } from './lib/fsync-rate.js';
 

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { videoPublishedDraft } from '../libs/testing/src/event-fixtures.js';
-import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
+import { videoPublishedDraft } from '@swarmtube/testing';
+import { createPodProcess, waitUntil, type PodProcess } from '@swarmtube/testing';
 import { median, printFigure, printSummary, round } from './lib/bench-report.js';
 import { httpsPod, inNamespace, makeTestCa } from './lib/https-netns.js';
 import { quiescent } from './lib/pod-network.js';

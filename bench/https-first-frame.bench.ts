@@ -2,7 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { createPodProcess } from '../libs/testing/src/pod-process.js';
+import { createPodProcess } from '@swarmtube/testing';
 import { CHROMIUM, CHROMIUM_ARGS, openPage } from '../test/support/browser.js';
 import { uploadVideo, waitForState } from '../test/support/videos.js';
 import { median, printFigure, printSummary, round } from './lib/bench-report.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPodProcess, type PodProcess } from '../libs/testing/src/pod-process.js';
+import { createPodProcess, type PodProcess } from '@swarmtube/testing';
 import { median, printFigure, printSummary, round } from './lib/bench-report.js';
 import { cpuSeconds, findPodPid, get, makeH264Mp4, Scraper, sha1sum, sleep, streamUpload } from './lib/pod-upload.js';
 

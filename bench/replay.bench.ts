@@ -6,12 +6,12 @@ import { loadPodConfig } from '../apps/pod/src/config/pod-config.js';
 import { EventLog } from '../apps/pod/src/event-log/event-log.js';
 import { EVENT_STORE } from '../apps/pod/src/event-log/event-log.tokens.js';
 import { openPod } from '../apps/pod/src/pod-app.js';
-import type { OpenedEventStore } from '../libs/event-store/src/index.js';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import { allProjections } from '../apps/pod/src/projections/all-projections.js';
 import type { Projection } from '../apps/pod/src/projections/projection.js';
 import { ProjectionRunner } from '../apps/pod/src/projections/projection-runner.js';
-import { videoDeletedDraft, videoPublishedDraft, videoUpdatedDraft } from '../libs/testing/src/event-fixtures.js';
-import { TEST_POSTGRES_URL, dropSchema, tempDir, uniqueSchema } from '../libs/testing/src/test-databases.js';
+import { videoDeletedDraft, videoPublishedDraft, videoUpdatedDraft } from '@swarmtube/testing';
+import { TEST_POSTGRES_URL, dropSchema, tempDir, uniqueSchema } from '@swarmtube/testing';
 import { printFigure, printRatio, printSummary, round } from './lib/bench-report.js';
 
 /**

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { videoPublishedDraft } from '../libs/testing/src/event-fixtures.js';
-import { createPodProcess, type FederationStats, type PodProcess } from '../libs/testing/src/pod-process.js';
+import { videoPublishedDraft } from '@swarmtube/testing';
+import { createPodProcess, type FederationStats, type PodProcess } from '@swarmtube/testing';
 import { printFigure, printRatio, printSummary, round } from './lib/bench-report.js';
 import { joinNetwork, percentile, quiescent, sleepUntil } from './lib/pod-network.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bencode } from '../libs/torrent/src/index.js';
+import { bencode } from '@swarmtube/torrent';
 import { startTestTracker, type TestTracker } from '../apps/pod/src/seeder/seeder-test-support.js';
 import { printFigure, printRatio, printSummary, round } from './lib/bench-report.js';
 

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { buildTorrent, choosePieceLength, hashFile, hashingTap, magnetUri, PieceHasher, readTorrent } from '../libs/torrent/src/index.js';
-import { webtorrentCreate } from '../libs/torrent/src/test-support.js';
+import { buildTorrent, choosePieceLength, hashFile, hashingTap, magnetUri, PieceHasher, readTorrent } from '@swarmtube/torrent';
+import { webtorrentCreate } from '@swarmtube/torrent';
 import { median, printFigure, printRatio, printSummary, round } from './lib/bench-report.js';
 
 /**

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds everything into dist/ with the project's own binaries:
 //   server: `tsc -p .`: the pod, the libraries, the tests and the benchmarks
-//           (dist/apps, dist/libs, dist/test, dist/bench);
+//           (dist/apps, dist/libs, dist/test, dist/bench), then `tsc-alias`: the libraries'
+//           names (@swarmtube/*) rewritten to relative paths;
 //   web:    type-checks the Vue site and bundles it with `vite build` (dist/web).
 // Flags: --server or --web to build one part only (bootstrap passes what changed);
 // --stamp <ms>: the time the build started, recorded in dist/.build-stamp.
@@ -65,8 +66,11 @@ async function buildServer() {
   // when they are gone, or tsc would emit nothing.
   if (!emitted.some((d) => existsSync(d))) rmSync(join(root, 'dist', '.tsbuildinfo'), { force: true });
   const ok = await step('tsc -p .', bin('tsc'), ['-p', '.', ...pretty]);
+  // The libraries' names (@swarmtube/*, tsconfig.json's paths) become relative paths in
+  // dist/: Node resolves the compiled ESM by file, not by tsconfig.
+  const aliased = ok && (await step('tsc-alias', bin('tsc-alias'), ['-p', 'tsconfig.json']));
   removeStaleOutputs();
-  return ok;
+  return ok && aliased;
 }
 
 function buildWeb() {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { EventDraft } from '../libs/event-envelope/src/envelope.js';
-import { videoPublishedDraft, videoUpdatedDraft } from '../libs/testing/src/event-fixtures.js';
-import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
-import { dropSchema, TEST_POSTGRES_URL, uniqueSchema } from '../libs/testing/src/test-databases.js';
+import type { EventDraft } from '@swarmtube/event-envelope';
+import { videoPublishedDraft, videoUpdatedDraft } from '@swarmtube/testing';
+import { createPodProcess, waitUntil, type PodProcess } from '@swarmtube/testing';
+import { dropSchema, TEST_POSTGRES_URL, uniqueSchema } from '@swarmtube/testing';
 import { assertSameLogs, cleanUp, formNetwork, madeFriends, originHeads, quiescent } from './support/network.js';
 
 /**

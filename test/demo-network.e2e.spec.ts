@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
+import { createPodProcess, waitUntil, type PodProcess } from '@swarmtube/testing';
 
 interface Page {
   events: Array<{ type: string; origin: string; originSeq: number; data: Record<string, unknown> }>;

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { findRepositoryRoot } from '../apps/pod/src/repository-root.js';
-import { freePort, waitUntil } from '../libs/testing/src/pod-process.js';
-import { tempDir } from '../libs/testing/src/test-databases.js';
+import { freePort, waitUntil } from '@swarmtube/testing';
+import { tempDir } from '@swarmtube/testing';
 import { mainConfig, renderSite } from './support/internet/nginx.js';
 
 /**

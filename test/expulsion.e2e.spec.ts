@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { v7 as uuidv7 } from 'uuid';
-import type { EventEnvelope } from '../libs/event-envelope/src/envelope.js';
-import { hashEvent } from '../libs/event-envelope/src/canonical.js';
-import { loadOrCreatePodKeys, type PodKeys } from '../libs/event-envelope/src/keys.js';
-import { ed25519KeyId } from '../libs/event-envelope/src/multikey.js';
-import { signEnvelope } from '../libs/event-envelope/src/proof.js';
-import { signRequest } from '../libs/http-signatures/src/index.js';
-import { videoPublishedDraft } from '../libs/testing/src/event-fixtures.js';
-import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
+import { hashEvent } from '@swarmtube/event-envelope';
+import { loadOrCreatePodKeys, type PodKeys } from '@swarmtube/event-envelope';
+import { ed25519KeyId } from '@swarmtube/event-envelope';
+import { signEnvelope } from '@swarmtube/event-envelope';
+import { signRequest } from '@swarmtube/http-signatures';
+import { videoPublishedDraft } from '@swarmtube/testing';
+import { createPodProcess, waitUntil, type PodProcess } from '@swarmtube/testing';
 import { deliveryBody } from '../apps/pod/src/federation/activities.js';
 import { assertSameAudits, assertSameLogs, cleanUp, formNetwork, hostsOf, logOf, madeFriends, originHeads, quiescent, statusesOf } from './support/network.js';
 

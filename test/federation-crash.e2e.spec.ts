@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { EventDraft } from '../libs/event-envelope/src/envelope.js';
-import { videoPublishedDraft, videoUpdatedDraft } from '../libs/testing/src/event-fixtures.js';
-import type { PodProcess } from '../libs/testing/src/pod-process.js';
+import type { EventDraft } from '@swarmtube/event-envelope';
+import { videoPublishedDraft, videoUpdatedDraft } from '@swarmtube/testing';
+import type { PodProcess } from '@swarmtube/testing';
 import { assertSameAudits, assertSameLogs, cleanUp, formNetwork, originHeads, quiescent, startPods } from './support/network.js';
 
 /**

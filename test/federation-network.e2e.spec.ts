@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { videoPublishedDraft } from '../libs/testing/src/event-fixtures.js';
-import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
+import { videoPublishedDraft } from '@swarmtube/testing';
+import { createPodProcess, waitUntil, type PodProcess } from '@swarmtube/testing';
 import { activeHosts, makeFriends, quiescent } from './support/network.js';
 
 describe('the seed scenario: make friends on pod 2, then on pod 1', () => {

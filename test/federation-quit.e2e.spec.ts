@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { videoPublishedDraft } from '../libs/testing/src/event-fixtures.js';
-import type { PodProcess } from '../libs/testing/src/pod-process.js';
+import { videoPublishedDraft } from '@swarmtube/testing';
+import type { PodProcess } from '@swarmtube/testing';
 import {
   activeHosts,
   assertSameAudits,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createPodProcess, dropSchema, h264AacMp4Faststart, mpeg4Mp3Avi, swarmSizedMp4, TEST_POSTGRES_URL, uniqueSchema, waitUntil, type PodProcess } from '../libs/testing/src/index.js';
+import { createPodProcess, dropSchema, h264AacMp4Faststart, mpeg4Mp3Avi, swarmSizedMp4, TEST_POSTGRES_URL, uniqueSchema, waitUntil, type PodProcess } from '@swarmtube/testing';
 import { getVideo, uploadVideo, waitForState } from './support/videos.js';
 
 /**

@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createPodProcess, waitUntil, type PodProcess } from '../libs/testing/src/pod-process.js';
-import { tempDir } from '../libs/testing/src/test-databases.js';
-import { HAS_ARIA2, peersOnlyTorrent, runAria2, type Aria2Run } from '../libs/testing/src/aria2.js';
-import { swarmSizedMp4 } from '../libs/testing/src/media-fixtures.js';
+import { createPodProcess, waitUntil, type PodProcess } from '@swarmtube/testing';
+import { tempDir } from '@swarmtube/testing';
+import { HAS_ARIA2, peersOnlyTorrent, runAria2, type Aria2Run } from '@swarmtube/testing';
+import { swarmSizedMp4 } from '@swarmtube/testing';
 import { assertSameAudits, cleanUp, formNetwork, quiescent } from './support/network.js';
 import { getVideo, uploadVideo, waitForState, type VideoView } from './support/videos.js';
 

@@ -1,5 +1,5 @@
-import { openSqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { createTestSealer } from '../../libs/testing/src/test-sealer.js';
+import { openSqliteEventStore } from '@swarmtube/event-store';
+import { createTestSealer } from '@swarmtube/testing';
 
 /**
  * Appends forever with `concurrency` concurrent appenders and prints each id once its

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPodProcess, type PodProcess } from '../../libs/testing/src/pod-process.js';
+import { createPodProcess, type PodProcess } from '@swarmtube/testing';
 import { NetnsRun, namespaceSupport, sweepStaleRuns } from '../../test/support/internet/netns.js';
 import { mainConfig, renderSite } from '../../test/support/internet/nginx.js';
 import { makeTestCa, type TestCa } from '../../test/support/internet/tls.js';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { waitUntil, type PodProcess } from '../../libs/testing/src/pod-process.js';
+import { waitUntil, type PodProcess } from '@swarmtube/testing';
 
 /** A network of driven pods on loopback, made the way an admin would (make-friends over HTTP). */
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { bdecode, type Decoded } from '../../libs/torrent/src/index.js';
+import { bdecode, type Decoded } from '@swarmtube/torrent';
 
 /**
  * What the pod benchmarks (ingest, pod-rss) share: test videos made with ffmpeg, an upload

@@ -1,8 +1,8 @@
-import { canonicalize, sha256Hex } from '../../libs/event-envelope/src/canonical.js';
-import type { EventEnvelope } from '../../libs/event-envelope/src/envelope.js';
-import type { EventSealer } from '../../libs/event-store/src/event-store.port.js';
-import type { EventRow } from '../../libs/event-store/src/shared/event-row.js';
-import { sealChain } from '../../libs/testing/src/test-sealer.js';
+import { canonicalize, sha256Hex } from '@swarmtube/event-envelope';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
+import type { EventSealer } from '@swarmtube/event-store';
+import type { EventRow } from '@swarmtube/event-store';
+import { sealChain } from '@swarmtube/testing';
 
 export const BENCH_STREAMS = 100;
 

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { EventSealer } from '../../libs/event-store/src/event-store.port.js';
-import { createSchema } from '../../libs/event-store/src/postgres/postgres-schema.js';
-import type { EventRow } from '../../libs/event-store/src/shared/event-row.js';
-import { SQLITE_EVENTS_DDL } from '../../libs/event-store/src/sqlite/open-sqlite-database.js';
+import type { EventSealer } from '@swarmtube/event-store';
+import { createSchema } from '@swarmtube/event-store';
+import type { EventRow } from '@swarmtube/event-store';
+import { SQLITE_EVENTS_DDL } from '@swarmtube/event-store';
 import { benchData, BENCH_STREAMS, rowOf } from './prebuilt-rows.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTracker } from '../../libs/tracker/src/index.js';
+import { createTracker } from '@swarmtube/tracker';
 import { benchInfoHashes } from './tracker-swarms.js';
 
 /**

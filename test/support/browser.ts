@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
-import { waitUntil } from '../../libs/testing/src/wait-until.js';
+import { waitUntil } from '@swarmtube/testing';
 
 /**
  * Debian's Chromium driven by playwright-core (PLATFORM-NOTES, "Browser"): never a downloaded

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import type { Subscription } from '../../libs/event-store/src/event-store.port.js';
-import type { EventDraft } from '../../libs/event-envelope/src/envelope.js';
+import type { Subscription } from '@swarmtube/event-store';
+import type { EventDraft } from '@swarmtube/event-envelope';
 import { loadPodConfig } from '../../apps/pod/src/config/pod-config.js';
-import type { OpenedEventStore } from '../../libs/event-store/src/index.js';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import { EventLog } from '../../apps/pod/src/event-log/event-log.js';
 import { EVENT_STORE } from '../../apps/pod/src/event-log/event-log.tokens.js';
 import { DeliveryService } from '../../apps/pod/src/federation/delivery/delivery-service.js';

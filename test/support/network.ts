@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createPodProcess, waitUntil, type PodProcess } from '../../libs/testing/src/pod-process.js';
+import { createPodProcess, waitUntil, type PodProcess } from '@swarmtube/testing';
 
 /** Helpers shared by the multi-pod scenarios: the REST API as a peer or an admin sees it. */
 

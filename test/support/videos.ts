@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
-import type { VideoDto } from '../../libs/contracts/src/api/rest-types.js';
-import { waitUntil, type PodProcess } from '../../libs/testing/src/pod-process.js';
+import type { VideoDto } from '@swarmtube/contracts';
+import { waitUntil, type PodProcess } from '@swarmtube/testing';
 
 /** The video API as a user of a pod sees it. */
 

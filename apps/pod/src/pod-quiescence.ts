@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventStore } from '../../../libs/event-store/src/event-store.port.js';
+import type { EventStore } from '@swarmtube/event-store';
 import { EVENT_STORE } from './event-log/event-log.tokens.js';
 import { DeliveryService } from './federation/delivery/delivery-service.js';
 import { PullService } from './federation/pull/pull-service.js';

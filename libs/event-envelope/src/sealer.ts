@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { EventSealer } from '../../event-store/src/event-store.port.js';
+import type { EventSealer } from '@swarmtube/event-store';
 import type { EventEnvelope, UnsignedEnvelope } from './envelope.js';
 import { ed25519KeyId } from './multikey.js';
 import { signEnvelope } from './proof.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { canonicalize, hashEvent, sha256Hex } from '../../event-envelope/src/canonical.js';
-import type { EventDraft, EventEnvelope } from '../../event-envelope/src/envelope.js';
-import { verifyProof } from '../../event-envelope/src/proof.js';
-import { createTestSealer, sealChain, type TestSealer } from '../../testing/src/test-sealer.js';
+import { canonicalize, hashEvent, sha256Hex } from '@swarmtube/event-envelope';
+import type { EventDraft, EventEnvelope } from '@swarmtube/event-envelope';
+import { verifyProof } from '@swarmtube/event-envelope';
+import { createTestSealer, sealChain, type TestSealer } from '@swarmtube/testing';
 import { ConcurrencyError, DuplicateEventError, InvalidStoreInputError, StoreClosedError } from './errors.js';
 import type { EventSealer, OpenedEventStore, StoredEvent } from './event-store.port.js';
 

@@ -1,4 +1,4 @@
-import type { EventDraft, EventEnvelope, UnsignedEnvelope } from '../../event-envelope/src/envelope.js';
+import type { EventDraft, EventEnvelope, UnsignedEnvelope } from '@swarmtube/event-envelope';
 import type { ReadModelDatabase } from './read-model-database.port.js';
 
 /**

@@ -42,3 +42,6 @@ export async function openEventStore(options: OpenEventStoreOptions): Promise<Op
   }
   throw new StoreConfigError(`database must be 'sqlite' or a postgres:// URL, got ${JSON.stringify(database)}`);
 }
+export * from './postgres/postgres-schema.js';
+export * from './shared/event-row.js';
+export * from './sqlite/open-sqlite-database.js';

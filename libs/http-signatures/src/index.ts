@@ -13,3 +13,5 @@ export type {
   VerificationSuccess,
   VerifyRequestOptions,
 } from './types.js';
+export * from './signature-params.js';
+export * from './signing-string.js';

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bdecode, bencode, type Decoded } from '../../torrent/src/index.js';
+import { bdecode, bencode, type Decoded } from '@swarmtube/torrent';
 import { freePort } from './pod-process.js';
 
 /** aria2c, a real desktop BitTorrent client, kept on loopback (PLATFORM-NOTES: no DHT, LPD or PEX). */

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EventDraft } from '../../event-envelope/src/envelope.js';
+import type { EventDraft } from '@swarmtube/event-envelope';
 
 /** Valid drafts with varied data, for tests and benchmarks that need realistic events. */
 export function videoPublishedDraft(options: { host?: string; uuid?: string; name?: string; tags?: string[] } = {}): { stream: string; draft: EventDraft } {

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import type { EventDraft } from '../../event-envelope/src/envelope.js';
+import type { EventDraft } from '@swarmtube/event-envelope';
 import { tempDir } from './test-databases.js';
 import { waitUntil } from './wait-until.js';
 

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { hashEvent } from '../../event-envelope/src/canonical.js';
-import type { EventEnvelope, UnsignedEnvelope } from '../../event-envelope/src/envelope.js';
-import { signEnvelope } from '../../event-envelope/src/proof.js';
-import type { EventSealer } from '../../event-store/src/event-store.port.js';
+import { hashEvent } from '@swarmtube/event-envelope';
+import type { EventEnvelope, UnsignedEnvelope } from '@swarmtube/event-envelope';
+import { signEnvelope } from '@swarmtube/event-envelope';
+import type { EventSealer } from '@swarmtube/event-store';
 
 export interface TestSealer extends EventSealer {
   readonly verificationMethod: string;

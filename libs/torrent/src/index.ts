@@ -12,3 +12,4 @@ export {
   type TorrentErrorCode,
 } from './read-torrent.js';
 export { bencode, bdecode, type BValue, type BDict, type Decoded, type DecodeResult } from './bencode.js';
+export * from './test-support.js';

@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { HAS_ARIA2, runAria2, type Aria2Run } from '../../testing/src/aria2.js';
-import { bencode } from '../../torrent/src/index.js';
+import { HAS_ARIA2, runAria2, type Aria2Run } from '@swarmtube/testing';
+import { bencode } from '@swarmtube/torrent';
 import { startHttpTracker, type HttpTracker } from './test-support.js';
-import { waitUntil } from '../../testing/src/wait-until.js';
+import { waitUntil } from '@swarmtube/testing';
 
 /**
  * Real BitTorrent clients through our tracker: one aria2c seeds a file, a second one

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { Decoded } from '../../torrent/src/index.js';
+import type { Decoded } from '@swarmtube/torrent';
 import {
   announcePath,
   decodeDict,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bencode, type BValue } from '../../torrent/src/index.js';
+import { bencode, type BValue } from '@swarmtube/torrent';
 import type { TrackerCore } from './core.js';
 import { failure, RATE_LIMITED, UNKNOWN_TORRENT, type TrackerFailure } from './failures.js';
 import { parseAnnounceQuery, parseScrapeQuery, type AnnounceRequest } from './http-query.js';

@@ -5,3 +5,4 @@ export type { HttpOutcome } from './http.js';
 export type { WsOutcome } from './ws.js';
 export type { UdpTrackerHandle } from './udp.js';
 export type { RateLimitOptions } from './rate-limit.js';
+export * from './test-support.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bdecode, type Decoded } from '../../torrent/src/index.js';
+import { bdecode, type Decoded } from '@swarmtube/torrent';
 import { createTracker, type Tracker } from './tracker.js';
 import type { TrackerOptions } from './core.js';
 

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { HASH_A, HASH_B, HASH_UNKNOWN, peerId, startHttpTracker, type HttpTracker } from './test-support.js';
-import { waitUntil } from '../../testing/src/wait-until.js';
+import { waitUntil } from '@swarmtube/testing';
 
 /** One RFC 6455 frame, written by hand to send what no client library would (unmasked, oversized). */
 function rawFrame(opcode: number, payload: Buffer, mask?: Buffer): Buffer {

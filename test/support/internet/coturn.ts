@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitUntil } from '../../../libs/testing/src/wait-until.js';
+import { waitUntil } from '@swarmtube/testing';
 import type { NetnsRun, NsProcess } from './netns.js';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitUntil } from '../../../libs/testing/src/wait-until.js';
+import { waitUntil } from '@swarmtube/testing';
 import type { NetnsRun, NsProcess } from './netns.js';
 
 const POD_MAIN = join(fileURLToPath(new URL('../../../apps/pod/src/', import.meta.url)), 'main.js');

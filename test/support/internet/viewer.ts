@@ -34,7 +34,43 @@ export async function launchViewer(run: NetnsRun, ns: string, ca: TestCa): Promi
 /** Records every RTCPeerConnection a page makes (window.__peerConnections), before any site script runs. */
 export const RECORD_PEER_CONNECTIONS = `window.__peerConnections = [];
   const Original = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends Original { constructor(...args) { super(...args); window.__peerConnections.push(this); } };`;
+  // Each connection's story for a failure message: ICE states with times, both sides'
+  // candidates, and its candidate pairs' checks, taken before it closes (a closed connection
+  // has no stats left).
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) {
+      super(...args);
+      window.__peerConnections.push(this);
+      const log = { events: [], local: [], remote: [], pairs: undefined };
+      const t0 = Date.now();
+      this.__log = log;
+      this.__at = () => Date.now() - t0;
+      this.addEventListener('iceconnectionstatechange', () => {
+        log.events.push(this.__at() + 'ms ice ' + this.iceConnectionState);
+        if (this.iceConnectionState === 'failed' || this.iceConnectionState === 'disconnected') void this.__snapshot();
+      });
+      this.addEventListener('icecandidate', (e) => { if (e.candidate) log.local.push(e.candidate.candidate.replace(/^candidate:\\S+ \\d+ /, '')); });
+      this.addEventListener('icecandidateerror', (e) => log.events.push(this.__at() + 'ms candidate error ' + e.url + ' ' + e.errorCode + ' ' + e.errorText));
+    }
+    async __snapshot() {
+      const stats = await super.getStats();
+      const byId = new Map(); stats.forEach((s) => byId.set(s.id, s));
+      const name = (c) => c ? c.candidateType + ' ' + (c.address ?? '') + ':' + c.port + (c.relayProtocol ? '(' + c.relayProtocol + ')' : '') : '?';
+      const pairs = [];
+      stats.forEach((s) => { if (s.type === 'candidate-pair') pairs.push(name(byId.get(s.localCandidateId)) + ' -> ' + name(byId.get(s.remoteCandidateId)) + ' ' + s.state + ' req ' + (s.requestsSent ?? 0) + '/' + (s.responsesReceived ?? 0) + ' in ' + (s.requestsReceived ?? 0) + ' bytes ' + (s.bytesSent ?? 0) + '/' + (s.bytesReceived ?? 0)); });
+      this.__log.pairs = pairs;
+    }
+    setRemoteDescription(description, ...rest) {
+      if (description && description.sdp) this.__log.remote = description.sdp.split(/\\r?\\n/).filter((l) => l.startsWith('a=candidate:')).map((l) => l.replace(/^a=candidate:\\S+ \\d+ /, ''));
+      this.__log.events.push(this.__at() + 'ms remote ' + (description && description.type));
+      return super.setRemoteDescription(description, ...rest);
+    }
+    close() {
+      if (this.connectionState === 'closed') return;
+      this.__log.events.push(this.__at() + 'ms close() in ice ' + this.iceConnectionState);
+      this.__snapshot().catch(() => undefined).finally(() => super.close());
+    }
+  };`;
 
 export interface SelectedPair {
   state: string;
@@ -78,7 +114,7 @@ export const PEER_DIAGNOSIS = `(async () => {
       if (s.type === 'local-candidate') local.push(s.candidateType + ' ' + (s.address ?? '') + ':' + s.port + '/' + s.protocol);
       if (s.type === 'remote-candidate') remote.push(s.candidateType + ' ' + (s.address ?? '') + ':' + s.port);
     });
-    out.push({ iceServers: (pc.getConfiguration().iceServers ?? []).map((s) => [].concat(s.urls).join(' ') + (s.username ? ' (with credentials)' : '')), state: pc.connectionState, ice: pc.iceConnectionState, gathering: pc.iceGatheringState, local, remote });
+    out.push({ log: pc.__log, iceServers: (pc.getConfiguration().iceServers ?? []).map((s) => [].concat(s.urls).join(' ') + (s.username ? ' (with credentials)' : '')), state: pc.connectionState, ice: pc.iceConnectionState, gathering: pc.iceGatheringState, local, remote });
   }
   return out;
 })()`;

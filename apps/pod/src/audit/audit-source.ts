@@ -3,8 +3,8 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { SQLITE_FILE_NAME } from '../../../../libs/event-store/src/index.js';
-import type { ReadModelDatabase, SqlStatement } from '../../../../libs/event-store/src/read-model-database.port.js';
+import { SQLITE_FILE_NAME } from '@swarmtube/event-store';
+import type { ReadModelDatabase, SqlStatement } from '@swarmtube/event-store';
 
 /** One stored event as the auditor sees it: its position and its exact bytes. */
 export interface RawEvent {

@@ -1,5 +1,5 @@
-import type { StoredEvent } from '../../../../libs/event-store/src/event-store.port.js';
-import type { SqlStatement } from '../../../../libs/event-store/src/read-model-database.port.js';
+import type { StoredEvent } from '@swarmtube/event-store';
+import type { SqlStatement } from '@swarmtube/event-store';
 import { allProjections } from '../projections/all-projections.js';
 import { statementsFor, type Projection } from '../projections/projection.js';
 import { digestReadModel } from '../projections/read-model-digest.js';

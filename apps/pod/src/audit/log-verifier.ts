@@ -1,5 +1,5 @@
-import { canonicalize, sha256Hex } from '../../../../libs/event-envelope/src/canonical.js';
-import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
+import { canonicalize, sha256Hex } from '@swarmtube/event-envelope';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
 
 export type AuditFailureCode =
   | 'not-json'

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { ReadModelDatabase, SqlStatement } from '../../../../libs/event-store/src/read-model-database.port.js';
+import type { ReadModelDatabase, SqlStatement } from '@swarmtube/event-store';
 import { namedParams } from './audit-source.js';
 
 /** Fresh read models in memory, for replays that must not touch the audited database. */

@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
-import { decodeMultikey } from '../../../../libs/event-envelope/src/multikey.js';
-import { verifyProof } from '../../../../libs/event-envelope/src/proof.js';
-import { validateEnvelope } from '../../../../libs/contracts/src/events/event-validator.js';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
+import { decodeMultikey } from '@swarmtube/event-envelope';
+import { verifyProof } from '@swarmtube/event-envelope';
+import { validateEnvelope } from '@swarmtube/contracts';
 
 /** What the audit checks of one event apart from the chain: its schemas and its proof. */
 export interface SignedContentTask {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { actorUrlOf, canonicalPublicUrl, peerPublicUrl } from '../../../../libs/contracts/src/pod-urls.js';
+import { actorUrlOf, canonicalPublicUrl, peerPublicUrl } from '@swarmtube/contracts';
 import { checkTrustedProxies } from '../http/client-address.js';
 
 /**

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { hashEvent } from '../../../../libs/event-envelope/src/canonical.js';
-import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
-import { signEnvelope } from '../../../../libs/event-envelope/src/proof.js';
-import { videoPublishedDraft } from '../../../../libs/testing/src/event-fixtures.js';
+import { hashEvent } from '@swarmtube/event-envelope';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
+import { signEnvelope } from '@swarmtube/event-envelope';
+import { videoPublishedDraft } from '@swarmtube/testing';
 import { startTestPod, type TestPod } from '../testing/test-pod.js';
 import { EventLog } from './event-log.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';

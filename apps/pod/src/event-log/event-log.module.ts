@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { Module } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { createEnvelopeSealer } from '../../../../libs/event-envelope/src/sealer.js';
-import { loadOrCreatePodKeys, type PodKeys } from '../../../../libs/event-envelope/src/keys.js';
-import { openEventStore } from '../../../../libs/event-store/src/index.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import { createEnvelopeSealer } from '@swarmtube/event-envelope';
+import { loadOrCreatePodKeys, type PodKeys } from '@swarmtube/event-envelope';
+import { openEventStore } from '@swarmtube/event-store';
+import type { EventStore } from '@swarmtube/event-store';
 import { POD_ACTOR, POD_CONFIG } from '../config/config.tokens.js';
 import type { PodConfig } from '../config/pod-config.js';
 import { EVENT_STORE, POD_KEYS } from './event-log.tokens.js';

@@ -1,7 +1,7 @@
-import type { EventDraft } from '../../../../libs/event-envelope/src/envelope.js';
-import type { AppendResult, EventStore, ExpectedVersion, ForeignOutcome } from '../../../../libs/event-store/src/event-store.port.js';
-import { streamFor } from '../../../../libs/contracts/src/events/event-streams.js';
-import { validateEventData } from '../../../../libs/contracts/src/events/event-validator.js';
+import type { EventDraft } from '@swarmtube/event-envelope';
+import type { AppendResult, EventStore, ExpectedVersion, ForeignOutcome } from '@swarmtube/event-store';
+import { streamFor } from '@swarmtube/contracts';
+import { validateEventData } from '@swarmtube/contracts';
 import { ProblemError } from '../http/problem.js';
 import { ForeignEventVerifier } from './foreign-event-verifier.js';
 import { ForeignEventsAppended } from './foreign-events-appended.event.js';

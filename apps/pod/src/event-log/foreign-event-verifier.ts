@@ -1,9 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
-import { decodeMultikey } from '../../../../libs/event-envelope/src/multikey.js';
-import { verifyEnvelope } from '../../../../libs/event-envelope/src/verify-envelope.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
-import { validateEnvelope } from '../../../../libs/contracts/src/events/event-validator.js';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
+import { decodeMultikey } from '@swarmtube/event-envelope';
+import { verifyEnvelope } from '@swarmtube/event-envelope';
+import type { EventStore } from '@swarmtube/event-store';
+import { validateEnvelope } from '@swarmtube/contracts';
 
 export type ForeignCheck = { ok: true; event: EventEnvelope } | { ok: false; id?: string; code: string; detail: string };
 

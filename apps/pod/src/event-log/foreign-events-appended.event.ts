@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
 
 /**
  * Events of other pods were appended to the log, whichever way they came (push or pull).

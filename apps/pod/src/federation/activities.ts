@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
 import { ProblemError } from '../http/problem.js';
-import { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
+import { PodUrls } from '@swarmtube/contracts';
 import { fittingCount, utf8Bytes } from './batches.js';
 import { AS_PUBLIC, deletedVideoId, PEERTUBE_VIDEO_TERMS, publishedVideoObject, SWARMTUBE_VIDEO_TERMS, updatedVideoObject } from './video-object.js';
 

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { canonicalize } from '../../../../libs/event-envelope/src/canonical.js';
-import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
-import { validateEnvelope } from '../../../../libs/contracts/src/events/event-validator.js';
+import { canonicalize } from '@swarmtube/event-envelope';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
+import { validateEnvelope } from '@swarmtube/contracts';
 import {
   MAX_ACTIVITY_BYTES,
   MAX_COLLECTION_FRAME_BYTES,
   MAX_EVENT_BYTES,
   MAX_INBOX_BODY_BYTES,
   MAX_PULL_ANSWER_BYTES,
-} from '../../../../libs/contracts/src/federation/federation-limits.js';
-import { createTestSealer } from '../../../../libs/testing/src/test-sealer.js';
+} from '@swarmtube/contracts';
+import { createTestSealer } from '@swarmtube/testing';
 import { activityFor, deliveryBatch, deliveryItem } from './activities.js';
 
 /**

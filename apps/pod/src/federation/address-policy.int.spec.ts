@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { signRequest } from '../../../../libs/http-signatures/src/index.js';
+import { signRequest } from '@swarmtube/http-signatures';
 import { startTestPod, type TestPod } from '../testing/test-pod.js';
 import { deliveryBody } from './activities.js';
 import { PeerDirectory } from './peer-directory.js';

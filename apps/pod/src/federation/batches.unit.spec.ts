@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
-import { createTestSealer, sealChain } from '../../../../libs/testing/src/test-sealer.js';
-import { videoUpdatedDraft } from '../../../../libs/testing/src/event-fixtures.js';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
+import { createTestSealer, sealChain } from '@swarmtube/testing';
+import { videoUpdatedDraft } from '@swarmtube/testing';
 import { deliveryBatch, deliveryBody, deliveryItem } from './activities.js';
 import { fittingCount } from './batches.js';
 

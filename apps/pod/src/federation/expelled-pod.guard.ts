@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { parseSignatureParams } from '../../../../libs/http-signatures/src/signature-params.js';
-import { headerValue } from '../../../../libs/http-signatures/src/signing-string.js';
-import type { HeaderRecord } from '../../../../libs/http-signatures/src/index.js';
+import { parseSignatureParams } from '@swarmtube/http-signatures';
+import { headerValue } from '@swarmtube/http-signatures';
+import type { HeaderRecord } from '@swarmtube/http-signatures';
 import { ProblemError } from '../http/problem.js';
 import { PeerDirectory } from './peer-directory.js';
 

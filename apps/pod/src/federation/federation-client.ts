@@ -3,9 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import * as tls from 'node:tls';
 import { Agent, fetch, type Response } from 'undici';
-import { signRequest } from '../../../../libs/http-signatures/src/index.js';
-import { MAX_PULL_ANSWER_BYTES } from '../../../../libs/contracts/src/federation/federation-limits.js';
-import { assertPeerScheme } from '../../../../libs/contracts/src/pod-urls.js';
+import { signRequest } from '@swarmtube/http-signatures';
+import { MAX_PULL_ANSWER_BYTES } from '@swarmtube/contracts';
+import { assertPeerScheme } from '@swarmtube/contracts';
 import { assertPublicLiteral, publicOnlyLookup } from './address-policy.js';
 
 /**

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { EventBus } from '@nestjs/cqrs';
-import type { PodKeys } from '../../../../libs/event-envelope/src/keys.js';
-import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
+import type { PodKeys } from '@swarmtube/event-envelope';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import { POD_ACTOR, POD_CONFIG } from '../config/config.tokens.js';
 import type { PodConfig } from '../config/pod-config.js';
 import { EventLog } from '../event-log/event-log.js';

@@ -1,4 +1,4 @@
-import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
+import type { ReadModelDatabase } from '@swarmtube/event-store';
 
 export interface DeliveryTarget {
   actor: string;

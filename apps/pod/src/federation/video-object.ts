@@ -1,8 +1,8 @@
-import type { VideoPublishedDataV1, VideoUpdatedDataV1 } from '../../../../libs/contracts/src/events/event-types.js';
-import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
+import type { VideoPublishedDataV1, VideoUpdatedDataV1 } from '@swarmtube/contracts';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
 import { NO_MEDIA_FACTS, type MediaFacts } from '../videos/local-media-facts.js';
-import { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
-import { MAX_TRACKER_LINKS } from '../../../../libs/contracts/src/federation/federation-limits.js';
+import { PodUrls } from '@swarmtube/contracts';
+import { MAX_TRACKER_LINKS } from '@swarmtube/contracts';
 
 /**
  * The Video object a plain ActivityPub reader gets for a video event (docs/protocol.md, "The

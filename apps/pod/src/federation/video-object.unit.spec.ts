@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import { getDocumentLoader } from '@fedify/fedify';
-import { readGoldenExample } from '../../../../libs/contracts/src/events/golden-examples.js';
-import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
+import { readGoldenExample } from '@swarmtube/contracts';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
 import { activityFor } from './activities.js';
-import { peerTubeVerdict } from '../../../../libs/testing/src/peertube-video-checks.js';
+import { peerTubeVerdict } from '@swarmtube/testing';
 import type { MediaFacts } from '../videos/local-media-facts.js';
 import { MAGNET_MEDIA_TYPE, publishedVideoObject, TORRENT_MEDIA_TYPE, videoTombstone } from './video-object.js';
 

@@ -5,8 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, describe, test } from 'node:test';
-import { HASH_A, announcePath, decodeDict, peerId, startHttpTracker, text, type HttpTracker } from '../../../../libs/tracker/src/test-support.js';
-import type { Decoded } from '../../../../libs/torrent/src/index.js';
+import { HASH_A, announcePath, decodeDict, peerId, startHttpTracker, text, type HttpTracker } from '@swarmtube/tracker';
+import type { Decoded } from '@swarmtube/torrent';
 import { startTestPod } from '../testing/test-pod.js';
 import { ClientAddresses } from './client-address.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { parse as parseYaml } from 'yaml';
-import { videoPublishedDraft } from '../../../../libs/testing/src/event-fixtures.js';
+import { videoPublishedDraft } from '@swarmtube/testing';
 import { startTestPod, TEST_ADMIN_PASSWORD, type TestPod } from '../testing/test-pod.js';
 import { AdminGuard } from '../users/admin.guard.js';
 import { UserGuard } from '../users/user.guard.js';

@@ -1,4 +1,4 @@
-import type { ProblemDocument } from '../../../../libs/contracts/src/api/rest-types.js';
+import type { ProblemDocument } from '@swarmtube/contracts';
 
 /**
  * The one table from error codes to HTTP. Every error that reaches a client carries a stable

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { v7 as uuidv7 } from 'uuid';
-import { encodeMultikey } from '../../../../libs/event-envelope/src/multikey.js';
-import { createTestSealer, sealChain } from '../../../../libs/testing/src/test-sealer.js';
+import { encodeMultikey } from '@swarmtube/event-envelope';
+import { createTestSealer, sealChain } from '@swarmtube/testing';
 import { startTestPod, type TestPod } from '../testing/test-pod.js';
-import { waitUntil } from '../../../../libs/testing/src/wait-until.js';
+import { waitUntil } from '@swarmtube/testing';
 import { EventLog } from '../event-log/event-log.js';
 
 function directives(header: string | null): Map<string, string[]> {

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
-import { PodUrls, publicUrlOfActor } from '../../../../libs/contracts/src/pod-urls.js';
-import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
+import { PodUrls, publicUrlOfActor } from '@swarmtube/contracts';
+import type { ReadModelDatabase } from '@swarmtube/event-store';
 
 /** How long the list of known pods' origins is kept before it is read again. */
 const ORIGINS_TTL_MS = 5_000;

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import { POD_ACTOR } from '../config/config.tokens.js';
 import { EventLogModule } from '../event-log/event-log.module.js';
 import { EVENT_STORE } from '../event-log/event-log.tokens.js';

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { OpenedEventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 
 /**

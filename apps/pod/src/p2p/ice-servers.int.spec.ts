@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startTestPod, type TestPod } from '../testing/test-pod.js';
-import { waitUntil } from '../../../../libs/testing/src/wait-until.js';
+import { waitUntil } from '@swarmtube/testing';
 
 const SECRET = 'the-coturn-static-auth-secret-0123';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { waitUntil } from '../../../../libs/testing/src/wait-until.js';
+import { waitUntil } from '@swarmtube/testing';
 import { startTestPod, type TestPod } from '../testing/test-pod.js';
 import { Membership } from './membership.js';
 import { PeerDirectory } from '../federation/peer-directory.js';

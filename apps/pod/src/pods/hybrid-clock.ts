@@ -1,4 +1,4 @@
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import type { EventStore } from '@swarmtube/event-store';
 
 /**
  * The time of a new membership event (a friendship event, a vote, an outcome): now, but always

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import type { FriendshipState, MakeFriendsReport, PodView } from '../../../../libs/contracts/src/api/rest-types.js';
+import type { FriendshipState, MakeFriendsReport, PodView } from '@swarmtube/contracts';
 
 /** The OpenAPI shapes of membership.ts. */
 

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from 
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AdminGuard } from '../users/admin.guard.js';
-import type { MakeFriendsReport, PodView, QuitFriendsReport } from '../../../../libs/contracts/src/api/rest-types.js';
+import type { MakeFriendsReport, PodView, QuitFriendsReport } from '@swarmtube/contracts';
 import { ProblemError } from '../http/problem.js';
 import { ApiProblems } from '../http/problem.openapi.js';
 import { AnswerFriendshipCommand } from './commands/answer-friendship/answer-friendship.command.js';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import { POD_ACTOR, POD_CONFIG } from '../config/config.tokens.js';
 import type { PodConfig } from '../config/pod-config.js';
 import { EventLog } from '../event-log/event-log.js';

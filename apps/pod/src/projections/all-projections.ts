@@ -1,4 +1,4 @@
-import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
+import type { ReadModelDatabase } from '@swarmtube/event-store';
 import { friendshipsProjection } from '../pods/projections/friendships.projection.js';
 import { podsProjection } from '../pods/projections/pods.projection.js';
 import { videosProjectionFor } from '../videos/projections/videos.projection.js';

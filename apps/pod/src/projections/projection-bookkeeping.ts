@@ -1,4 +1,4 @@
-import type { SqlStatement } from '../../../../libs/event-store/src/read-model-database.port.js';
+import type { SqlStatement } from '@swarmtube/event-store';
 
 /**
  * The runner's own tables, next to the read models so that they commit with them:

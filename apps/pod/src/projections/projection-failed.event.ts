@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../../../../libs/event-store/src/event-store.port.js';
+import type { StoredEvent } from '@swarmtube/event-store';
 
 /** A projection could not apply an event: it parked it and went on (ProjectionRunner). Metrics count these. */
 export class ProjectionFailed {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { openEventStore } from '../../../../libs/event-store/src/index.js';
-import type { StoredEvent } from '../../../../libs/event-store/src/event-store.port.js';
-import { videoPublishedDraft } from '../../../../libs/testing/src/event-fixtures.js';
-import { tempDir } from '../../../../libs/testing/src/test-databases.js';
-import { createTestSealer } from '../../../../libs/testing/src/test-sealer.js';
+import { openEventStore } from '@swarmtube/event-store';
+import type { StoredEvent } from '@swarmtube/event-store';
+import { videoPublishedDraft } from '@swarmtube/testing';
+import { tempDir } from '@swarmtube/testing';
+import { createTestSealer } from '@swarmtube/testing';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { digestReadModel } from './read-model-digest.js';

@@ -1,5 +1,5 @@
-import type { EventStore, StoredEvent, Subscription } from '../../../../libs/event-store/src/event-store.port.js';
-import type { ReadModelDatabase, SqlStatement } from '../../../../libs/event-store/src/read-model-database.port.js';
+import type { EventStore, StoredEvent, Subscription } from '@swarmtube/event-store';
+import type { ReadModelDatabase, SqlStatement } from '@swarmtube/event-store';
 import { BOOKKEEPING, checkpoint, park, rebuildEnded, rebuildStarted } from './projection-bookkeeping.js';
 import { statementsFor, type Projection } from './projection.js';
 

@@ -1,6 +1,6 @@
-import { isCatalogEvent, type CatalogEvent } from '../../../../libs/contracts/src/events/event-types.js';
-import type { StoredEvent } from '../../../../libs/event-store/src/event-store.port.js';
-import type { SqlStatement } from '../../../../libs/event-store/src/read-model-database.port.js';
+import { isCatalogEvent, type CatalogEvent } from '@swarmtube/contracts';
+import type { StoredEvent } from '@swarmtube/event-store';
+import type { SqlStatement } from '@swarmtube/event-store';
 
 export interface ReadModelTable {
   name: string;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import { EVENT_STORE } from '../event-log/event-log.tokens.js';
 import { EventLogModule } from '../event-log/event-log.module.js';
 import { POD_LOGGER, type PodLogger } from '../logger/pod-logger.js';

@@ -1,5 +1,5 @@
-import { canonicalize, sha256Hex } from '../../../../libs/event-envelope/src/canonical.js';
-import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
+import { canonicalize, sha256Hex } from '@swarmtube/event-envelope';
+import type { ReadModelDatabase } from '@swarmtube/event-store';
 import type { Projection } from './projection.js';
 
 /**

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { waitUntil } from '../../../../libs/testing/src/wait-until.js';
+import { waitUntil } from '@swarmtube/testing';
 import { iceServersFor, iceServersForNodeDatachannel } from '../p2p/ice-servers.js';
 import { Seeder } from './seeder.js';
 import { downloadOverWebRtc, makeVideo, startTestTracker, type TestTracker, type TestVideo } from './seeder-test-support.js';

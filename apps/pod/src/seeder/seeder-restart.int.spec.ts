@@ -16,7 +16,7 @@ import {
   type TestTracker,
   type TestVideo,
 } from './seeder-test-support.js';
-import { waitUntil } from '../../../../libs/testing/src/wait-until.js';
+import { waitUntil } from '@swarmtube/testing';
 
 /**
  * A pod restart: the seeder is closed and a new one started on the same port and the same

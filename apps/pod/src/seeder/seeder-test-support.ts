@@ -4,10 +4,10 @@ import { open, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
-import { bdecode, bencode, type Decoded } from '../../../../libs/torrent/src/index.js';
-import { runAria2 } from '../../../../libs/testing/src/aria2.js';
-import { createTracker, type Tracker } from '../../../../libs/tracker/src/index.js';
-import { waitUntil } from '../../../../libs/testing/src/wait-until.js';
+import { bdecode, bencode, type Decoded } from '@swarmtube/torrent';
+import { runAria2 } from '@swarmtube/testing';
+import { createTracker, type Tracker } from '@swarmtube/tracker';
+import { waitUntil } from '@swarmtube/testing';
 
 /** Real parts for the seeder's tests and benchmark: a libs/tracker tracker, torrents, aria2c. */
 
@@ -125,10 +125,10 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export { freePort } from '../../../../libs/testing/src/pod-process.js';
+export { freePort } from '@swarmtube/testing';
 
 /** Polls until `check` returns something other than undefined/false; fails after `timeoutMs`. */
-export { HAS_ARIA2 } from '../../../../libs/testing/src/aria2.js';
+export { HAS_ARIA2 } from '@swarmtube/testing';
 
 /** aria2c downloading `source` (a .torrent path) into `dir`, kept local (libs/testing's runAria2). */
 export async function aria2Download(source: string, dir: string, options: { udp: boolean; timeoutMs: number }): Promise<{ code: number | null; log: string }> {

@@ -16,7 +16,7 @@ import {
   type TestTracker,
   type TestVideo,
 } from './seeder-test-support.js';
-import { waitUntil } from '../../../../libs/testing/src/wait-until.js';
+import { waitUntil } from '@swarmtube/testing';
 
 /**
  * The seeder with real parts: libs/tracker on loopback (ws, http, udp, as the pod lists

@@ -1,4 +1,4 @@
-import { readTorrent } from '../../../../libs/torrent/src/index.js';
+import { readTorrent } from '@swarmtube/torrent';
 import { SeedError } from './seed-error.js';
 
 /** What the seeder needs to know about a .torrent before handing it to webtorrent. */

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { bdecode, bencode, type Decoded } from '../../../../libs/torrent/src/index.js';
+import { bdecode, bencode, type Decoded } from '@swarmtube/torrent';
 import { SeedError } from './seed-error.js';
 import { makeTorrent } from './seeder-test-support.js';
 import { readSingleFileTorrent } from './single-file-torrent.js';

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import type { INestApplicationContext, Type } from '@nestjs/common';
-import type { PodKeys } from '../../../../libs/event-envelope/src/keys.js';
-import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
-import { freePort } from '../../../../libs/testing/src/pod-process.js';
-import { TEST_POSTGRES_URL, dropSchema, tempDir, uniqueSchema } from '../../../../libs/testing/src/test-databases.js';
+import type { PodKeys } from '@swarmtube/event-envelope';
+import type { OpenedEventStore } from '@swarmtube/event-store';
+import { freePort } from '@swarmtube/testing';
+import { TEST_POSTGRES_URL, dropSchema, tempDir, uniqueSchema } from '@swarmtube/testing';
 import { actorUrl, loadPodConfig, type PodConfig } from '../config/pod-config.js';
 import { EVENT_STORE, POD_KEYS } from '../event-log/event-log.tokens.js';
 import { openPod, type OpenedPod } from '../pod-app.js';

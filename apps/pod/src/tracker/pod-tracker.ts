@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Server as HttpServer } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import { createTracker, type Tracker } from '../../../../libs/tracker/src/index.js';
+import { createTracker, type Tracker } from '@swarmtube/tracker';
 import type { ClientAddresses } from '../http/client-address.js';
 import type { TrackerRegistry } from './tracker-registry.js';
 

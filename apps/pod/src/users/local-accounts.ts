@@ -1,6 +1,6 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
-import type { Account, IssuedToken, Role } from '../../../../libs/contracts/src/api/rest-types.js';
-import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
+import type { Account, IssuedToken, Role } from '@swarmtube/contracts';
+import type { ReadModelDatabase } from '@swarmtube/event-store';
 
 /** scrypt (memory-hard): N=2^15, r=8, p=1 uses 32 MiB per hash, about 60 ms here. */
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } satisfies ScryptOptions;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { Module } from '@nestjs/common';
-import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import { POD_CONFIG, POD_ENV } from '../config/config.tokens.js';
 import type { PodConfig } from '../config/pod-config.js';
 import { EventLogModule } from '../event-log/event-log.module.js';

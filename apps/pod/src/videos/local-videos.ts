@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { isCatalogEvent } from '../../../../libs/contracts/src/index.js';
-import type { EventStore, ReadModelDatabase, StoredEvent, Subscription } from '../../../../libs/event-store/src/index.js';
+import { isCatalogEvent } from '@swarmtube/contracts';
+import type { EventStore, ReadModelDatabase, StoredEvent, Subscription } from '@swarmtube/event-store';
 import { Seeder } from '../seeder/seeder.js';
 import type { PodLogger } from '../logger/pod-logger.js';
 import type { TrackedVideo, TrackerRegistry } from '../tracker/tracker-registry.js';

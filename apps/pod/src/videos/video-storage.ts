@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTemporaryName } from './media/atomic-output.js';
-import type { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
+import type { PodUrls } from '@swarmtube/contracts';
 
 /**
  * Where a pod keeps its videos' files and the URLs it serves them at. Everything is named by

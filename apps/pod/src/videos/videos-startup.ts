@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { OpenedEventStore } from '../../../../libs/event-store/src/index.js';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import { EVENT_STORE } from '../event-log/event-log.tokens.js';
 import { POD_LOGGER, type PodLogger } from '../logger/pod-logger.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';

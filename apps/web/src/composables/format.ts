@@ -1,4 +1,4 @@
-import { hostOfActor, publicUrlOfActor } from '../../../../libs/contracts/src/pod-urls.js';
+import { hostOfActor, publicUrlOfActor } from '../../../../libs/contracts/src/browser.js';
 
 /** 75 → "1:15", 3725 → "1:02:05". */
 export function formatDuration(totalSeconds: number): string {

@@ -2,10 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import bs58 from 'bs58';
-import { verifyProof } from '../../../event-envelope/src/index.js';
+import { verifyProof } from '@swarmtube/event-envelope';
 import { readEventSchemaFiles } from './event-schema-files.js';
 import { hostOfActor, streamFor } from './event-streams.js';
-import type { EventEnvelope } from '../../../event-envelope/src/index.js';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
 import {
   CATALOG_VERSIONS,
   EVENT_TYPES,

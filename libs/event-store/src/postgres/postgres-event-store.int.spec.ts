@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
-import { createTestSealer } from '../../../testing/src/test-sealer.js';
+import { createTestSealer } from '@swarmtube/testing';
 import { ConcurrencyError, StoreConfigError, StoreUnavailableError } from '../errors.js';
 import { eventStoreContract } from '../event-store.contract.js';
 import type { StoredEvent } from '../event-store.port.js';

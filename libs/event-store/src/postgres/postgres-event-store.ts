@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import type { EventDraft, EventEnvelope } from '../../../event-envelope/src/envelope.js';
+import type { EventDraft, EventEnvelope } from '@swarmtube/event-envelope';
 import { InvalidStoreInputError, StoreClosedError, StoreUnavailableError } from '../errors.js';
 import type {
   AppendResult,

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../../event-envelope/src/envelope.js';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
 import type { StoredEvent } from '../event-store.port.js';
 
 /** One row of the `events` table, the same in both dialects. */

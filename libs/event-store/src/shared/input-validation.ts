@@ -1,4 +1,4 @@
-import type { EventDraft } from '../../../event-envelope/src/envelope.js';
+import type { EventDraft } from '@swarmtube/event-envelope';
 import { InvalidStoreInputError } from '../errors.js';
 import type { ExpectedVersion } from '../event-store.port.js';
 

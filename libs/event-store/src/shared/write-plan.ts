@@ -1,5 +1,5 @@
-import { canonicalize, sha256Hex } from '../../../event-envelope/src/canonical.js';
-import type { EventDraft, EventEnvelope, UnsignedEnvelope } from '../../../event-envelope/src/envelope.js';
+import { canonicalize, sha256Hex } from '@swarmtube/event-envelope';
+import type { EventDraft, EventEnvelope, UnsignedEnvelope } from '@swarmtube/event-envelope';
 import { ConcurrencyError, DuplicateEventError, InvalidStoreInputError } from '../errors.js';
 import type { EventSealer, ExpectedVersion, ForeignOutcome } from '../event-store.port.js';
 import type { EventRow } from './event-row.js';

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { sha256Hex } from '../../../event-envelope/src/canonical.js';
-import { verifyProof } from '../../../event-envelope/src/proof.js';
-import { createTestSealer } from '../../../testing/src/test-sealer.js';
+import { sha256Hex } from '@swarmtube/event-envelope';
+import { verifyProof } from '@swarmtube/event-envelope';
+import { createTestSealer } from '@swarmtube/testing';
 import { CorruptStoreError, StoreConfigError } from '../errors.js';
 import { eventStoreContract } from '../event-store.contract.js';
 import { openEventStore, SQLITE_FILE_NAME } from '../index.js';

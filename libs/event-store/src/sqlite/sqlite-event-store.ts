@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
-import type { EventDraft, EventEnvelope } from '../../../event-envelope/src/envelope.js';
+import type { EventDraft, EventEnvelope } from '@swarmtube/event-envelope';
 import { DuplicateEventError, InvalidStoreInputError, StoreClosedError } from '../errors.js';
 import type {
   AppendResult,

@@ -1,11 +1,11 @@
-import type { EventStore, Subscription } from '../../../../../libs/event-store/src/event-store.port.js';
-import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import type { EventStore, Subscription } from '@swarmtube/event-store';
+import type { ReadModelDatabase } from '@swarmtube/event-store';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
 import { ensureDeliveryTables } from './delivery-tables.js';
-import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
-import { MAX_INBOX_BODY_BYTES } from '../../../../../libs/contracts/src/federation/federation-limits.js';
+import type { StoredEvent } from '@swarmtube/event-store';
+import { MAX_INBOX_BODY_BYTES } from '@swarmtube/contracts';
 import { deliveryBatch, deliveryItem, MAX_ACTIVITIES_PER_REQUEST } from '../activities.js';
-import { PodUrls } from '../../../../../libs/contracts/src/pod-urls.js';
+import { PodUrls } from '@swarmtube/contracts';
 import { FederationRequestError, type FederationClient } from '../federation-client.js';
 import type { PeerDirectory } from '../peer-directory.js';
 import { DeliveryAttempted } from './delivery-attempted.event.js';

@@ -1,4 +1,4 @@
-import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import type { ReadModelDatabase } from '@swarmtube/event-store';
 
 /**
  * The per-friend delivery cursors: local state, not events. Created when the pod opens,

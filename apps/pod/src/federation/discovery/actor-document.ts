@@ -1,6 +1,6 @@
-import { multikeyDocument } from '../../../../../libs/event-envelope/src/multikey.js';
-import type { PodKeys } from '../../../../../libs/event-envelope/src/keys.js';
-import { PodUrls } from '../../../../../libs/contracts/src/pod-urls.js';
+import { multikeyDocument } from '@swarmtube/event-envelope';
+import type { PodKeys } from '@swarmtube/event-envelope';
+import { PodUrls } from '@swarmtube/contracts';
 import type { PodConfig } from '../../config/pod-config.js';
 
 export const ACTIVITY_JSON = 'application/activity+json';

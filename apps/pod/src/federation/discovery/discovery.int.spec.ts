@@ -3,8 +3,8 @@ import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import Ajv04 from 'ajv-draft-04';
-import { decodeMultikey } from '../../../../../libs/event-envelope/src/multikey.js';
-import { verifyProof } from '../../../../../libs/event-envelope/src/proof.js';
+import { decodeMultikey } from '@swarmtube/event-envelope';
+import { verifyProof } from '@swarmtube/event-envelope';
 import { startTestPod, type TestPod } from '../../testing/test-pod.js';
 import { VideoStorage } from '../../videos/video-storage.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { videoDeletedDraft, videoPublishedDraft, waitUntil } from '@swarmtube/testing';
 import { startTestPod, type TestPod } from '../../testing/test-pod.js';
-import { videoDeletedDraft, videoPublishedDraft, waitUntil } from '../../../../../libs/testing/src/index.js';
 import { accountsClient } from '../../users/testing/accounts-http.js';
 import { EventLog } from '../../event-log/event-log.js';
 

@@ -1,7 +1,7 @@
-import { verifyRequest, type HeaderRecord, type ResolvedKey } from '../../../../../libs/http-signatures/src/index.js';
-import { parseSignatureParams } from '../../../../../libs/http-signatures/src/signature-params.js';
-import { headerValue } from '../../../../../libs/http-signatures/src/signing-string.js';
-import type { EventEnvelope } from '../../../../../libs/event-envelope/src/envelope.js';
+import { verifyRequest, type HeaderRecord, type ResolvedKey } from '@swarmtube/http-signatures';
+import { parseSignatureParams } from '@swarmtube/http-signatures';
+import { headerValue } from '@swarmtube/http-signatures';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
 import { ProblemError } from '../../http/problem.js';
 import type { EventLog, ReceiveOutcome } from '../../event-log/event-log.js';
 import { readInboxBody } from '../activities.js';

@@ -7,7 +7,7 @@ import { ProblemError } from '../../http/problem.js';
 import { ListOriginsQuery, ReadOriginEventsQuery } from './read-origin-events/read-origin-events.query.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
 import { FederationEventsPageOpenApi, FederationOriginsOpenApi } from '../federation.openapi.js';
-import { MAX_EVENT_BYTES, MAX_PULL_ANSWER_BYTES } from '../../../../../libs/contracts/src/federation/federation-limits.js';
+import { MAX_EVENT_BYTES, MAX_PULL_ANSWER_BYTES } from '@swarmtube/contracts';
 
 const MAX_PAGE = 500;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { MAX_EVENT_BYTES, MAX_PULL_ANSWER_BYTES } from '../../../../../libs/contracts/src/federation/federation-limits.js';
-import { videoPublishedDraft, videoUpdatedDraft } from '../../../../../libs/testing/src/event-fixtures.js';
+import { MAX_EVENT_BYTES, MAX_PULL_ANSWER_BYTES } from '@swarmtube/contracts';
+import { videoPublishedDraft, videoUpdatedDraft } from '@swarmtube/testing';
 import { startTestPod, type TestPod } from '../../testing/test-pod.js';
 import { EventLog } from '../../event-log/event-log.js';
 

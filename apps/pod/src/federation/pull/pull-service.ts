@@ -1,9 +1,9 @@
 import type { EventLog, ReceiveOutcome } from '../../event-log/event-log.js';
-import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
-import { MAX_EVENT_BYTES, MAX_PULL_ANSWER_BYTES } from '../../../../../libs/contracts/src/federation/federation-limits.js';
+import type { EventStore } from '@swarmtube/event-store';
+import { MAX_EVENT_BYTES, MAX_PULL_ANSWER_BYTES } from '@swarmtube/contracts';
 import { FederationRequestError, type FederationClient, type PeerFailureKind } from '../federation-client.js';
 import type { PeerDirectory } from '../peer-directory.js';
-import { PodUrls } from '../../../../../libs/contracts/src/pod-urls.js';
+import { PodUrls } from '@swarmtube/contracts';
 
 /** Events asked for per page; the server also cuts the page at `maxBytes`. */
 const PAGE = 500;

@@ -1,6 +1,6 @@
-import { videoStream } from '../../../../../libs/contracts/src/events/event-streams.js';
-import type { EventEnvelope } from '../../../../../libs/event-envelope/src/envelope.js';
-import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
+import { videoStream } from '@swarmtube/contracts';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
+import type { EventStore } from '@swarmtube/event-store';
 import type { LocalMediaFacts } from '../../videos/local-media-facts.js';
 import { activityFor } from '../activities.js';
 import { publishedVideoObject, videoObject, videoPageUrl, videoTombstone } from '../video-object.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readGoldenExample } from '../../../../../libs/contracts/src/events/golden-examples.js';
-import type { EventEnvelope } from '../../../../../libs/event-envelope/src/envelope.js';
-import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
-import { peerTubeVerdict } from '../../../../../libs/testing/src/peertube-video-checks.js';
+import { readGoldenExample } from '@swarmtube/contracts';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
+import type { StoredEvent } from '@swarmtube/event-store';
+import { peerTubeVerdict } from '@swarmtube/testing';
 import { NO_MEDIA_FACTS, type MediaFacts } from '../../videos/local-media-facts.js';
 import { activityFor } from '../activities.js';
 import { foldOriginVideo } from './origin-video.js';

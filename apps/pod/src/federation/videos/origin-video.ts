@@ -1,5 +1,5 @@
-import { isCatalogEvent, type CatalogEvent } from '../../../../../libs/contracts/src/events/event-types.js';
-import type { EventEnvelope } from '../../../../../libs/event-envelope/src/envelope.js';
+import { isCatalogEvent, type CatalogEvent } from '@swarmtube/contracts';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
 import type { VideoObjectSource } from '../video-object.js';
 
 /**

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { videoPublishedDraft } from '../../../../../libs/testing/src/event-fixtures.js';
-import { h264AacMp4Faststart } from '../../../../../libs/testing/src/media-fixtures.js';
-import { peerTubeVerdict } from '../../../../../libs/testing/src/peertube-video-checks.js';
-import { waitUntil } from '../../../../../libs/testing/src/pod-process.js';
-import { createTestSealer, sealChain } from '../../../../../libs/testing/src/test-sealer.js';
+import { videoPublishedDraft } from '@swarmtube/testing';
+import { h264AacMp4Faststart } from '@swarmtube/testing';
+import { peerTubeVerdict } from '@swarmtube/testing';
+import { waitUntil } from '@swarmtube/testing';
+import { createTestSealer, sealChain } from '@swarmtube/testing';
 import { startTestPod, type TestPod } from '../../testing/test-pod.js';
 
 /**

@@ -20,7 +20,7 @@
  * key, which is what this fold gives too.
  */
 
-import type { CatalogEventPart, EventData } from '../../../../../libs/contracts/src/events/event-types.js';
+import type { CatalogEventPart, EventData } from '@swarmtube/contracts';
 
 export type Motion = 'expulsion' | 'readmission';
 

@@ -1,4 +1,4 @@
-import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import type { ReadModelDatabase } from '@swarmtube/event-store';
 import type { PodConfig } from '../../config/pod-config.js';
 import { FederationRequestError, type FederationClient } from '../../federation/federation-client.js';
 import type { PeerDirectory } from '../../federation/peer-directory.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EventEnvelope } from '../../../../../libs/event-envelope/src/envelope.js';
-import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
+import type { StoredEvent } from '@swarmtube/event-store';
 import { openReplayDatabase } from '../../audit/replay-database.js';
 import { digestReadModel } from '../../projections/read-model-digest.js';
 import { getVideo, listVideos, parseListVideosQuery } from '../../videos/queries/video-catalog.js';

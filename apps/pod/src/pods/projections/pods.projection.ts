@@ -1,9 +1,9 @@
-import type { CatalogEvent, PodKeysV1 } from '../../../../../libs/contracts/src/events/event-types.js';
-import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
-import type { SqlStatement } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import type { CatalogEvent, PodKeysV1 } from '@swarmtube/contracts';
+import type { StoredEvent } from '@swarmtube/event-store';
+import type { SqlStatement } from '@swarmtube/event-store';
 import type { Projection } from '../../projections/projection.js';
 import { friendshipEventKey } from './friendships.projection.js';
-import { hostOfActor as hostOfActorUrl } from '../../../../../libs/contracts/src/pod-urls.js';
+import { hostOfActor as hostOfActorUrl } from '@swarmtube/contracts';
 
 /** host of an actor URL (libs/contracts/src/pod-urls.ts); events reach here validated, so it is one. */
 export function hostOfActor(actor: string): string {

@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '../../../../../libs/event-envelope/src/envelope.js';
-import { friendshipStream } from '../../../../../libs/contracts/src/events/event-streams.js';
+import type { EventEnvelope } from '@swarmtube/event-envelope';
+import { friendshipStream } from '@swarmtube/contracts';
 
 /**
  * Unsigned events for the order-independence specs of the read models: each origin's chain

@@ -1,4 +1,4 @@
-import type { CatalogDraft } from '../../../../../libs/contracts/src/index.js';
+import type { CatalogDraft } from '@swarmtube/contracts';
 import type { VideoState } from './video.js';
 import type { VideoFields } from './video-fields.js';
 

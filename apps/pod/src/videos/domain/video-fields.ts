@@ -7,7 +7,7 @@ import {
   TAG_MAX,
   TAG_MIN,
   TAGS_MAX,
-} from '../../../../../libs/contracts/src/api/video-field-rules.js';
+} from '@swarmtube/contracts';
 
 export { DESCRIPTION_MAX, NAME_MAX, NAME_MIN, TAG_MAX, TAG_MIN, TAGS_MAX };
 

@@ -1,4 +1,4 @@
-import type { CatalogDraft, CatalogEventPart, VideoUpdatedDataV1 } from '../../../../../libs/contracts/src/events/event-types.js';
+import type { CatalogDraft, CatalogEventPart, VideoUpdatedDataV1 } from '@swarmtube/contracts';
 import type { VideoFields } from './video-fields.js';
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import * as fixtures from '../../../../../libs/testing/src/media-fixtures.js';
+import * as fixtures from '@swarmtube/testing';
 import { convertVideo } from './convert-video.js';
 import { MediaError, type MediaErrorCode } from './media-error.js';
 import { readMp4Layout } from './mp4-layout.js';

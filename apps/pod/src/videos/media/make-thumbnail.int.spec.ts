@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import * as fixtures from '../../../../../libs/testing/src/media-fixtures.js';
+import * as fixtures from '@swarmtube/testing';
 import { makeThumbnail } from './make-thumbnail.js';
 import { MediaError } from './media-error.js';
 

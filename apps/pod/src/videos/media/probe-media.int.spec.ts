@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import * as fixtures from '../../../../../libs/testing/src/media-fixtures.js';
+import * as fixtures from '@swarmtube/testing';
 import { MediaError, type MediaErrorCode } from './media-error.js';
 import { planProcessing } from './plan-processing.js';
 import { probeMedia } from './probe-media.js';

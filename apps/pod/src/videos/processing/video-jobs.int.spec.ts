@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createTestSealer } from '../../../../../libs/testing/src/index.js';
+import { createTestSealer } from '@swarmtube/testing';
 import type { ProcessingPlan } from '../media/index.js';
 import { DIALECTS, openVideoStore } from '../projections/videos-test-log.js';
 import { VideoJobs } from './video-jobs.js';

@@ -1,4 +1,4 @@
-import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import type { ReadModelDatabase } from '@swarmtube/event-store';
 import type { ProcessingPlan } from '../media/index.js';
 
 export type JobState = 'processing' | 'published' | 'failed';

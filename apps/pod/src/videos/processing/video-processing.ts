@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
-import { videoStream } from '../../../../../libs/contracts/src/events/event-streams.js';
-import { isCatalogEvent } from '../../../../../libs/contracts/src/events/event-types.js';
-import { ConcurrencyError } from '../../../../../libs/event-store/src/index.js';
-import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
-import { buildTorrent, choosePieceLength, hashFile, magnetUri } from '../../../../../libs/torrent/src/index.js';
+import { videoStream } from '@swarmtube/contracts';
+import { isCatalogEvent } from '@swarmtube/contracts';
+import { ConcurrencyError } from '@swarmtube/event-store';
+import type { EventStore } from '@swarmtube/event-store';
+import { buildTorrent, choosePieceLength, hashFile, magnetUri } from '@swarmtube/torrent';
 import type { EventLog } from '../../event-log/event-log.js';
 import { ProblemError } from '../../http/problem.js';
 import type { PodLogger } from '../../logger/pod-logger.js';

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { ReadModelDatabase, SqlStatement } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import type { ReadModelDatabase, SqlStatement } from '@swarmtube/event-store';
 import type { RebuildForm } from '../../projections/projection.js';
 
 export type ReadModelDialect = ReadModelDatabase['dialect'];

@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { EventDraft, EventEnvelope } from '../../../../../libs/event-envelope/src/envelope.js';
-import { encodeMultikey } from '../../../../../libs/event-envelope/src/multikey.js';
-import { openEventStore, type OpenedEventStore } from '../../../../../libs/event-store/src/index.js';
-import { videoDeletedDraft, videoPublishedDraft, videoUpdatedDraft } from '../../../../../libs/testing/src/event-fixtures.js';
-import { TEST_POSTGRES_URL, dropSchema, tempDir, uniqueSchema } from '../../../../../libs/testing/src/test-databases.js';
-import { createTestSealer, sealChain, type TestSealer } from '../../../../../libs/testing/src/test-sealer.js';
+import type { EventDraft, EventEnvelope } from '@swarmtube/event-envelope';
+import { encodeMultikey } from '@swarmtube/event-envelope';
+import { openEventStore, type OpenedEventStore } from '@swarmtube/event-store';
+import { videoDeletedDraft, videoPublishedDraft, videoUpdatedDraft } from '@swarmtube/testing';
+import { TEST_POSTGRES_URL, dropSchema, tempDir, uniqueSchema } from '@swarmtube/testing';
+import { createTestSealer, sealChain, type TestSealer } from '@swarmtube/testing';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
 import type { Projection } from '../../projections/projection.js';
 import type { ReadModelDialect } from './video-search-index.js';

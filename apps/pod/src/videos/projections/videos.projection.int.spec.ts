@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { TEST_POSTGRES_URL, withPostgres } from '../../../../../libs/testing/src/test-databases.js';
-import { createTestSealer } from '../../../../../libs/testing/src/test-sealer.js';
+import { TEST_POSTGRES_URL, withPostgres } from '@swarmtube/testing';
+import { createTestSealer } from '@swarmtube/testing';
 import { openAuditSource } from '../../audit/audit-source.js';
 import { auditLog } from '../../audit/audit.js';
 import { digestReadModel } from '../../projections/read-model-digest.js';

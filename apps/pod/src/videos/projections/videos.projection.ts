@@ -1,6 +1,6 @@
-import type { CatalogEvent, VideoUpdatedDataV1 } from '../../../../../libs/contracts/src/events/event-types.js';
-import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
-import type { SqlStatement } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import type { CatalogEvent, VideoUpdatedDataV1 } from '@swarmtube/contracts';
+import type { StoredEvent } from '@swarmtube/event-store';
+import type { SqlStatement } from '@swarmtube/event-store';
 import { hostOfActor } from '../../pods/projections/pods.projection.js';
 import type { Projection } from '../../projections/projection.js';
 import { friendshipEventKey } from '../../pods/projections/friendships.projection.js';

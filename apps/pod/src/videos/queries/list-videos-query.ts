@@ -10,7 +10,7 @@ import {
   VIDEO_SORTS,
   type OriginFilter,
   type VideoSort,
-} from '../../../../../libs/contracts/src/api/video-list-rules.js';
+} from '@swarmtube/contracts';
 
 export { VIDEO_SORTS, type OriginFilter, type VideoSort };
 

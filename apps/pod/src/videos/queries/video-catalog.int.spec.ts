@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestSealer } from '../../../../../libs/testing/src/test-sealer.js';
+import { createTestSealer } from '@swarmtube/testing';
 import { caughtUp, DIALECTS, openVideoStore, startVideosRunner, VideoLog, type VideoSpec, type VideoStore } from '../projections/videos-test-log.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
 import { getVideo, listVideos, parseListVideosQuery, type ListVideosQuery } from './video-catalog.js';
-import type { VideoDto } from '../../../../../libs/contracts/src/api/rest-types.js';
+import type { VideoDto } from '@swarmtube/contracts';
 
 const LOCAL = 'http://local.test:9001/federation/actor';
 const PEER_A = 'http://a.test:9002/federation/actor';

@@ -1,9 +1,9 @@
-import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import type { ReadModelDatabase } from '@swarmtube/event-store';
 import { postgresSearchVector, SEARCH_TABLE, SQLITE_BM25_WEIGHTS } from '../projections/video-search-index.js';
-import { DEFAULT_VIDEO_SORT, isRelevanceSort } from '../../../../../libs/contracts/src/api/video-list-rules.js';
+import { DEFAULT_VIDEO_SORT, isRelevanceSort } from '@swarmtube/contracts';
 import type { ListVideosQuery, OriginFilter, VideoSort } from './list-videos-query.js';
 import { fts5Match, searchTerms, tsqueryText } from './search-terms.js';
-import type { VideoDto, VideoListDto } from '../../../../../libs/contracts/src/api/rest-types.js';
+import type { VideoDto, VideoListDto } from '@swarmtube/contracts';
 import { toVideoDto, VIDEO_COLUMNS, type VideoRow } from './video-row.js';
 
 export { parseListVideosQuery, type ListVideosQuery, type OriginFilter, type VideoSort } from './list-videos-query.js';

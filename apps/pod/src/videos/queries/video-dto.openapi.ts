@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiQuery, ApiSchema } from '@nestjs/swagger';
 import { DESCRIPTION_MAX, NAME_MAX, NAME_MIN, TAG_MAX, TAG_MIN, TAGS_MAX } from '../domain/video-fields.js';
 import { DEFAULT_COUNT, MAX_COUNT, MAX_START, VIDEO_SORTS } from './list-videos-query.js';
-import type { VideoDto, VideoListDto } from '../../../../../libs/contracts/src/api/rest-types.js';
+import type { VideoDto, VideoListDto } from '@swarmtube/contracts';
 
 /** The OpenAPI shapes of video-dto.ts: `implements` keeps them in step with the interfaces. */
 

@@ -1,4 +1,4 @@
-import type { VideoDto } from '../../../../../libs/contracts/src/api/rest-types.js';
+import type { VideoDto } from '@swarmtube/contracts';
 
 /** The rm_videos columns a VideoDto is made of, for a table aliased `v`. */
 export const VIDEO_COLUMNS = [

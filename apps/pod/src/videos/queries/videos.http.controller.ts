@@ -5,7 +5,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { GetVideoQuery } from './get-video/get-video.query.js';
 import { SearchVideosQuery } from './search-videos/search-videos.query.js';
 import { parseListVideosQuery } from './video-catalog.js';
-import type { VideoDto, VideoUploadDto } from '../../../../../libs/contracts/src/api/rest-types.js';
+import type { VideoDto, VideoUploadDto } from '@swarmtube/contracts';
 import { parseVideoUuid } from './video-uuid.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
 import { ApiListVideosQuery, VideoListOpenApi, VideoOpenApi, VideoUploadOpenApi } from './video-dto.openapi.js';

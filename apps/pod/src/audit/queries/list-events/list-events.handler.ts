@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { EventStore, StoredEvent } from '../../../../../../libs/event-store/src/event-store.port.js';
+import type { EventStore, StoredEvent } from '@swarmtube/event-store';
 import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';
 import { ListEventsQuery } from './list-events.query.js';
 

@@ -3,8 +3,8 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSche
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { once } from 'node:events';
-import { canonicalize } from '../../../../../../libs/event-envelope/src/canonical.js';
-import type { StoredEvent } from '../../../../../../libs/event-store/src/event-store.port.js';
+import { canonicalize } from '@swarmtube/event-envelope';
+import type { StoredEvent } from '@swarmtube/event-store';
 import { integerParam } from '../../../http/query-params.js';
 import { ListEventsQuery } from './list-events.query.js';
 import { ApiProblems } from '../../../http/problem.openapi.js';

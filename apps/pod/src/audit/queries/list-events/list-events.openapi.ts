@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import type { DataIntegrityProof, EventEnvelope } from '../../../../../../libs/event-envelope/src/envelope.js';
+import type { DataIntegrityProof, EventEnvelope } from '@swarmtube/event-envelope';
 
 /** The OpenAPI shapes of the signed event envelope (libs/event-envelope/src/envelope.ts) and of the log's pages. */
 

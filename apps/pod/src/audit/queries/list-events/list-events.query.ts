@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { StoredEvent } from '../../../../../../libs/event-store/src/event-store.port.js';
+import type { StoredEvent } from '@swarmtube/event-store';
 
 /** A page of the log after a position, in log order. */
 export class ListEventsQuery extends Query<StoredEvent[]> {

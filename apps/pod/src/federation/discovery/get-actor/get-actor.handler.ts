@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { PodKeys } from '../../../../../../libs/event-envelope/src/keys.js';
+import type { PodKeys } from '@swarmtube/event-envelope';
 import { POD_CONFIG } from '../../../config/config.tokens.js';
 import type { PodConfig } from '../../../config/pod-config.js';
 import { POD_KEYS } from '../../../event-log/event-log.tokens.js';

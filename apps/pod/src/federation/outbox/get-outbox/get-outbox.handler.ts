@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { EventStore } from '../../../../../../libs/event-store/src/event-store.port.js';
+import type { EventStore } from '@swarmtube/event-store';
 import { POD_ACTOR, POD_CONFIG } from '../../../config/config.tokens.js';
 import type { PodConfig } from '../../../config/pod-config.js';
 import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { EventStore } from '../../../../../../libs/event-store/src/event-store.port.js';
+import type { EventStore } from '@swarmtube/event-store';
 import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';
 import { fittingCount, utf8Bytes } from '../../batches.js';
 import { ListOriginsQuery, ReadOriginEventsQuery } from './read-origin-events.query.js';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { EventStore } from '../../../../../../libs/event-store/src/event-store.port.js';
+import type { EventStore } from '@swarmtube/event-store';
 import { POD_ACTOR } from '../../../config/config.tokens.js';
 import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';
 import { LocalMediaFacts } from '../../../videos/local-media-facts.js';

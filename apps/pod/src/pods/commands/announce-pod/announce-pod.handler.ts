@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { EventStore } from '../../../../../../libs/event-store/src/event-store.port.js';
+import type { EventStore } from '@swarmtube/event-store';
 import { EventLog } from '../../../event-log/event-log.js';
 import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';
 import { AnnouncePodCommand } from './announce-pod.command.js';

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { PodView } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { PodView } from '@swarmtube/contracts';
 
 /** An admin accepts or rejects a pod's friendship request. */
 export class AnswerFriendshipCommand extends Command<PodView> {

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { PodView } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { PodView } from '@swarmtube/contracts';
 import { Membership } from '../../membership.js';
 import { AnswerFriendshipCommand } from './answer-friendship.command.js';
 

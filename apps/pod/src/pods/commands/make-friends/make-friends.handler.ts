@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { MakeFriendsReport } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { MakeFriendsReport } from '@swarmtube/contracts';
 import { Membership } from '../../membership.js';
 import { MakeFriendsCommand } from './make-friends.command.js';
 

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { QuitFriendsReport } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { QuitFriendsReport } from '@swarmtube/contracts';
 
 /** End every friendship of this pod. */
 export class QuitFriendsCommand extends Command<QuitFriendsReport> {}

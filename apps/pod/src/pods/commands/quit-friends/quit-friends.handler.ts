@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { QuitFriendsReport } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { QuitFriendsReport } from '@swarmtube/contracts';
 import { Membership } from '../../membership.js';
 import { QuitFriendsCommand } from './quit-friends.command.js';
 

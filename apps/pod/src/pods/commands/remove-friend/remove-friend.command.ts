@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { PodView } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { PodView } from '@swarmtube/contracts';
 
 /** Drop one friend (or withdraw this pod's own pending request). */
 export class RemoveFriendCommand extends Command<PodView> {

@@ -1,11 +1,11 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { EventDraft, EventEnvelope } from '../../../../../../libs/event-envelope/src/envelope.js';
-import { podStream } from '../../../../../../libs/contracts/src/events/event-streams.js';
-import { isCatalogEvent } from '../../../../../../libs/contracts/src/events/event-types.js';
-import { actorUrlOf, hostOfActor, peerPublicUrl } from '../../../../../../libs/contracts/src/pod-urls.js';
-import type { BallotView, BallotVoteView, VoteAnswer } from '../../../../../../libs/contracts/src/api/rest-types.js';
-import type { EventStore } from '../../../../../../libs/event-store/src/event-store.port.js';
-import type { ReadModelDatabase } from '../../../../../../libs/event-store/src/read-model-database.port.js';
+import type { EventDraft, EventEnvelope } from '@swarmtube/event-envelope';
+import { podStream } from '@swarmtube/contracts';
+import { isCatalogEvent } from '@swarmtube/contracts';
+import { actorUrlOf, hostOfActor, peerPublicUrl } from '@swarmtube/contracts';
+import type { BallotView, BallotVoteView, VoteAnswer } from '@swarmtube/contracts';
+import type { EventStore } from '@swarmtube/event-store';
+import type { ReadModelDatabase } from '@swarmtube/event-store';
 import type { EventLog } from '../../../event-log/event-log.js';
 import { ProblemError } from '../../../http/problem.js';
 import { BALLOT_EVENT_TYPES, decide, foldBallot, openMotion, tally, type Ballot, type Motion, type VoteCommand } from '../../domain/expulsion.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { videoPublishedDraft } from '../../../../../../libs/testing/src/event-fixtures.js';
-import { waitUntil } from '../../../../../../libs/testing/src/pod-process.js';
+import { videoPublishedDraft } from '@swarmtube/testing';
+import { waitUntil } from '@swarmtube/testing';
 import { startTestPod, type TestPod } from '../../../testing/test-pod.js';
-import { signRequest } from '../../../../../../libs/http-signatures/src/index.js';
+import { signRequest } from '@swarmtube/http-signatures';
 import type { BallotView, VoteAnswer } from './pod-votes.js';
 import { Membership } from '../../membership.js';
 import { PeerDirectory } from '../../../federation/peer-directory.js';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { PodConfigDto } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { PodConfigDto } from '@swarmtube/contracts';
 import { POD_CONFIG } from '../../../config/config.tokens.js';
 import type { PodConfig } from '../../../config/pod-config.js';
 import { SWARMTUBE_VERSION } from '../../../version.js';

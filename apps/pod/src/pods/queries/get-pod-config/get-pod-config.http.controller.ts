@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { PodConfigDto } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { PodConfigDto } from '@swarmtube/contracts';
 import { GetPodConfigQuery } from './get-pod-config.query.js';
 import { PodConfigOpenApi } from './get-pod-config.openapi.js';
 

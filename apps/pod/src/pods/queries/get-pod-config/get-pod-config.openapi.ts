@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import type { PodConfigDto } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { PodConfigDto } from '@swarmtube/contracts';
 
 @ApiSchema({ name: 'PodConfig', description: 'What a client needs to know of this pod.' })
 export class PodConfigOpenApi implements PodConfigDto {

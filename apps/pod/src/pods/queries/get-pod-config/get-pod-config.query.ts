@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { PodConfigDto } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { PodConfigDto } from '@swarmtube/contracts';
 
 /** This pod's public configuration: host, name, version, whether it takes sign-ups. */
 export class GetPodConfigQuery extends Query<PodConfigDto> {}

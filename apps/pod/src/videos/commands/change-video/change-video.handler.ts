@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { videoStream } from '../../../../../../libs/contracts/src/events/event-streams.js';
-import { isCatalogEvent } from '../../../../../../libs/contracts/src/events/event-types.js';
-import { ConcurrencyError } from '../../../../../../libs/event-store/src/index.js';
-import type { EventStore } from '../../../../../../libs/event-store/src/event-store.port.js';
-import type { OpenedEventStore } from '../../../../../../libs/event-store/src/index.js';
+import { videoStream } from '@swarmtube/contracts';
+import { isCatalogEvent } from '@swarmtube/contracts';
+import { ConcurrencyError } from '@swarmtube/event-store';
+import type { EventStore } from '@swarmtube/event-store';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import { POD_ACTOR } from '../../../config/config.tokens.js';
 import { EventLog } from '../../../event-log/event-log.js';
 import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';
@@ -89,22 +89,21 @@ export class DeleteVideoHandler implements ICommandHandler<DeleteVideoCommand, v
   ) {}
 
   async execute({ uuid, by: session }: DeleteVideoCommand): Promise<void> {
-    const videos = this;
-    const job = await videos.jobs.get(uuid);
+    const job = await this.jobs.get(uuid);
     if (job && job.state !== 'published') {
       if (session.role !== 'admin' && session.username !== job.owner) throw new ProblemError('forbidden', 'only the owner of a video or an admin can delete it');
-      await videos.processing.cancel(uuid);
+      await this.processing.cancel(uuid);
       // Never published: no event to append, only a job and its files to drop. (A job already
       // appending its VideoPublished when cancelled has published: deleted below, as any video.)
-      if ((await videos.jobs.get(uuid))?.state !== 'published') {
-        await videos.jobs.remove(uuid);
-        await videos.local.deleted(uuid);
+      if ((await this.jobs.get(uuid))?.state !== 'published') {
+        await this.jobs.remove(uuid);
+        await this.local.deleted(uuid);
         return;
       }
     }
     await deleteVideo({ store: this.store, eventLog: this.eventLog, me: this.me }, uuid, session);
-    await videos.jobs.remove(uuid);
-    await videos.local.deleted(uuid);
+    await this.jobs.remove(uuid);
+    await this.local.deleted(uuid);
     await this.projections.waitFor(await this.store.headPosition());
   }
 }

@@ -5,7 +5,7 @@ import { stat, unlink } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { choosePieceLength, hashingTap, PieceHasher } from '../../../../../../libs/torrent/src/index.js';
+import { choosePieceLength, hashingTap, PieceHasher } from '@swarmtube/torrent';
 import { ProblemError } from '../../../http/problem.js';
 import { UploadReadAhead, type ReadAhead } from './upload-read-ahead.js';
 

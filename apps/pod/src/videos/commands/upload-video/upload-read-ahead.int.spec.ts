@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
-import { h264AacMp4MoovAtEnd, h264BaselineAacMp4Faststart } from '../../../../../../libs/testing/src/media-fixtures.js';
-import { waitUntil } from '../../../../../../libs/testing/src/pod-process.js';
+import { h264AacMp4MoovAtEnd, h264BaselineAacMp4Faststart } from '@swarmtube/testing';
+import { waitUntil } from '@swarmtube/testing';
 import { makeThumbnail, probeMedia } from '../../media/index.js';
 import { keepWhatHolds, UploadReadAhead } from './upload-read-ahead.js';
 

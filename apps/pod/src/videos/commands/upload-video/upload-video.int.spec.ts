@@ -14,8 +14,8 @@ import {
   textFile,
   truncatedCopy,
   zeroByteFile,
-} from '../../../../../../libs/testing/src/media-fixtures.js';
-import { waitUntil } from '../../../../../../libs/testing/src/pod-process.js';
+} from '@swarmtube/testing';
+import { waitUntil } from '@swarmtube/testing';
 import { startTestPod, type TestPod } from '../../../testing/test-pod.js';
 import { VideoStorage } from '../../video-storage.js';
 import { TrackerRegistry } from '../../../tracker/tracker-registry.js';

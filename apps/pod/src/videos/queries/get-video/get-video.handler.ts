@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { VideoDto, VideoUploadDto } from '../../../../../../libs/contracts/src/api/rest-types.js';
-import type { OpenedEventStore } from '../../../../../../libs/event-store/src/index.js';
+import type { VideoDto, VideoUploadDto } from '@swarmtube/contracts';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import { POD_ACTOR, POD_CONFIG } from '../../../config/config.tokens.js';
 import type { PodConfig } from '../../../config/pod-config.js';
 import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';

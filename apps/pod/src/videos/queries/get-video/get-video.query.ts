@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { VideoDto, VideoUploadDto } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { VideoDto, VideoUploadDto } from '@swarmtube/contracts';
 
 /** One video of any pod, or the state of a local upload still processing (or failed). */
 export class GetVideoQuery extends Query<VideoDto | VideoUploadDto> {

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { VideoListDto } from '../../../../../../libs/contracts/src/api/rest-types.js';
-import type { OpenedEventStore } from '../../../../../../libs/event-store/src/index.js';
+import type { VideoListDto } from '@swarmtube/contracts';
+import type { OpenedEventStore } from '@swarmtube/event-store';
 import { POD_ACTOR } from '../../../config/config.tokens.js';
 import { EVENT_STORE } from '../../../event-log/event-log.tokens.js';
 import { listVideos } from '../video-catalog.js';

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { VideoListDto } from '../../../../../../libs/contracts/src/api/rest-types.js';
+import type { VideoListDto } from '@swarmtube/contracts';
 import type { ListVideosQuery } from '../list-videos-query.js';
 
 /** A page of the network's published videos, searched, filtered and sorted. */
