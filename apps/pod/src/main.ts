@@ -25,11 +25,20 @@ async function main(): Promise<void> {
   await pod.startFederation();
   console.log(`[${config.name}] listening on ${config.publicUrl} (bound to ${config.listen}:${pod.port}), data in ${config.dataDir}, log on ${config.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
   let stopping = false;
+  // SIGTERM (systemd, an orchestrator): /readyz turns 503 at once, new connections are refused,
+  // requests in flight (an upload streaming in) finish and their events commit, then the store
+  // closes. What is still running after shutdownTimeoutSeconds is cut: the process exits anyway.
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[${config.name}] ${signal}: stopping`);
+    const limit = config.shutdownTimeoutSeconds;
+    console.log(`[${config.name}] ${signal}: stopping (requests in flight get ${limit} s)`);
+    setTimeout(() => {
+      console.error(`[${config.name}] not stopped within shutdownTimeoutSeconds (${limit} s): exiting anyway`);
+      process.exit(1);
+    }, limit * 1000).unref();
     await pod.close();
+    console.log(`[${config.name}] stopped`);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -55,6 +55,12 @@ export async function openPod(config: PodConfig, options: OpenPodOptions = {}): 
   if (!options.http) {
     const app = await NestFactory.createApplicationContext(module, { logger: nestLogger, abortOnError: false, bufferLogs: true, autoFlushLogs: false });
     app.flushLogs();
+    try {
+      await app.get(PodLifecycle).catchUp();
+    } catch (error) {
+      await app.close().catch(() => {});
+      throw error;
+    }
     return opened(app, null, async () => {
       await app.get(PodLifecycle).close();
       await app.close();

@@ -8,6 +8,7 @@ import { POD_ACTOR, POD_CONFIG } from './config/config.tokens.js';
 import type { PodConfig } from './config/pod-config.js';
 import { DATA_LOCK, EVENT_STORE, POD_KEYS } from './event-log/event-log.tokens.js';
 import type { DataLock } from './migrations/data-lock.js';
+import { ServingState } from './health/serving-state.js';
 import { DeliveryService } from './federation/delivery/delivery-service.js';
 import { FederationClient } from './federation/federation-client.js';
 import { PullService } from './federation/pull/pull-service.js';
@@ -50,6 +51,7 @@ export class PodLifecycle implements OnApplicationBootstrap {
     private readonly pulls: PullService,
     private readonly health: HealthMonitor,
     private readonly votes: PodVotes,
+    private readonly state: ServingState,
     @Inject(POD_LOGGER) private readonly logger: PodLogger,
   ) {}
 
@@ -63,7 +65,6 @@ export class PodLifecycle implements OnApplicationBootstrap {
         ),
       );
       await this.projections.start();
-      await this.videos.open();
     } catch (error) {
       await this.projections.stop();
       await this.store.close();
@@ -73,8 +74,26 @@ export class PodLifecycle implements OnApplicationBootstrap {
   }
 
   /**
-   * The tracker's WebSocket and UDP sides and the seeder, once the HTTP server listens on
-   * `port`: a torrent announced before its tracker listens is not announced again for long.
+   * Waits for the read models to catch up with the log (a rebuild of a long log takes minutes),
+   * then opens the videos on them (tracker registry, interrupted jobs). With HTTP this runs
+   * after listen, so /livez answers and /readyz says 503 meanwhile.
+   */
+  async catchUp(): Promise<void> {
+    try {
+      await this.videos.open();
+      this.state.caughtUp = true;
+    } catch (error) {
+      await this.projections.stop();
+      await this.store.close();
+      await this.lock.release();
+      throw error;
+    }
+  }
+
+  /**
+   * Once the HTTP server listens on `port`: the read models caught up (catchUp), then the
+   * tracker's WebSocket and UDP sides and the seeder (a torrent announced before its tracker
+   * listens is not announced again for long).
    */
   async startServing(server: HttpServer, port: number): Promise<void> {
     // Once stopping, answer every request with `Connection: close`: peers probe and deliver
@@ -85,8 +104,11 @@ export class PodLifecycle implements OnApplicationBootstrap {
       if (this.closing) response.shouldKeepAlive = false;
     });
     this.server = server;
+    await this.catchUp();
     await this.tracker.listen(server, { port, host: this.config.listen });
+    this.state.trackerListening = true;
     await this.local.startSeeding();
+    this.state.seederStarted = true;
   }
 
   /** Push and pull: after the HTTP server listens, since peers answer by calling back. */
@@ -104,6 +126,7 @@ export class PodLifecycle implements OnApplicationBootstrap {
    */
   async stopServing(): Promise<void> {
     this.closing = true;
+    this.state.stopping = true;
     this.server?.closeIdleConnections();
     await this.health.stop();
     await this.local.close();

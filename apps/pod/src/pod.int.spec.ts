@@ -210,7 +210,7 @@ describe('a pod across restarts', () => {
       writeFileSync(file, 'port: lots\n');
       const result = spawnSync(process.execPath, [MAIN, '--config', file], { encoding: 'utf8', timeout: 20_000 });
       assert.equal(result.status, 2);
-      assert.match(result.stderr, /swarmtube: config key "port": expected a whole number/);
+      assert.match(result.stderr, /swarmtube: config file .*pod\.yaml: config key "port": expected a whole number \(got "lots"\)/);
     } finally {
       dir.remove();
     }

@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { PodConfig } from './config/pod-config.js';
 import { EventLogModule } from './event-log/event-log.module.js';
 import { FederationModule } from './federation/federation.module.js';
+import { HealthModule } from './health/health.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { LoggerModule } from './logger/logger.module.js';
 import type { PodLogger } from './logger/pod-logger.js';
@@ -47,6 +48,7 @@ export class PodModule {
         PodsModule,
         AuditModule,
         MetricsModule,
+        HealthModule,
         P2pModule,
       ],
       providers: [PodLifecycle, PodQuiescence, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -205,7 +205,8 @@ export async function createPodProcess(options: {
       const running = child;
       await waitUntil(`${options.name} to answer on ${host}`, async () => {
         if (running.exitCode !== null) throw new Error(`${options.name} exited with ${running.exitCode}:\n${log}`);
-        const response = await fetch(`${pod.baseUrl}/api/v1/config`);
+        // Ready, not only answering: the pod listens while its read models catch up (503).
+        const response = await fetch(`${pod.baseUrl}/readyz`);
         return response.ok ? true : undefined;
         // A pod takes about 2 s alone to load and open; six at once on two cores, beside
         // another scenario's pods and a browser, took over 20 s.

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ConfigError, loadPodConfig } from './pod-config.js';
+import { readFileSync } from 'node:fs';
+import { CONFIG_KEYS, CONFIG_SCHEMA, ConfigError, configTable, loadPodConfig } from './pod-config.js';
 
 function file(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'swarmtube-config-')), 'pod.yaml');
@@ -43,13 +44,30 @@ describe('pod config', () => {
   const hostile: Array<[string, string | undefined, Record<string, string>, RegExp]> = [
     ['not YAML', '{ port: [', {}, /not valid YAML/],
     ['a list instead of a mapping', '- 1\n- 2\n', {}, /must be a YAML mapping/],
-    ['an unknown key', 'prot: 9001\n', {}, /unknown key "prot"/],
-    ['a port out of range', 'port: 70000\n', {}, /port number/],
+    ['an unknown key', 'prot: 9001\n', {}, /unknown key "prot": did you mean "port"\?/],
+    ['an unknown key far from any', 'colour: blue\n', {}, /unknown key "colour" \(known here: name, host/],
+    ['a typo one level down', 'friends: { autoAcept: false }\n', {}, /unknown key "friends.autoAcept": did you mean "friends.autoAccept"\?/],
+    ['a typo one level down (a letter missing at the end)', 'health: { probeIntervalSecond: 5 }\n', {}, /unknown key "health.probeIntervalSecond": did you mean "health.probeIntervalSeconds"\?/],
+    ['two letters swapped', 'federation: { pullItnervalSeconds: 5 }\n', {}, /unknown key "federation.pullItnervalSeconds": did you mean "federation.pullIntervalSeconds"\?/],
+    ['a typo in a section name', 'helath: { threshold: 5 }\n', {}, /unknown key "helath": did you mean "health"\?/],
+    ['a typo two levels down', 'ice: { turnSecrte: "x" }\n', {}, /unknown key "ice.turnSecrte": did you mean "ice.turnSecret"\?/],
+    ['a section that is not a mapping', 'friends: true\n', {}, /config key "friends": expected a mapping/],
+    ['a number as a word', 'health: { threshold: twenty }\n', {}, /config key "health.threshold": expected a whole number \(got "twenty"\)/],
+    ['a decimal where a count is due', 'uploads: { maxBytes: 1.5 }\n', {}, /config key "uploads.maxBytes": expected a whole number/],
+    ['a threshold out of range', 'health: { threshold: 1001 }\n', {}, /config key "health.threshold": out of range: expected 0 to 1000 \(got 1001\)/],
+    ['a probe interval out of range', 'health: { probeIntervalSeconds: 100000 }\n', {}, /config key "health.probeIntervalSeconds": out of range/],
+    ['a negative shutdown timeout', 'shutdownTimeoutSeconds: -1\n', {}, /config key "shutdownTimeoutSeconds": out of range/],
+    ['a list item that is not a string', 'trustedProxies: [1, {a: 1}]\n', {}, /config key "trustedProxies.1": expected a string/],
+    ['a port out of range', 'port: 70000\n', {}, /config key "port": out of range: expected 0 to 65535/],
+    ['a typo in an environment variable', '', { SWARMTUBE_FRIENDS_AUTO_ACEPT: 'false' }, /unknown environment variable SWARMTUBE_FRIENDS_AUTO_ACEPT: did you mean SWARMTUBE_FRIENDS_AUTO_ACCEPT\?/],
+    ['an environment boolean that is not one', '', { SWARMTUBE_FRIENDS_AUTO_ACCEPT: 'perhaps' }, /SWARMTUBE_FRIENDS_AUTO_ACCEPT \(config key "friends.autoAccept"\): expected true or false/],
+    ['an environment value out of range', '', { SWARMTUBE_HEALTH_THRESHOLD: '5000' }, /SWARMTUBE_HEALTH_THRESHOLD \(config key "health.threshold"\): out of range/],
+    ['an environment list with a bad host', '', { SWARMTUBE_SEEDS: 'a.example, b/evil' }, /config key "seeds".*not a URL or host/],
     ['a port that is not a number', '', { SWARMTUBE_PORT: '90o1' }, /whole number/],
-    ['a negative size', 'uploads: { maxBytes: -1 }\n', {}, /whole number/],
+    ['a negative size', 'uploads: { maxBytes: -1 }\n', {}, /"uploads.maxBytes": out of range/],
     ['a seed with a path', 'seeds: ["localhost:9002/evil"]\n', {}, /"seeds".*not a URL or host/],
     ['a seed URL with a path', 'seeds: ["https://pod.example/evil"]\n', {}, /"seeds".*has a path/],
-    ['seeds as a string', 'seeds: localhost:9002\n', {}, /list of URLs or host/],
+    ['seeds as a string', 'seeds: localhost:9002\n', {}, /"seeds": expected a list/],
     ['an http:// seed outside demo mode', 'seeds: ["http://pod.example"]\n', {}, /"seeds".*HTTPS/],
     ['an http:// seed that is not loopback in demo mode', 'seeds: ["http://pod.example"]\nfederation: { allowPrivateAddresses: true }\n', {}, /"seeds".*loopback/],
     ['a publicUrl that is not a URL', 'publicUrl: video.example.org\n', {}, /"publicUrl".*not an absolute URL/],
@@ -78,6 +96,43 @@ describe('pod config', () => {
       });
     });
   }
+
+  test('every error in a file is named at once, and a secret is never echoed', () => {
+    assert.throws(
+      () => loadPodConfig({ file: file('prot: 1\nfriends: { autoAcept: false }\nice: { turnSecret: 12345 }\n'), env: {} }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /"prot"/);
+        assert.match(error.message, /"friends.autoAcept"/);
+        assert.match(error.message, /"ice.turnSecret": expected a string/);
+        assert.ok(!error.message.includes('12345'), error.message);
+        return true;
+      },
+    );
+  });
+
+  test('other SWARMTUBE_ variables (the admin password, test switches) are left alone', () => {
+    const config = loadPodConfig({ env: { SWARMTUBE_ADMIN_PASSWORD: 'x', SWARMTUBE_TEST_CRASH_AT: 'probe', SWARMTUBE_SHUTDOWN_TIMEOUT_SECONDS: '2.5' } });
+    assert.equal(config.shutdownTimeoutSeconds, 2.5);
+  });
+
+  test('one schema gives the defaults and the environment variable names', () => {
+    const config = loadPodConfig({ env: {} });
+    assert.equal(config.friends.autoAccept, true);
+    assert.equal(config.readiness.maxLagEvents, 1000);
+    assert.equal(config.shutdownTimeoutSeconds, 20);
+    assert.equal(config.ice.credentialTtlSeconds, 3600);
+    const envs = new Map(CONFIG_KEYS.map((k) => [k.path, k.env]));
+    assert.equal(envs.get('seeding.uploadLimitBytesPerSecond'), 'SWARMTUBE_SEEDING_UPLOAD_LIMIT_BYTES_PER_SECOND');
+    assert.equal(envs.get('ice.credentialTtlSeconds'), 'SWARMTUBE_ICE_CREDENTIAL_TTL_SECONDS');
+    assert.equal(envs.get('peerPort'), 'SWARMTUBE_PEER_PORT');
+    assert.equal((CONFIG_SCHEMA as { additionalProperties: boolean }).additionalProperties, false);
+  });
+
+  test("the README's configuration table is the schema's", () => {
+    const readme = readFileSync(new URL('../../../../../README.md', import.meta.url), 'utf8');
+    assert.ok(readme.includes(configTable()), `README.md's table under "## Configuration" differs from configTable(); paste this:\n${configTable()}`);
+  });
 
   test('publicUrl: by default http://HOST; given, it is canonical and names the host', () => {
     assert.equal(loadPodConfig({ file: file('host: localhost:9001\n'), env: {} }).publicUrl, 'http://localhost:9001');

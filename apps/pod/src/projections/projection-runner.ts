@@ -84,6 +84,11 @@ export class ProjectionRunner {
     await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
   }
 
+  /** The models being rebuilt from the start of the log (in their rebuild form or not yet caught up). */
+  rebuilding(): string[] {
+    return [...this.rebuilds.keys()];
+  }
+
   status(): ProjectionStatus[] {
     return [...this.statuses.values()].map((s) => ({ ...s }));
   }
@@ -166,6 +171,10 @@ export class ProjectionRunner {
       await this.applyBatch(page.slice(start, start + size));
       start += size;
     }
+    // A full page means more follow at once: let the event loop serve what waits (on SQLite
+    // every await here resolves without I/O, so a catch-up would hold /livez and /readyz until
+    // it ended).
+    if (page.length >= this.batchSize) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** The whole batch for every model in one transaction; on failure, model by model, then event by event. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { preferredRepresentation } from '../http/activity-negotiation.js';
 
 /** Paths the site never answers: their own controllers do, or they are 404s in problem+json. */
-const NOT_THE_SITE = /^\/(api|federation|tracker|static|metrics|\.well-known|nodeinfo)(\/|$)/;
+const NOT_THE_SITE = /^\/(api|federation|tracker|static|metrics|livez|readyz|\.well-known|nodeinfo)(\/|$)/;
 
 /**
  * Serves the built Vue site at `/`, and its index.html for every other GET of a page
