@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 function find(dir, pattern, out = []) {
   let entries;
@@ -27,7 +28,10 @@ if (files.length === 0) {
   console.error('no test files found under dist/: did the build run?');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+// Every test process reads only the checkout: a spec reading a file beside it fails
+// (libs/testing/src/confined-reads.ts; test/fixtures/ holds what specs compare with).
+const confined = pathToFileURL(join('dist', 'libs', 'testing', 'src', 'confined-reads.register.js')).href;
+const result = spawnSync(process.execPath, ['--enable-source-maps', '--import', confined, '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test' },
 });
