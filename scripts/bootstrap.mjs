@@ -176,6 +176,7 @@ if (installed !== wanted) {
   } else {
     say(`npm ci (${reason})…`);
     const t = Date.now();
+    checkNpm();
     const status = run('npm', ['ci', '--no-audit', '--no-fund']);
     if (status !== 0) fail(`npm ci exited with ${status}`);
     writeFileSync(hashPath, wanted + '\n');
@@ -183,6 +184,20 @@ if (installed !== wanted) {
   }
 } else {
   info('node_modules up to date');
+}
+
+/**
+ * package.json's `allowScripts` keeps two dependencies' install scripts from running: ip-set's
+ * preinstall (`npx only-allow pnpm`, an npx fetch) and @scarf/scarf's postinstall (telemetry).
+ * npm honours its `false` entries from 11.19 (seen here; older npm ignores the field and runs them).
+ */
+function checkNpm() {
+  const result = spawnSync('npm', ['--version'], { encoding: 'utf8' });
+  const version = result.stdout?.trim() ?? '';
+  const [major, minor] = version.split('.').map(Number);
+  if (result.status !== 0 || !(major > 11 || (major === 11 && minor >= 19))) {
+    fail(`npm ${version || '(not found)'}: npm 11.19 or later is needed, which honours package.json's allowScripts (no install-time npx or telemetry); \`npm install -g npm@11\` updates it`);
+  }
 }
 
 /** Why node_modules needs `npm ci`, or null when it already matches the lock. */
