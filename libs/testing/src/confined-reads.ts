@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
  * clone) passes on the machine that has that folder and fails on every other, CI's clean
  * clone first. scripts/run-tests.mjs loads confined-reads.register.js into every test
  * process (`node --test --import`), which wraps node:fs so that such a read throws and the
- * test file fails even when the spec catches the error.
+ * test file fails even when the spec catches the error. A checkout inside the temp folder (a
+ * throwaway clone in /tmp) has the tests' own temp folders beside it: there the hook cannot
+ * tell them apart and lets temp reads through; confined-reads.int.spec.ts also scans the
+ * sources for the usual way of climbing out, `new URL('../…', import.meta.url)`.
  */
 
 export const OUTSIDE_CODE = 'ERR_READ_OUTSIDE_REPOSITORY';
@@ -60,11 +63,16 @@ export function confineReads(root: string): { violations: string[] } {
     console.error(`confined-reads: ${message}\n${new Error().stack?.split('\n').slice(3, 8).join('\n')}`);
     throw Object.assign(new Error(message), { code: OUTSIDE_CODE });
   };
-  const wrap = (target: Record<string, any>, name: string) => {
+  const wrap = (target: Record<string, any>, name: string, promises = false) => {
     const original = target[name];
     if (typeof original !== 'function' || original.__confined) return;
     const wrapped = function (this: unknown, first: PathLike, ...rest: unknown[]) {
-      check(first);
+      try {
+        check(first);
+      } catch (error) {
+        if (promises) return Promise.reject(error);
+        throw error;
+      }
       return original.call(this, first, ...rest);
     };
     // realpathSync.native, exists' util.promisify.custom…
@@ -82,7 +90,7 @@ export function confineReads(root: string): { violations: string[] } {
   }
   wrap(target.realpathSync, 'native');
   wrap(target.realpath, 'native');
-  for (const name of PROMISE_READERS) wrap(fs.promises as unknown as Record<string, any>, name);
+  for (const name of PROMISE_READERS) wrap(fs.promises as unknown as Record<string, any>, name, true);
   // `import { readFileSync } from 'node:fs'` binds the exports as they are now.
   syncBuiltinESMExports();
   process.on('exit', () => {
