@@ -51,6 +51,10 @@ for (const side of sides) {
   if (probe.status !== 0) fail(`better-sqlite3 does not load under ${side.node} (${side.version}) in ${side.cwd}:\n${probe.stderr.trim().split('\n').slice(-3).join('\n')}`);
 }
 
+// The copy goes when this script ends, however it ends (the log beside it stays).
+process.on('exit', () => rmSync(sides[0].cwd, { recursive: true, force: true }));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
 const logPath = resolve(values.log ?? join(sides[0].cwd, '..', `bench-node-versions-${Date.now()}.log`));
 const log = createWriteStream(logPath);
 console.log(`bench-node-versions: ${benches.join(', ')}; ${rounds} round(s); baseline Node ${sides[0].version} (${sides[0].node}), new Node ${sides[1].version}`);
@@ -76,7 +80,6 @@ for (const bench of benches) {
   }
 }
 log.end();
-rmSync(sides[0].cwd, { recursive: true, force: true });
 
 const width = Math.max(...rows.map((row) => row.bench.length + row.key.length + 1), 10);
 console.log(`\n${'figure'.padEnd(width)} ${`Node ${sides[0].version}`.padStart(14)} ${`Node ${sides[1].version}`.padStart(14)} ${'new/base'.padStart(9)}`);
