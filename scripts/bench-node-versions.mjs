@@ -9,9 +9,10 @@
 // temporary folder. Benchmarks default to append, replay, tracker and ingest; --rounds N runs
 // N pairs (order alternating, baseline first in odd rounds) and reports the medians. BENCH_*
 // variables pass through to both sides. Each run's whole output goes to --log (default a
-// file in the temporary folder, kept).
+// file in the temporary folder, kept); a run that fails is reported and left out of the
+// medians. `--from-log <file>` prints the table again from such a log (an interrupted run).
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, cpSync, createWriteStream, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { accessSync, constants, cpSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +26,13 @@ const { values, positionals } = parseArgs({
     'baseline-modules': { type: 'string' },
     rounds: { type: 'string', default: '1' },
     log: { type: 'string' },
+    'from-log': { type: 'string' },
   },
 });
+if (values['from-log']) {
+  summariseLog(values['from-log']);
+  process.exit(0);
+}
 const benches = positionals.length > 0 ? positionals : ['append', 'replay', 'tracker', 'ingest'];
 const rounds = Number(values.rounds);
 const fail = (message) => {
@@ -68,27 +74,58 @@ for (const bench of benches) {
     for (const side of order) {
       const started = Date.now();
       const summary = await runBench(side, bench);
-      figures[side.name].push(summary);
-      console.log(`  ${bench} round ${round}, Node ${side.version}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      if (summary) figures[side.name].push(summary);
+      console.log(`  ${bench} round ${round}, Node ${side.version}: ${summary ? '' : 'FAILED, '}${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
   }
-  const baseline = medians(figures.baseline);
-  const fresh = medians(figures.new);
-  for (const key of Object.keys(baseline)) {
-    if (!(key in fresh) || key === 'rounds') continue;
-    rows.push({ bench, key, baseline: baseline[key], new: fresh[key], ratio: baseline[key] === 0 ? NaN : fresh[key] / baseline[key] });
-  }
+  rows.push(...compare(bench, figures.baseline, figures.new));
 }
 log.end();
-
-const width = Math.max(...rows.map((row) => row.bench.length + row.key.length + 1), 10);
-console.log(`\n${'figure'.padEnd(width)} ${`Node ${sides[0].version}`.padStart(14)} ${`Node ${sides[1].version}`.padStart(14)} ${'new/base'.padStart(9)}`);
-for (const row of rows) {
-  console.log(`${`${row.bench}.${row.key}`.padEnd(width)} ${format(row.baseline).padStart(14)} ${format(row.new).padStart(14)} ${(Number.isFinite(row.ratio) ? row.ratio.toFixed(2) : '-').padStart(9)}`);
-}
+printTable(rows, sides[0].version, sides[1].version);
 console.log(JSON.stringify({ bench: 'node-versions', baseline: sides[0].version, new: sides[1].version, rounds, figures: rows }));
 
-/** Runs one benchmark; resolves to its JSON summary (the last line of output that parses) flattened. */
+/** One row per figure both sides have: medians over the runs that succeeded, and their ratio. */
+function compare(bench, baselineRuns, newRuns) {
+  if (baselineRuns.length === 0 || newRuns.length === 0) return [];
+  const baseline = medians(baselineRuns);
+  const fresh = medians(newRuns);
+  const out = [];
+  for (const key of Object.keys(baseline)) {
+    if (!(key in fresh) || key === 'rounds') continue;
+    out.push({ bench, key, baseline: baseline[key], new: fresh[key], ratio: baseline[key] === 0 ? NaN : fresh[key] / baseline[key], runs: [baselineRuns.length, newRuns.length] });
+  }
+  return out;
+}
+
+function printTable(rows, baselineVersion, newVersion) {
+  const width = Math.max(...rows.map((row) => row.bench.length + row.key.length + 1), 10);
+  console.log(`\n${'figure'.padEnd(width)} ${`Node ${baselineVersion}`.padStart(14)} ${`Node ${newVersion}`.padStart(14)} ${'new/base'.padStart(9)}  runs`);
+  for (const row of rows) {
+    console.log(`${`${row.bench}.${row.key}`.padEnd(width)} ${format(row.baseline).padStart(14)} ${format(row.new).padStart(14)} ${(Number.isFinite(row.ratio) ? row.ratio.toFixed(2) : '-').padStart(9)}  ${row.runs.join('+')}`);
+  }
+}
+
+/** The table again from a log this script wrote: its `===== bench, Node vX` sections and their JSON lines. */
+function summariseLog(file) {
+  const runs = new Map(); // bench -> version -> summaries
+  let current = null;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const header = /^===== (\S+), Node (v[\d.]+),/.exec(line);
+    if (header) current = { bench: header[1], version: header[2] };
+    else if (current && line.startsWith('{"bench"')) {
+      const byVersion = runs.get(current.bench) ?? new Map();
+      runs.set(current.bench, byVersion);
+      byVersion.set(current.version, [...(byVersion.get(current.version) ?? []), flatten(JSON.parse(line))]);
+    }
+  }
+  const versions = [...new Set([...runs.values()].flatMap((byVersion) => [...byVersion.keys()]))].sort((a, b) => Number(a.slice(1).split('.')[0]) - Number(b.slice(1).split('.')[0]));
+  if (versions.length !== 2) fail(`${file}: expected runs under two Nodes, found ${versions.join(', ') || 'none'}`);
+  const rows = [];
+  for (const [bench, byVersion] of runs) rows.push(...compare(bench, byVersion.get(versions[0]) ?? [], byVersion.get(versions[1]) ?? []));
+  printTable(rows, versions[0], versions[1]);
+}
+
+/** Runs one benchmark; resolves to its JSON summary (its last line starting with `{`) flattened, or null when it failed. */
 function runBench(side, bench) {
   return new Promise((resolvePromise) => {
     const env = { ...process.env, PATH: [dirname(side.node), ...process.env.PATH.split(delimiter)].join(delimiter) };
@@ -98,9 +135,11 @@ function runBench(side, bench) {
     child.stdout.on('data', (chunk) => { output += chunk; log.write(chunk); });
     child.stderr.on('data', (chunk) => log.write(chunk));
     child.on('close', (code) => {
-      if (code !== 0) fail(`${bench} under Node ${side.version} exited with ${code} (see ${logPath})`);
       const line = output.trim().split('\n').reverse().find((l) => l.startsWith('{'));
-      if (!line) fail(`${bench} under Node ${side.version} printed no JSON summary`);
+      if (code !== 0 || !line) {
+        console.error(`  ${bench} under Node ${side.version} ${code !== 0 ? `exited with ${code}` : 'printed no JSON summary'} (see ${logPath})`);
+        return resolvePromise(null);
+      }
       resolvePromise(flatten(JSON.parse(line)));
     });
   });
