@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { waitUntil } from '../../libs/testing/src/wait-until.js';
 
 /**
  * Debian's Chromium driven by playwright-core (PLATFORM-NOTES, "Browser"): never a downloaded
@@ -73,9 +74,13 @@ export function inPage<T>(page: Page, expression: string): Promise<T> {
   return page.evaluate(expression) as Promise<T>;
 }
 
-/** Waits, at most `timeoutMs`, until the expression is truthy in the page. */
+/**
+ * Waits, at most `timeoutMs`, until the expression is truthy in the page. Polled with
+ * evaluate (the DevTools protocol's, which the page's CSP does not govern): Playwright's
+ * waitForFunction evaluates a string with eval inside the page, which the site's CSP refuses.
+ */
 export async function waitInPage(page: Page, expression: string, timeoutMs: number): Promise<void> {
-  await page.waitForFunction(expression, undefined, { timeout: timeoutMs, polling: 100 });
+  await waitUntil(`the page: ${expression}`, async () => (await page.evaluate(`Boolean(${expression})`)) === true, timeoutMs, 100);
 }
 
 /** A number a page shows in a `data-value` attribute (the P2P panel's figures). */

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   }
   const pod = await startPodApp(runtime);
   await runtime.startFederation();
-  console.log(`[${config.name}] listening on http://${config.host} (bound to ${config.listen}:${pod.port}), data in ${config.dataDir}, log on ${config.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
+  console.log(`[${config.name}] listening on ${config.publicUrl} (bound to ${config.listen}:${pod.port}), data in ${config.dataDir}, log on ${config.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -3,7 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { mountApiDocs } from './http/openapi.js';
+import { ClientAddresses } from './http/client-address.js';
+import { API_DOCS_PATH, mountApiDocs } from './http/openapi.js';
+import { KnownPodOrigins, securityHeaders } from './http/security-headers.js';
 import { PodModule } from './pod.module.js';
 import type { PodRuntime } from './pod-runtime.js';
 import { findRepositoryRoot } from './repository-root.js';
@@ -27,11 +29,17 @@ export async function startPodApp(runtime: PodRuntime, options: { logger?: false
     rawBody: true,
   });
   app.disable('x-powered-by');
+  // req.ip and req.protocol from X-Forwarded-For/-Proto, from the trusted proxies only (the
+  // login and sign-up limits key on req.ip); the tracker uses the same rule (pod-tracker.ts).
+  app.set('trust proxy', new ClientAddresses(runtime.config.trustedProxies).trust);
   app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/activity+json', 'application/ld+json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   // Before init: Nest registers its 404 handler at init, and the site's history-mode
   // fallback must come first (it never answers API paths).
   const express = app.getHttpAdapter().getInstance();
+  const origins = new KnownPodOrigins(runtime.store.readModels, runtime.config.publicUrl);
+  await origins.refresh();
+  express.use(securityHeaders({ publicUrl: runtime.config.publicUrl, origins, apiDocsPath: API_DOCS_PATH }));
   runtime.videos.tracker.mountHttp(express);
   mountStaticFiles(express, runtime.videos.storage);
   mountWebSite(express, join(findRepositoryRoot(), 'dist', 'web'));

@@ -36,7 +36,7 @@ describe('a pod over HTTP (SQLite)', () => {
   test('GET /api/v1/config names the pod', async () => {
     const response = await fetch(`${pod.baseUrl}/api/v1/config`);
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { host: 'localhost:9999', name: 'Test pod', version: '0.1.0', signup: false });
+    assert.deepEqual(await response.json(), { host: 'localhost:9999', publicUrl: 'http://localhost:9999', name: 'Test pod', version: '0.1.0', signup: false });
   });
 
   test('the log starts with the pod\'s own PodJoined declaring its keys', async () => {
@@ -142,6 +142,45 @@ describe('a pod across restarts', () => {
       await assert.rejects(startTestPod({ dataDir: dir.path }), { code: 'key-mismatch' });
     } finally {
       dir.remove();
+    }
+  });
+
+  test('refuses to start when its publicUrl names another actor than its log, naming both', async () => {
+    const dir = tempDir();
+    try {
+      await (await startTestPod({ dataDir: dir.path, host: 'pod.test:9001' })).stop();
+      // Same host, another scheme: another actor, another identity.
+      await assert.rejects(startTestPod({ dataDir: dir.path, host: 'pod.test:9001', env: { SWARMTUBE_PUBLIC_URL: 'https://pod.test:9001' } }), (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'actor-mismatch');
+        assert.match(error.message, /"publicUrl"/);
+        assert.match(error.message, /http:\/\/pod\.test:9001\/federation\/actor/);
+        assert.match(error.message, /https:\/\/pod\.test:9001\/federation\/actor/);
+        return true;
+      });
+      // Nothing was appended: the original start still works.
+      const again = await startTestPod({ dataDir: dir.path, host: 'pod.test:9001' });
+      assert.equal(await again.runtime.store.headPosition(), 1);
+      await again.stop();
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('a publicUrl that is not an absolute http(s) URL without a path stops the start, naming the key', () => {
+    for (const publicUrl of ['video.example.org', 'https://video.example.org/pod', 'ftp://video.example.org']) {
+      const dir = tempDir();
+      try {
+        const result = spawnSync(process.execPath, [MAIN], {
+          env: { ...process.env, SWARMTUBE_DATA_DIR: dir.path, SWARMTUBE_PORT: '0', SWARMTUBE_PUBLIC_URL: publicUrl },
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
+        assert.equal(result.status, 2, result.stderr);
+        assert.match(result.stderr, /^swarmtube: config key "publicUrl": /m);
+        assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+      } finally {
+        dir.remove();
+      }
     }
   });
 

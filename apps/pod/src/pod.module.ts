@@ -19,6 +19,7 @@ import { DeleteUserHttpController } from './users/commands/delete-user/delete-us
 import { GetMeHttpController } from './users/queries/get-me/get-me.http.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MetricsHttpController } from './metrics/metrics.http.controller.js';
+import { IceServersHttpController } from './p2p/ice-servers.http.controller.js';
 import { POD_RUNTIME } from './pod-runtime.token.js';
 import type { PodRuntime } from './pod-runtime.js';
 import { ConfigHttpController } from './pods/queries/config.http.controller.js';
@@ -52,6 +53,7 @@ export class PodModule {
         VideoObjectHttpController,
         ListEventsHttpController,
         MetricsHttpController,
+        IceServersHttpController,
       ],
       providers: [
         { provide: POD_RUNTIME, useValue: runtime },

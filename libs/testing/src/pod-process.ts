@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,15 +15,62 @@ export { waitUntil };
 const POD_MAIN = join(fileURLToPath(new URL('../../../apps/pod/src/', import.meta.url)), 'main.js');
 const DRIVEN_POD = join(fileURLToPath(new URL('../../../test/support/', import.meta.url)), 'driven-pod.js');
 
-/** A port that was free a moment ago on 127.0.0.1. */
+/**
+ * A port free on 127.0.0.1 for TCP and UDP, chosen below the kernel's ephemeral range.
+ * A port the kernel hands out for `listen(0)` comes from the same range as the source ports
+ * of outgoing connections, so between this check and the pod's own listen() one of the
+ * machine's many connections could take it (EADDRINUSE, seen under load). Pods keep their
+ * port across restarts (it is part of their identity), which needs the same guarantee.
+ */
 export async function freePort(): Promise<number> {
+  const [low] = ephemeralRange();
+  const floor = 10_000;
+  const span = Math.max(1_000, low - floor);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = floor + Math.floor(Math.random() * span);
+    if (port >= low) continue;
+    if ((await canBind('tcp', port)) && (await canBind('udp', port))) return port;
+  }
+  throw new Error('no free port below the ephemeral range after 200 tries');
+}
+
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low! > 0 && high! >= low!) return [low!, high!];
+  } catch {
+    // Not Linux: the IANA dynamic range.
+  }
+  return [49152, 65535];
+}
+
+async function canBind(kind: 'tcp' | 'udp', port: number): Promise<boolean> {
+  if (kind === 'udp') {
+    const socket = createSocket('udp4');
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind(port, '127.0.0.1', () => resolve());
+      });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await new Promise<void>((resolve) => socket.close(() => resolve())).catch(() => undefined);
+    }
+  }
   const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
 export interface PodProcess {
@@ -32,7 +81,10 @@ export interface PodProcess {
   readonly dataDir: string;
   /** Everything the process printed, for assertions and failure reports. */
   output(): string;
-  start(): Promise<void>;
+  /** `env`: added to the pod's environment for this run only (e.g. a test-only crash point). */
+  start(env?: NodeJS.ProcessEnv): Promise<void>;
+  /** Whether its process is running (false once it exited or was killed, by us or by itself). */
+  running(): boolean;
   /** SIGTERM and wait. */
   stop(): Promise<void>;
   /** SIGKILL and wait: a crash. */
@@ -116,7 +168,8 @@ export async function createPodProcess(options: {
     baseUrl: `http://${host}`,
     dataDir: dir.path,
     output: () => log,
-    async start() {
+    running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+    async start(env) {
       child = spawn(process.execPath, ['--enable-source-maps', ...(options.execArgv ?? []), options.driven ? DRIVEN_POD : POD_MAIN], {
         env: {
           ...process.env,
@@ -129,6 +182,7 @@ export async function createPodProcess(options: {
           // Test pods federate on 127.0.0.1.
           SWARMTUBE_FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
           ...options.env,
+          ...env,
         },
         stdio: options.driven ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
       });

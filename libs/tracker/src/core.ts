@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { TrackerFailureCode } from './failures.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './http-query.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -32,11 +33,21 @@ export interface TrackerOptions {
   readonly rateLimit?: RateLimitOptions | false;
   /** Addresses the rate limit never applies to (the pod's own seeder announcing to its own tracker). */
   readonly rateLimitExempt?: (address: string) => boolean;
+  /**
+   * The client's address of an HTTP announce or scrape and of a WebSocket upgrade: the peer
+   * address handed out and the key of the per-address limits. Default: the socket's. Behind a
+   * reverse proxy the caller gives the forwarded one (from its trusted proxies only); UDP is
+   * always direct.
+   */
+  readonly clientAddress?: (req: IncomingMessage) => string | undefined;
   /** Open WebSocket connections per address. Default 256. */
   readonly maxWsConnectionsPerAddress?: number;
-  /** Largest WebSocket message (after reassembly). Default 64 KiB: ten WebRTC offers fit. */
+  /**
+   * Largest WebSocket message (ws's maxPayload). Default 64 KiB, as aquatic_ws: an announce
+   * with maxWsOffers offers of a browser's non-trickle SDP (1-5 KB each) fits.
+   */
   readonly maxWsMessageBytes?: number;
-  /** Offers relayed per WebTorrent announce (WebTorrent sends at most 10). Default 20. */
+  /** Offers relayed per WebTorrent announce (WebTorrent sends at most 5). Default 10, as aquatic_ws. */
   readonly maxWsOffers?: number;
   /** Bytes queued to a WebSocket peer before it is dropped as too slow. Default 1 MiB. */
   readonly maxWsBufferedBytes?: number;
@@ -77,6 +88,7 @@ export class TrackerCore<C = unknown> {
   readonly registry: SwarmRegistry<C>;
   readonly limiter: RateLimiter | null;
   private readonly exempt: (address: string) => boolean;
+  readonly clientAddress: (req: IncomingMessage) => string | undefined;
   readonly now: () => number;
   readonly stats: TrackerStats = {
     announces: { http: 0, udp: 0, ws: 0 },
@@ -108,7 +120,7 @@ export class TrackerCore<C = unknown> {
       },
       maxWsConnectionsPerAddress: positive(options.maxWsConnectionsPerAddress, 256, 'maxWsConnectionsPerAddress'),
       maxWsMessageBytes: positive(options.maxWsMessageBytes, 64 * 1024, 'maxWsMessageBytes'),
-      maxWsOffers: positive(options.maxWsOffers, 20, 'maxWsOffers'),
+      maxWsOffers: positive(options.maxWsOffers, 10, 'maxWsOffers'),
       maxWsBufferedBytes: positive(options.maxWsBufferedBytes, 1024 * 1024, 'maxWsBufferedBytes'),
       sweepIntervalMs: positive(options.sweepIntervalSeconds, 60, 'sweepIntervalSeconds') * 1000,
     };
@@ -117,6 +129,7 @@ export class TrackerCore<C = unknown> {
     this.limiter = rateLimit === false ? null : new RateLimiter(rateLimit);
     this.now = options.now ?? Date.now;
     this.exempt = options.rateLimitExempt ?? (() => false);
+    this.clientAddress = options.clientAddress ?? ((req) => req.socket.remoteAddress);
   }
 
   /** Spends a token of `address`; false when rate limited (counted). */

@@ -27,7 +27,7 @@ export function createHttpHandlers(core: TrackerCore<any>): HttpHandlers {
   const { options, registry, stats } = core;
 
   function handleAnnounce(req: IncomingMessage, res: ServerResponse): HttpOutcome {
-    const address = req.socket.remoteAddress;
+    const address = core.clientAddress(req);
     if (address === undefined) {
       // The client is already gone: nothing to answer.
       res.destroy();
@@ -97,7 +97,7 @@ export function createHttpHandlers(core: TrackerCore<any>): HttpHandlers {
   }
 
   function handleScrape(req: IncomingMessage, res: ServerResponse): HttpOutcome {
-    const address = req.socket.remoteAddress;
+    const address = core.clientAddress(req);
     if (address === undefined) {
       res.destroy();
       return refuse(res, failure('invalidMessage', 'connection closed'), false);

@@ -2,9 +2,17 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { encodeFrame, OPCODE_TEXT } from './ws-frame.js';
 import { HASH_A, HASH_B, HASH_UNKNOWN, peerId, startHttpTracker, type HttpTracker } from './test-support.js';
 import { waitUntil } from '../../testing/src/wait-until.js';
+
+/** One RFC 6455 frame, written by hand to send what no client library would (unmasked, oversized). */
+function rawFrame(opcode: number, payload: Buffer, mask?: Buffer): Buffer {
+  const head = payload.length < 126 ? Buffer.from([0x80 | opcode, payload.length]) : Buffer.from([0x80 | opcode, 126, payload.length >> 8, payload.length & 0xff]);
+  if (mask === undefined) return Buffer.concat([head, payload]);
+  head[1] |= 0x80;
+  return Buffer.concat([head, mask, Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]))]);
+}
+const OPCODE_TEXT = 0x1;
 
 /** WebTorrent sends ids as "binary strings": one char per byte. */
 const bin = (bytes: Buffer): string => bytes.toString('latin1');
@@ -135,7 +143,7 @@ describe('WebSocket tracker (WebTorrent protocol)', { timeout: 60_000 }, () => {
 
   it('closes with 1002 on an unmasked frame and 1009 on an oversized one', async () => {
     for (const [frame, code] of [
-      [encodeFrame(OPCODE_TEXT, Buffer.from('{}')), 1002],
+      [rawFrame(OPCODE_TEXT, Buffer.from('{}')), 1002],
       [Buffer.from([0x81, 0xff, 0, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff]), 1009],
     ] as const) {
       const socket = net.connect(t.port, '127.0.0.1');
@@ -155,6 +163,33 @@ describe('WebSocket tracker (WebTorrent protocol)', { timeout: 60_000 }, () => {
     }
   });
 
+  it('closes with 1008 a peer that feeds a frame in tiny pieces, long before the frame ends', async () => {
+    const size = 64 * 1024 - 100;
+    const head = Buffer.from([0x81, 0xfe, size >> 8, size & 0xff, 1, 2, 3, 4]);
+    const frame = Buffer.concat([head, Buffer.alloc(size, 0x20)]);
+    const socket = net.connect(t.port, '127.0.0.1');
+    socket.setNoDelay(true);
+    const received: Buffer[] = [];
+    socket.on('data', (chunk) => received.push(chunk));
+    socket.on('error', () => undefined);
+    let closed = false;
+    socket.on('close', () => (closed = true));
+    socket.write('GET /tracker/socket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    await waitUntil('the handshake', () => Buffer.concat(received).includes('\r\n\r\n'), 5000);
+    // Two bytes a turn of the event loop: each write is its own segment, most reads one chunk.
+    let sent = 0;
+    while (sent < frame.length && !closed) {
+      socket.write(frame.subarray(sent, sent + 2));
+      sent += 2;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitUntil('the tracker to close', () => closed, 10_000);
+    assert.ok(sent < frame.length / 4, `closed after ${sent} of ${frame.length} bytes`);
+    const all = Buffer.concat(received);
+    const close = all.subarray(all.indexOf(Buffer.from([0x88, 0x02])));
+    assert.equal(close.readUInt16BE(2), 1008);
+  });
+
   it('forgets a peer whose TCP connection ends without a close frame', async () => {
     const socket = net.connect(t.port, '127.0.0.1');
     const received: Buffer[] = [];
@@ -164,7 +199,7 @@ describe('WebSocket tracker (WebTorrent protocol)', { timeout: 60_000 }, () => {
     socket.write('GET /tracker/socket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
     await waitUntil('the handshake', () => Buffer.concat(received).includes('\r\n\r\n'), 5000);
     const announce = { action: 'announce', info_hash: bin(HASH_A), peer_id: bin(peerId('-HALF')), left: 3 };
-    socket.write(encodeFrame(OPCODE_TEXT, Buffer.from(JSON.stringify(announce)), Buffer.from([1, 2, 3, 4])));
+    socket.write(rawFrame(OPCODE_TEXT, Buffer.from(JSON.stringify(announce)), Buffer.from([1, 2, 3, 4])));
     await waitUntil('the announce', () => t.tracker.stats().wsPeers === 1, 5000);
     socket.end(); // FIN only
     await waitUntil('the tracker to close its side too', () => closed, 5000);

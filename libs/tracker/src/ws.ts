@@ -1,20 +1,9 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData, type ServerOptions } from 'ws';
 import type { TrackerCore } from './core.js';
 import { failure, UNKNOWN_TORRENT, type TrackerFailure } from './failures.js';
 import { EVENT_COMPLETED, EVENT_NONE, EVENT_STARTED, EVENT_STOPPED, type AnnounceEvent, type WsMember } from './swarm.js';
-import {
-  acceptKey,
-  CLOSE_GOING_AWAY,
-  CLOSE_POLICY_VIOLATION,
-  encodeClose,
-  encodeFrame,
-  encodeText,
-  isValidKey,
-  OPCODE_PONG,
-  readFrames,
-  type FrameState,
-} from './ws-frame.js';
 
 /**
  * WebTorrent's tracker protocol over WebSocket, as bittorrent-tracker's server speaks it:
@@ -29,33 +18,32 @@ import {
  * info_hash, peer_id, to_peer_id and offer_id are "binary strings": 20 chars, each the
  * code of one byte. Offers and answers (SDP) are relayed untouched.
  *
- * Memory is the figure here: per peer the tracker keeps the socket Node gives it, one
- * small WsConnection (no closures: shared listeners find it through the socket) and one
- * WsMember per swarm joined.
+ * The framing is the `ws` library's (docs/adr: why the tracker is our own but its framing is
+ * not): no compression (a zlib context per peer would cost more than the peer), a payload
+ * limit, and the tracker's own checks before the handshake. Memory is the figure here: per
+ * peer the tracker keeps the socket, ws's WebSocket (a WsConnection, with the tracker's
+ * fields), ws's Receiver and Sender, and one WsMember per swarm joined; no closure per peer.
  */
 
-const CONNECTION = Symbol('swarmtube.tracker.ws');
+/** Close codes of RFC 6455 section 7.4.1 the tracker sends itself (ws sends 1002, 1007, 1008, 1009). */
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_POLICY_VIOLATION = 1008;
+/** Chunks of one frame ws may hold: 64 KiB in 1,024 chunks is 64 bytes a read on average. */
+export const MAX_BUFFERED_CHUNKS = 1024;
 
-/** What the HTTP server hands over: a net.Socket (or a TLSSocket), typed as a Duplex by Node. */
-type TrackedSocket = Duplex & { [CONNECTION]?: WsConnection; writableLength: number; setTimeout?: (ms: number, callback: () => void) => unknown };
-
-export class WsConnection implements FrameState {
-  pending: Buffer | null = null;
-  fragments: Buffer[] | null = null;
+/**
+ * ws's WebSocket with the tracker's state of the peer in its own fields: ws creates it
+ * (the server's `WebSocket` option), so there is no second object per connection and no
+ * property added later (which would give every WebSocket a property array).
+ */
+export class WsConnection extends WebSocket {
+  tracker: WebSocketTracker | null = null;
+  address = '';
   /** The swarms this connection announced into: one member, or several (one socket serves all of a browser's torrents). */
   members: WsMember<WsConnection> | Array<WsMember<WsConnection>> | null = null;
   /** Seconds; the sweep closes connections that stay idle and in no swarm. */
-  lastSeen: number;
+  lastSeen = 0;
   closed = false;
-
-  constructor(
-    readonly tracker: WebSocketTracker,
-    readonly socket: TrackedSocket,
-    readonly address: string,
-    now: number,
-  ) {
-    this.lastSeen = now;
-  }
 
   addMember(member: WsMember<WsConnection>): void {
     const members = this.members;
@@ -87,8 +75,25 @@ export type WsOutcome = { readonly ok: true } | TrackerFailure;
 export class WebSocketTracker {
   private readonly connections = new Set<WsConnection>();
   private readonly perAddress = new Map<string, number>();
+  private readonly server: WebSocketServer;
 
-  constructor(private readonly core: TrackerCore<WsConnection>) {}
+  constructor(private readonly core: TrackerCore<WsConnection>) {
+    // maxFragments and maxBufferedChunks are ws 8.23's options (its types do not list them yet).
+    const options: ServerOptions<typeof WsConnection> & { maxFragments: number; maxBufferedChunks: number } = {
+      WebSocket: WsConnection,
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: core.options.maxWsMessageBytes,
+      // A WebTorrent message is one frame; a peer sending thousands of tiny fragments is not one.
+      maxFragments: 64,
+      // ws keeps the chunks of a frame in an array it shifts one by one: with its default
+      // (262,144 chunks) a 64 KiB frame fed a byte at a time costs seconds of CPU. A real
+      // client's frame comes in a few TCP reads; past this many the peer is closed (1008).
+      maxBufferedChunks: MAX_BUFFERED_CHUNKS,
+    };
+    this.server = new WebSocketServer(options);
+  }
 
   get size(): number {
     return this.connections.size;
@@ -99,17 +104,16 @@ export class WebSocketTracker {
    * answers before the handshake: 400 (not a WebSocket handshake), 426 (version), 429.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): WsOutcome {
-    const tracked = socket as TrackedSocket;
-    const address = req.socket.remoteAddress;
-    if (address === undefined || tracked.destroyed) {
+    const address = this.core.clientAddress(req);
+    if (address === undefined || socket.destroyed) {
       socket.destroy();
       return failure('invalidMessage', 'connection closed');
     }
-    const key = req.headers['sec-websocket-key'];
     const upgrade = req.headers.upgrade;
-    if (req.method !== 'GET' || typeof upgrade !== 'string' || upgrade.toLowerCase() !== 'websocket' || !isValidKey(key)) {
+    if (req.method !== 'GET' || typeof upgrade !== 'string' || upgrade.toLowerCase() !== 'websocket' || !isValidKey(req.headers['sec-websocket-key'])) {
       return this.refuseUpgrade(socket, '400 Bad Request', failure('invalidMessage', 'not a WebSocket handshake'));
     }
+    // ws also speaks the draft version 8; browsers and WebTorrent speak 13 only.
     if (req.headers['sec-websocket-version'] !== '13') {
       return this.refuseUpgrade(socket, '426 Upgrade Required', failure('invalidMessage', 'WebSocket version 13 only'), 'Sec-WebSocket-Version: 13\r\n');
     }
@@ -123,22 +127,26 @@ export class WebSocketTracker {
       return this.refuseUpgrade(socket, '429 Too Many Requests', failure('rateLimited', 'rate limited'), '', false);
     }
     this.perAddress.set(address, open + 1);
-    const conn = new WsConnection(this, tracked, address, Math.floor(now / 1000));
+    let accepted = false;
+    this.server.handleUpgrade(req, socket, head, (ws) => {
+      accepted = true;
+      this.accept(ws as WsConnection, address, now);
+    });
+    // Without a verifyClient hook ws decides at once: it accepted, or it refused (and
+    // answered, or dropped a socket already gone); then the slot is free again.
+    if (!accepted) this.releaseAddress(address);
+    return { ok: true };
+  }
+
+  private accept(conn: WsConnection, address: string, now: number): void {
+    conn.tracker = this;
+    conn.address = address;
+    conn.lastSeen = Math.floor(now / 1000);
     this.connections.add(conn);
     this.core.stats.wsConnections = this.connections.size;
-    tracked[CONNECTION] = conn;
-    // Node's HTTP server makes its sockets half-open: a client that sends FIN without a
-    // close frame would then stay open for ever. Let the socket end (and 'close') with it.
-    tracked.allowHalfOpen = false;
-    tracked.on('data', onSocketData);
-    tracked.on('error', onSocketError);
-    tracked.on('close', onSocketClose);
-    socket.write(
-      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-        `Sec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`,
-    );
-    if (head.length > 0) this.onData(conn, head);
-    return { ok: true };
+    conn.on('message', onSocketMessage);
+    conn.on('error', onSocketError);
+    conn.on('close', onSocketClose);
   }
 
   private refuseUpgrade(socket: Duplex, status: string, outcome: TrackerFailure, extra = '', count = true): TrackerFailure {
@@ -147,31 +155,19 @@ export class WebSocketTracker {
     return outcome;
   }
 
-  /** @internal shared listeners call this with the connection found on the socket. */
-  onData(conn: WsConnection, chunk: Buffer): void {
+  /** @internal shared listeners call this with the connection found on the WebSocket. */
+  onData(conn: WsConnection, data: RawData): void {
     if (conn.closed) return;
     conn.lastSeen = Math.floor(this.core.now() / 1000);
-    const events = readFrames(conn, chunk, this.core.options.maxWsMessageBytes);
-    for (const event of events) {
-      if (conn.closed) return;
-      switch (event.type) {
-        case 'message':
-          this.onMessage(conn, event.data);
-          break;
-        case 'ping':
-          this.send(conn, encodeFrame(OPCODE_PONG, event.data));
-          break;
-        case 'pong':
-          break;
-        case 'close':
-          this.close(conn, event.code ?? 1000);
-          return;
-        case 'error':
-          this.core.count('invalidMessage');
-          this.close(conn, event.code);
-          return;
-      }
-    }
+    // Binary frames are read as text too (bittorrent-tracker does the same): the JSON parse refuses what is not.
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    this.onMessage(conn, bytes);
+  }
+
+  /** @internal ws closes the connection itself after a protocol error (1002, 1007, 1008, 1009). */
+  onProtocolError(conn: WsConnection): void {
+    if (!conn.closed) this.core.count('invalidMessage');
+    this.release(conn);
   }
 
   private onMessage(conn: WsConnection, data: Buffer): void {
@@ -219,7 +215,7 @@ export class WebSocketTracker {
       }
       const target = swarm.wsGet(toPeerId);
       if (target === undefined) return this.refuse(conn, 'announce', infoHash, failure('unknownPeer', 'to_peer_id is not in this swarm'));
-      this.send(target.conn, encodeText(JSON.stringify({ action: 'announce', answer: params.answer, offer_id: params.offer_id, peer_id: peerId, info_hash: infoHash })));
+      this.send(target.conn, { action: 'announce', answer: params.answer, offer_id: params.offer_id, peer_id: peerId, info_hash: infoHash });
       this.core.stats.wsAnswersRelayed++;
       return;
     }
@@ -243,12 +239,7 @@ export class WebSocketTracker {
       conn.addMember(member);
     }
     this.core.stats.announces.ws++;
-    this.send(
-      conn,
-      encodeText(
-        JSON.stringify({ action: 'announce', interval: this.core.options.wsInterval, info_hash: infoHash, complete: swarm.seeders, incomplete: swarm.leechers }),
-      ),
-    );
+    this.send(conn, { action: 'announce', interval: this.core.options.wsInterval, info_hash: infoHash, complete: swarm.seeders, incomplete: swarm.leechers });
     const offers = params.offers;
     if (member === null || !Array.isArray(offers) || offers.length === 0) return;
     const wanted = Math.min(offers.length, this.core.options.maxWsOffers);
@@ -256,7 +247,7 @@ export class WebSocketTracker {
     for (let i = 0; i < peers.length; i++) {
       const offer = offers[i] as { offer?: unknown; offer_id?: unknown } | null;
       if (offer === null || typeof offer !== 'object' || offer.offer === undefined || !isOfferId(offer.offer_id)) continue;
-      this.send(peers[i].conn, encodeText(JSON.stringify({ action: 'announce', offer: offer.offer, offer_id: offer.offer_id, peer_id: peerId, info_hash: infoHash })));
+      this.send(peers[i].conn, { action: 'announce', offer: offer.offer, offer_id: offer.offer_id, peer_id: peerId, info_hash: infoHash });
       this.core.stats.wsOffersRelayed++;
     }
   }
@@ -277,7 +268,7 @@ export class WebSocketTracker {
     }
     if (known === 0) return this.refuse(conn, 'scrape', undefined, UNKNOWN_TORRENT);
     this.core.stats.scrapes.ws++;
-    this.send(conn, encodeText(JSON.stringify({ action: 'scrape', files })));
+    this.send(conn, { action: 'scrape', files });
   }
 
   /** A failure answer; it carries info_hash when known, since WebTorrent drops messages for other torrents. */
@@ -289,28 +280,26 @@ export class WebSocketTracker {
 
   private reply(conn: WsConnection, body: Record<string, unknown>, outcome: TrackerFailure): void {
     if (outcome.code !== 'rateLimited') this.core.count(outcome.code);
-    this.send(conn, encodeText(JSON.stringify(body)));
+    this.send(conn, body);
   }
 
-  private send(conn: WsConnection, frame: Buffer): void {
+  private send(conn: WsConnection, message: Record<string, unknown>): void {
     if (conn.closed) return;
-    const socket = conn.socket;
+    const text = JSON.stringify(message);
     // A peer that does not read its messages is dropped rather than buffered for.
-    if (socket.writableLength + frame.length > this.core.options.maxWsBufferedBytes) {
+    if (conn.bufferedAmount + text.length > this.core.options.maxWsBufferedBytes) {
       this.core.count('invalidMessage');
       this.close(conn, CLOSE_POLICY_VIOLATION);
       return;
     }
-    socket.write(frame);
+    conn.send(text);
   }
 
-  /** Sends a close frame and ends the connection; the socket is destroyed if the peer lingers. */
+  /** Sends a close frame and forgets the peer; ws destroys the socket if the peer lingers. */
   close(conn: WsConnection, code: number): void {
     if (conn.closed) return;
     this.release(conn);
-    const socket = conn.socket;
-    socket.end(encodeClose(code));
-    socket.setTimeout?.(5000, () => socket.destroy());
+    conn.close(code);
   }
 
   /** @internal the socket closed (or errored): leave every swarm. */
@@ -319,13 +308,15 @@ export class WebSocketTracker {
     conn.closed = true;
     for (const member of conn.memberList()) member.swarm.wsRemove(member);
     conn.members = null;
-    conn.pending = null;
-    conn.fragments = null;
     this.connections.delete(conn);
     this.core.stats.wsConnections = this.connections.size;
-    const open = (this.perAddress.get(conn.address) ?? 1) - 1;
-    if (open <= 0) this.perAddress.delete(conn.address);
-    else this.perAddress.set(conn.address, open);
+    this.releaseAddress(conn.address);
+  }
+
+  private releaseAddress(address: string): void {
+    const open = (this.perAddress.get(address) ?? 1) - 1;
+    if (open <= 0) this.perAddress.delete(address);
+    else this.perAddress.set(address, open);
   }
 
   /** The sweep: forget expired members (done by the registry) and close idle connections in no swarm. */
@@ -347,21 +338,25 @@ export class WebSocketTracker {
 
 const RATE_TEXT = 'rate limited: too many requests from this address, slow down';
 
-// Shared listeners: `this` is the socket; no closure per connection.
-function onSocketData(this: TrackedSocket, chunk: Buffer): void {
-  const conn = this[CONNECTION];
-  if (conn !== undefined) conn.tracker.onData(conn, chunk);
+// Shared listeners: `this` is the connection (ws typed it as its base class).
+function onSocketMessage(this: WebSocket, data: RawData): void {
+  const conn = this as WsConnection;
+  conn.tracker?.onData(conn, data);
 }
 
-function onSocketError(this: TrackedSocket): void {
-  // 'close' follows; a reset peer is routine.
+function onSocketError(this: WebSocket): void {
+  // A protocol error (ws closes with its code) or a reset peer; 'close' follows.
+  const conn = this as WsConnection;
+  conn.tracker?.onProtocolError(conn);
 }
 
-function onSocketClose(this: TrackedSocket): void {
-  const conn = this[CONNECTION];
-  if (conn === undefined) return;
-  conn.tracker.release(conn);
-  this[CONNECTION] = undefined;
+function onSocketClose(this: WebSocket): void {
+  const conn = this as WsConnection;
+  conn.tracker?.release(conn);
+}
+
+function onRefusedSocketError(): void {
+  // A reset while refusing is routine.
 }
 
 /**
@@ -369,12 +364,17 @@ function onSocketClose(this: TrackedSocket): void {
  * handing the socket over: without one, a reset during this write would crash the pod.
  */
 function refuseSocket(socket: Duplex, statusAndHeaders: string): void {
-  socket.on('error', onSocketError);
+  socket.on('error', onRefusedSocketError);
   socket.write(`HTTP/1.1 ${statusAndHeaders}\r\n`);
   // Closed once the answer is out, whether or not the client ever closes its side.
   const destroySoon = (socket as Duplex & { destroySoon?: () => void }).destroySoon;
   if (destroySoon) destroySoon.call(socket);
   else socket.end();
+}
+
+/** A valid Sec-WebSocket-Key is the base64 of 16 bytes. */
+function isValidKey(key: unknown): key is string {
+  return typeof key === 'string' && /^[A-Za-z0-9+/]{21}[AQgw]==$/.test(key);
 }
 
 function isBinaryId(value: unknown): value is string {

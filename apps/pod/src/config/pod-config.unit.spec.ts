@@ -47,8 +47,23 @@ describe('pod config', () => {
     ['a port out of range', 'port: 70000\n', {}, /port number/],
     ['a port that is not a number', '', { SWARMTUBE_PORT: '90o1' }, /whole number/],
     ['a negative size', 'uploads: { maxBytes: -1 }\n', {}, /whole number/],
-    ['a seed with a path', 'seeds: ["localhost:9002/evil"]\n', {}, /not a host/],
-    ['seeds as a string', 'seeds: localhost:9002\n', {}, /list of host/],
+    ['a seed with a path', 'seeds: ["localhost:9002/evil"]\n', {}, /"seeds".*not a URL or host/],
+    ['a seed URL with a path', 'seeds: ["https://pod.example/evil"]\n', {}, /"seeds".*has a path/],
+    ['seeds as a string', 'seeds: localhost:9002\n', {}, /list of URLs or host/],
+    ['an http:// seed outside demo mode', 'seeds: ["http://pod.example"]\n', {}, /"seeds".*HTTPS/],
+    ['an http:// seed that is not loopback in demo mode', 'seeds: ["http://pod.example"]\nfederation: { allowPrivateAddresses: true }\n', {}, /"seeds".*loopback/],
+    ['a publicUrl that is not a URL', 'publicUrl: video.example.org\n', {}, /"publicUrl".*not an absolute URL/],
+    ['a publicUrl that is not http(s)', 'publicUrl: ftp://video.example.org\n', {}, /"publicUrl".*not an http\(s\) URL/],
+    ['a publicUrl with a path', 'publicUrl: https://example.org/video\n', {}, /"publicUrl".*has a path/],
+    ['a publicUrl with a query', 'publicUrl: https://example.org/?a=1\n', {}, /"publicUrl".*has a query/],
+    ['a publicUrl with a fragment', 'publicUrl: https://example.org#top\n', {}, /"publicUrl".*has a fragment/],
+    ['a publicUrl with credentials', 'publicUrl: https://me:pw@example.org\n', {}, /"publicUrl".*credentials/],
+    ['a publicUrl whose host is not the host', 'host: a.example\npublicUrl: https://b.example\n', {}, /"publicUrl".*not the config's "host"/],
+    ['a trusted proxy that is not an address or CIDR', 'trustedProxies: ["proxy.example"]\n', {}, /"trustedProxies"/],
+    ['a trusted proxy CIDR out of range', '', { SWARMTUBE_TRUSTED_PROXIES: '10.0.0.0/33' }, /"trustedProxies"/],
+    ['a STUN URL that is not one', 'ice: { stunUrls: ["http://stun.example"] }\n', {}, /"ice.stunUrls"/],
+    ['TURN URLs without a secret', 'ice: { turnUrls: ["turn:turn.example:3478"] }\n', {}, /"ice.turnSecret"/],
+    ['a credential lifetime of a second', 'ice: { credentialTtlSeconds: 1 }\n', {}, /"ice.credentialTtlSeconds"/],
     ['a boolean as a word in the file', 'signup: maybe\n', {}, /true or false/],
     ['a database that is neither', 'database: mysql://x\n', {}, /sqlite" or a postgres/],
     ['a schema that is not an identifier', 'databaseSchema: "x; drop table events"\n', {}, /identifier/],
@@ -63,6 +78,37 @@ describe('pod config', () => {
       });
     });
   }
+
+  test('publicUrl: by default http://HOST; given, it is canonical and names the host', () => {
+    assert.equal(loadPodConfig({ file: file('host: localhost:9001\n'), env: {} }).publicUrl, 'http://localhost:9001');
+    const config = loadPodConfig({ file: file('publicUrl: HTTPS://Video.Example.org:443/\n'), env: {} });
+    assert.equal(config.publicUrl, 'https://video.example.org');
+    assert.equal(config.host, 'video.example.org');
+    const both = loadPodConfig({ file: file('host: video.example.org:8443\n'), env: { SWARMTUBE_PUBLIC_URL: 'https://video.example.org:8443' } });
+    assert.equal(both.publicUrl, 'https://video.example.org:8443');
+  });
+
+  test('seeds take URLs and bare hosts; trusted proxies and ICE servers are lists', () => {
+    const config = loadPodConfig({
+      file: file('seeds: ["https://a.example", "b.example:8443"]\ntrustedProxies: [127.0.0.1, "10.0.0.0/8"]\nice: { stunUrls: ["stun:stun.example:3478"], turnUrls: ["turn:turn.example:3478?transport=udp"], turnSecret: "0123456789abcdef0123" }\n'),
+      env: {},
+    });
+    assert.deepEqual(config.seeds, ['https://a.example', 'b.example:8443']);
+    assert.deepEqual(config.trustedProxies, ['127.0.0.1', '10.0.0.0/8']);
+    assert.deepEqual(config.ice.turnUrls, ['turn:turn.example:3478?transport=udp']);
+    assert.equal(config.ice.credentialTtlSeconds, 3600);
+  });
+
+  test('a refused TURN secret is never echoed', () => {
+    assert.throws(
+      () => loadPodConfig({ file: file('ice: { turnSecret: 12345 }\n'), env: {} }),
+      (error: unknown) => error instanceof ConfigError && /"ice.turnSecret"/.test(error.message) && !error.message.includes('12345'),
+    );
+    assert.throws(
+      () => loadPodConfig({ file: file('ice: { turnUrls: ["turn:t.example"], turnSecret: "short-secret" }\n'), env: {} }),
+      (error: unknown) => error instanceof ConfigError && !error.message.includes('short-secret'),
+    );
+  });
 
   test('a missing file is named in the error', () => {
     assert.throws(() => loadPodConfig({ file: '/nonexistent/pod.yaml', env: {} }), /cannot read config file \/nonexistent\/pod.yaml/);

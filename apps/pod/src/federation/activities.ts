@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
 import { ProblemError } from '../http/problem.js';
-import { actorBase } from './actor-base.js';
+import { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
 import { AS_PUBLIC, deletedVideoId, PEERTUBE_VIDEO_TERMS, publishedVideoObject, SWARMTUBE_VIDEO_TERMS, updatedVideoObject } from './video-object.js';
 
 /**
@@ -32,7 +32,7 @@ type Json = Record<string, unknown>;
 export function activityFor(event: EventEnvelope): Json {
   const d = event.data as Record<string, any>;
   const base = {
-    id: `${actorBase(event.origin)}/federation/activities/${event.id.replace(/^urn:uuid:/, '')}`,
+    id: PodUrls.ofActor(event.origin).activity(event.id.replace(/^urn:uuid:/, '')),
     actor: event.origin,
     published: event.occurredAt,
   };

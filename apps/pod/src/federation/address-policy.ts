@@ -38,14 +38,52 @@ for (const [network, prefix] of [
   ['ff00::', 8],
 ] as const) SPECIAL_PURPOSE.addSubnet(network, prefix, 'ipv6');
 
-/** An address (IPv4, IPv6, IPv4-mapped IPv6) in a range a pod does not federate with by default. */
+/**
+ * An address (IPv4 or IPv6) in a range a pod does not federate with by default. IPv6 forms
+ * that carry an IPv4 address are judged by that address: IPv4-mapped and IPv4-compatible
+ * (`::ffff:a.b.c.d`, `::a.b.c.d`, in any notation), NAT64 (`64:ff9b::/96`, RFC 6052: a NAT64
+ * gateway connects to the IPv4 it embeds) and 6to4 (`2002::/16`, RFC 3056: a relay routes
+ * to it). The local-use NAT64 prefix `64:ff9b:1::/48` (RFC 8215) is refused whole.
+ */
 export function isPrivateAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
-  if (mapped) return isPrivateAddress(mapped[1]);
   const family = isIP(bare);
-  if (family === 0) return false;
-  return SPECIAL_PURPOSE.check(bare, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return SPECIAL_PURPOSE.check(bare, 'ipv4');
+  if (family !== 6) return false;
+  if (SPECIAL_PURPOSE.check(bare, 'ipv6')) return true;
+  const bytes = ipv6Bytes(bare);
+  if (bytes === null) return true; // Node calls it IPv6 and the URL parser does not: refuse rather than guess.
+  const embedded = embeddedIPv4(bytes);
+  return embedded !== null && SPECIAL_PURPOSE.check(embedded, 'ipv4');
+}
+
+/**
+ * The 16 bytes of an IPv6 address. The WHATWG URL parser (Node's own) reads every notation,
+ * dotted tails included, and writes the address back as compressed hex groups only.
+ */
+function ipv6Bytes(address: string): number[] | null {
+  let host: string;
+  try {
+    host = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return null;
+  }
+  const groups = (text: string | undefined): number[] => (text ? text.split(':').map((group) => parseInt(group, 16)) : []);
+  const [head, tail] = host.split('::');
+  const left = groups(head);
+  const right = groups(tail);
+  const all = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return all.flatMap((group) => [group >> 8, group & 0xff]);
+}
+
+/** The IPv4 address an IPv6 address carries by one of the translations above, or null. */
+function embeddedIPv4(bytes: number[]): string | null {
+  const zeros = (from: number, to: number): boolean => bytes.slice(from, to).every((b) => b === 0);
+  const quad = (at: number): string => bytes.slice(at, at + 4).join('.');
+  if (zeros(0, 10) && ((bytes[10] === 0xff && bytes[11] === 0xff) || (bytes[10] === 0 && bytes[11] === 0))) return quad(12);
+  if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12)) return quad(12);
+  if (bytes[0] === 0x20 && bytes[1] === 0x02) return quad(2);
+  return null;
 }
 
 export class PrivateAddressError extends Error {

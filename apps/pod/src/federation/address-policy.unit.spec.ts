@@ -12,6 +12,39 @@ describe('address policy', () => {
     }
   });
 
+  it('judges IPv6 forms that carry an IPv4 address by that address: mapped, compatible, NAT64, 6to4', () => {
+    const privateForms = [
+      '::ffff:7f00:1', // mapped 127.0.0.1, hex notation
+      '::ffff:a9fe:a9fe', // mapped 169.254.169.254
+      '::127.0.0.1', // IPv4-compatible
+      '::a00:1',
+      '64:ff9b::127.0.0.1', // NAT64 well-known prefix (RFC 6052)
+      '64:ff9b::7f00:1',
+      '64:ff9b::a9fe:a9fe',
+      '64:ff9b::c0a8:101', // 192.168.1.1
+      '[64:ff9b::10.0.0.1]',
+      '64:ff9b:1::a00:1', // local-use NAT64 (RFC 8215), refused whole
+      '64:ff9b:1:ffff::808:808',
+      '2002:7f00:1::1', // 6to4 of 127.0.0.1 (RFC 3056)
+      '2002:a00:1::', // 6to4 of 10.0.0.1
+      '2002:a9fe:a9fe:1::1',
+      '2002:c0a8:0101::1',
+      '2002:6440:1::1', // 100.64.0.1 (CGNAT)
+      '2002:e000:1::1', // 224.0.0.1
+    ];
+    for (const address of privateForms) assert.equal(isPrivateAddress(address), true, address);
+    const publicForms = ['::ffff:808:808', '::8.8.8.8', '64:ff9b::8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', '2002:cb00:7107::1', '64:ff9b:0:0:1::a00:1'];
+    for (const address of publicForms) assert.equal(isPrivateAddress(address), false, address);
+  });
+
+  it('refuses NAT64 and 6to4 literals of private addresses in URLs', () => {
+    for (const url of ['http://[64:ff9b::7f00:1]:9001/federation/actor', 'http://[64:ff9b::a9fe:a9fe]/latest/meta-data', 'http://[2002:7f00:1::1]/x', 'http://[2002:a00:1::]/x', 'http://[64:ff9b:1::1]/x']) {
+      assert.throws(() => assertPublicLiteral(new URL(url)), /private or special-purpose address/, url);
+    }
+    assert.doesNotThrow(() => assertPublicLiteral(new URL('http://[64:ff9b::808:808]/federation/actor')));
+    assert.doesNotThrow(() => assertPublicLiteral(new URL('http://[2002:808:808::1]/federation/actor')));
+  });
+
   it('lets public addresses through, and is not fooled by look-alikes', () => {
     for (const address of ['8.8.8.8', '172.32.0.1', '172.15.255.255', '192.169.0.1', '100.128.0.1', '11.0.0.1', '2001:db8::1', '2606:4700::1111', '::ffff:8.8.8.8']) {
       assert.equal(isPrivateAddress(address), false, address);

@@ -1,6 +1,10 @@
 import type { KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import * as tls from 'node:tls';
 import { Agent, fetch, type Response } from 'undici';
 import { signRequest } from '../../../../libs/http-signatures/src/index.js';
+import { assertPeerScheme } from '../../../../libs/contracts/src/pod-urls.js';
 import { assertPublicLiteral, publicOnlyLookup } from './address-policy.js';
 
 export class FederationRequestError extends Error {
@@ -27,11 +31,41 @@ const TIMEOUT_MS = 10_000;
 /** What we read of a peer's answer at most: a peer cannot make us buffer gigabytes. */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
+const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+function pemCertificates(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/**
+ * The certificate authorities a pod trusts for its peers: Node's own (Mozilla's), the
+ * system's (Debian's bundle, where an admin's `update-ca-certificates` puts a private CA), and
+ * the file NODE_EXTRA_CA_CERTS names. Node adds that file to its default store only as long as
+ * no `ca` is given; a client that passes its own list must add it itself, which this does.
+ */
+export function trustedCertificateAuthorities(env: NodeJS.ProcessEnv = process.env): string[] {
+  const getCACertificates = (tls as { getCACertificates?: (type: 'system') => string[] }).getCACertificates;
+  const system = getCACertificates ? getCACertificates('system') : existsSync(SYSTEM_CA_BUNDLE) ? pemCertificates(readFileSync(SYSTEM_CA_BUNDLE, 'utf8')) : [];
+  let extra: string[] = [];
+  if (env.NODE_EXTRA_CA_CERTS) {
+    try {
+      extra = pemCertificates(readFileSync(env.NODE_EXTRA_CA_CERTS, 'utf8'));
+    } catch (error) {
+      // As Node does: a warning, not a refusal to start.
+      process.emitWarning(`NODE_EXTRA_CA_CERTS: ${(error as Error).message}`);
+    }
+  }
+  return [...new Set([...rootCertificates, ...system, ...extra])];
+}
+
 /**
  * Outgoing pod-to-pod HTTP: every request signed (rsa-sha256, Mastodon-compatible), bounded in
  * time and size, no redirects, and (unless allowPrivateAddresses) never to a private address
  * (address-policy.ts). undici's own fetch, for its dispatcher: the connection pool decides the
- * address policy at connect time.
+ * address policy at connect time. HTTPS peers' certificates are verified against
+ * trustedCertificateAuthorities() (one secure context, built once): a bad certificate is a
+ * failed request like any other (health counts it), never a retry over plain HTTP, and plain
+ * HTTP is refused but to loopback in demo mode (pod-urls.ts, assertPeerScheme).
  */
 export class FederationClient {
   signatures = 0;
@@ -40,9 +74,12 @@ export class FederationClient {
   constructor(
     private readonly keyId: string,
     private readonly privateKey: KeyObject,
-    private readonly options: { allowPrivateAddresses: boolean },
+    private readonly options: { allowPrivateAddresses: boolean; env?: NodeJS.ProcessEnv },
   ) {
-    this.dispatcher = new Agent({ connect: options.allowPrivateAddresses ? {} : { lookup: publicOnlyLookup } });
+    const secureContext: SecureContext = createSecureContext({ ca: trustedCertificateAuthorities(options.env) });
+    this.dispatcher = new Agent({
+      connect: { secureContext, rejectUnauthorized: true, ...(options.allowPrivateAddresses ? {} : { lookup: publicOnlyLookup }) },
+    });
   }
 
   /** Closes the connection pool. */
@@ -59,12 +96,12 @@ export class FederationClient {
   }
 
   private async request<T>(method: string, url: string, body: string | undefined, accept: string): Promise<T> {
-    if (!this.options.allowPrivateAddresses) {
-      try {
-        assertPublicLiteral(new URL(url));
-      } catch (error) {
-        throw new FederationRequestError(`${method} ${url}: ${(error as Error).message}`);
-      }
+    try {
+      // Never plain HTTP but to loopback in demo mode, whoever named the URL (a keyId, a seed's list).
+      assertPeerScheme(url, { allowPlainHttpLoopback: this.options.allowPrivateAddresses });
+      if (!this.options.allowPrivateAddresses) assertPublicLiteral(new URL(url));
+    } catch (error) {
+      throw new FederationRequestError(`${method} ${url.slice(0, 300)}: ${(error as Error).message}`);
     }
     const signature = signRequest({ method, url, body, keyId: this.keyId, privateKey: this.privateKey });
     this.signatures += 1;

@@ -1,7 +1,7 @@
 import type { VideoPublishedDataV1, VideoUpdatedDataV1 } from '../../../../libs/contracts/src/events/event-types.js';
 import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
 import { NO_MEDIA_FACTS, type MediaFacts } from '../videos/local-media-facts.js';
-import { actorBase } from './actor-base.js';
+import { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
 
 /**
  * The Video object a plain ActivityPub reader gets for a video event (docs/protocol.md, "The
@@ -54,7 +54,7 @@ export const TORRENT_MEDIA_TYPE = 'application/x-bittorrent';
 
 /** The video's page, which is also its ActivityPub id (as on PeerTube). */
 export function videoPageUrl(origin: string, uuid: string): string {
-  return `${actorBase(origin)}/videos/watch/${uuid}`;
+  return PodUrls.ofActor(origin).video(uuid);
 }
 
 /**

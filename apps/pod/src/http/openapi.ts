@@ -23,6 +23,7 @@ export const OPENAPI_TAGS: ReadonlyArray<{ name: string; description: string }> 
   { name: 'config', description: 'What a client needs to know of this pod.' },
   { name: 'federation', description: 'Pod to pod: discovery (actor, WebFinger, NodeInfo), inbox, outbox and event pulls. See docs/protocol.md.' },
   { name: 'metrics', description: 'Prometheus metrics.' },
+  { name: 'p2p', description: 'What viewers\' WebRTC needs: a short-lived viewer session, then ICE servers (STUN, TURN with credentials minted for the session). See docs/protocol.md.' },
   {
     name: 'tracker',
     description:

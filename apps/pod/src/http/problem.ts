@@ -18,6 +18,10 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'signup-disabled': 403,
   'peer-unreachable': 502,
   unauthorized: 401,
+  // ICE servers (p2p/ice-servers.http.controller.ts): TURN credentials need a live viewer session.
+  'viewer-session-required': 401,
+  'viewer-session-invalid': 401,
+  'viewer-session-expired': 401,
   forbidden: 403,
   'not-found': 404,
   'not-acceptable': 406,
@@ -28,6 +32,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'rate-limited': 429,
+  'range-not-satisfiable': 416,
   // Uploads: the file itself is refused (ffprobe finds no playable video in it).
   'upload-aborted': 400,
   'not-origin': 403,
@@ -38,6 +43,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'insufficient-storage': 507,
   // Membership votes (pods/domain/expulsion.ts) and expelled pods.
   'invalid-host': 400,
+  // A peer over plain HTTP where only HTTPS is allowed (libs/contracts/src/pod-urls.ts).
+  'insecure-peer': 400,
   'unknown-pod': 404,
   'vote-on-self': 422,
   'target-not-active': 409,

@@ -10,7 +10,7 @@ import { deliveryBody } from '../federation/activities.js';
 import type { FederationClient } from '../federation/federation-client.js';
 import type { PeerDirectory } from '../federation/peer-directory.js';
 import type { PullService } from '../federation/pull/pull-service.js';
-import { hostOfActor } from './projections/pods.projection.js';
+import { actorHost, assertPeerScheme, hostOfActor, PeerUrlError, peerPublicUrl, PodUrls, publicUrlOfActor } from '../../../../libs/contracts/src/pod-urls.js';
 import { chooseFriends, type SeedAnswer } from './domain/choose-friends.js';
 import { stampAfter } from './hybrid-clock.js';
 import { HEALTH_SCORE } from './health/health-score.js';
@@ -47,7 +47,7 @@ export class Membership {
     );
     const friendships = new Map(
       (await this.db.query<{ requester: string; target: string; status: string }>('SELECT requester, target, status FROM rm_friendships WHERE requester = $1 OR target = $1', [this.me])).map(
-        (f): [string, FriendshipState] => [f.requester === this.me ? f.target : f.requester, f.status === 'requested' ? (f.requester === this.me ? 'outgoing' : 'incoming') : f.status === 'accepted' ? 'accepted' : 'ended'],
+        (f): [string, FriendshipState] => [f.requester === this.me ? f.target : f.requester, this.friendshipState(f)],
       ),
     );
     // A pod that quit has no friends: the pods still active among themselves are not active for it.
@@ -67,22 +67,41 @@ export class Membership {
   }
 
   async makeFriends(hostsOverride: unknown): Promise<MakeFriendsReport> {
-    const seeds = hostsOverride === undefined ? this.config.seeds : validateHosts(hostsOverride);
+    const peerPolicy = { allowPlainHttpLoopback: this.config.federation.allowPrivateAddresses };
+    // Every seed checked before anything is asked or appended: one http:// peer refuses the lot.
+    const seeds = (hostsOverride === undefined ? this.config.seeds : validateHosts(hostsOverride)).map((seed) => {
+      try {
+        return new PodUrls(peerPublicUrl(seed, peerPolicy));
+      } catch (error) {
+        if (error instanceof PeerUrlError) throw new ProblemError(error.code === 'insecure-peer' ? 'insecure-peer' : 'invalid-body', error.message);
+        throw error;
+      }
+    });
     const myHost = this.config.host;
-    const candidates = seeds.filter((h) => h !== myHost);
+    const candidates = [...new Map(seeds.filter((s) => s.host !== myHost).map((s) => [s.host, s])).values()];
     if (candidates.length === 0) throw new ProblemError('invalid-body', 'no seeds to ask: set seeds in the config or send {hosts: [...]}');
     const answers: SeedAnswer[] = [];
     const failed: MakeFriendsReport['failed'] = [];
+    // Each chosen host's actor, as a seed names it (a pod's identity is its actor URL, scheme included).
+    const actorsByHost = new Map<string, string>(candidates.map((seed) => [seed.host, seed.actor]));
     await Promise.all(
       candidates.map(async (seed) => {
         try {
-          const pods = await this.client.getJson<Array<{ host?: unknown; status?: unknown }>>(`http://${seed}/api/v1/pods`, 'application/json');
-          const members = (Array.isArray(pods) ? pods : [])
-            .filter((p) => p?.status === 'active' && typeof p.host === 'string' && HOST.test(p.host))
-            .map((p) => p.host as string);
-          answers.push({ seed, members });
+          const pods = await this.client.getJson<Array<{ host?: unknown; actor?: unknown; status?: unknown }>>(`${seed.base}/api/v1/pods`, 'application/json');
+          const members: string[] = [];
+          for (const p of Array.isArray(pods) ? pods : []) {
+            if (p?.status !== 'active' || typeof p.host !== 'string' || !HOST.test(p.host) || typeof p.actor !== 'string' || hostOfActor(p.actor) !== p.host) continue;
+            try {
+              assertPeerScheme(publicUrlOfActor(p.actor)!, peerPolicy);
+            } catch {
+              continue;
+            }
+            if (!actorsByHost.has(p.host)) actorsByHost.set(p.host, p.actor);
+            members.push(p.host);
+          }
+          answers.push({ seed: seed.host, members });
         } catch (error) {
-          failed.push({ host: seed, error: (error as Error).message.slice(0, 300) });
+          failed.push({ host: seed.host, error: (error as Error).message.slice(0, 300) });
         }
       }),
     );
@@ -91,28 +110,29 @@ export class Membership {
     const chosen = chooseFriends(answers).filter((host) => host !== myHost && !expelled.has(host));
     // Their logs first, all of them: they tell this pod which of the chosen the network has
     // expelled (a pod's own log never says so; its friends' logs do). Never befriend those.
-    await Promise.all(chosen.map((host) => this.pulls.pull(`http://${host}/federation/actor`, `http://${host}/federation/actor`).catch(() => undefined)));
+    await Promise.all(chosen.map((host) => this.pulls.pull(actorsByHost.get(host)!, actorsByHost.get(host)!).catch(() => undefined)));
     await this.waitForReadModels();
     const requested: string[] = [];
     for (const host of [...chosen]) {
-      if (await this.peers.isExpelled(`http://${host}/federation/actor`)) {
+      const actor = actorsByHost.get(host)!;
+      if (await this.peers.isExpelled(actor)) {
         chosen.splice(chosen.indexOf(host), 1);
         failed.push({ host, error: 'expelled from the network: never befriended until readmitted' });
         continue;
       }
       try {
-        await this.requestFriendship(host);
+        await this.requestFriendship(actor);
         requested.push(host);
       } catch (error) {
         failed.push({ host, error: (error as Error).message.slice(0, 300) });
       }
     }
-    return { asked: candidates, answered: answers.map((a) => a.seed).sort(), chosen, requested, failed };
+    return { asked: candidates.map((seed) => seed.host), answered: answers.map((a) => a.seed).sort(), chosen, requested, failed };
   }
 
   /** Asks one pod to be friends: its log first (to check its answers), our request, then a Follow. */
-  private async requestFriendship(host: string): Promise<void> {
-    const actor = `http://${host}/federation/actor`;
+  private async requestFriendship(actor: string): Promise<void> {
+    const host = actorHost(actor);
     const document = await this.client.getJson<{ id?: unknown; inbox?: unknown }>(actor);
     if (document?.id !== actor) throw new Error(`${host} does not serve a pod actor at ${actor}`);
     await this.pulls.pull(actor, actor);
@@ -124,7 +144,7 @@ export class Membership {
     if (existing?.status === 'requested' && existing.requester === this.me) {
       request = await this.lastFriendshipEvent(host);
     } else {
-      const stream = friendshipStream(hostOfActor(this.me), host);
+      const stream = friendshipStream(actorHost(this.me), host);
       const result = await this.eventLog.append(
         stream,
         [{ type: 'FriendshipRequested', schemaVersion: 1, data: { requester: this.me, target: actor }, occurredAt: await this.stamp(stream) }],
@@ -132,13 +152,13 @@ export class Membership {
       );
       request = result.events[0].event;
     }
-    await this.client.postJson(`http://${host}/federation/inbox`, deliveryBody([request]));
+    await this.client.postJson(PodUrls.ofActor(actor).inbox, deliveryBody([request]));
     // The answer comes by push; pulling now makes make-friends see it at once when the peer is quick.
     await this.pulls.pull(actor, actor).catch(() => undefined);
   }
 
   private async lastFriendshipEvent(host: string): Promise<EventEnvelope> {
-    const stream = friendshipStream(hostOfActor(this.me), host);
+    const stream = friendshipStream(actorHost(this.me), host);
     const [event] = (await this.store.readStream(stream)).filter((e) => e.event.origin === this.me).slice(-1);
     return event.event;
   }
@@ -154,11 +174,11 @@ export class Membership {
     const friends = await this.peers.friends();
     const ends: Array<{ stream: string; draft: EventDraft }> = [];
     for (const friend of friends) {
-      const stream = friendshipStream(hostOfActor(this.me), hostOfActor(friend));
+      const stream = friendshipStream(actorHost(this.me), actorHost(friend));
       ends.push({ stream, draft: { type: 'FriendshipEnded', schemaVersion: 1, data: { peer: friend, reason: 'quit' }, occurredAt: await this.stamp(stream) } });
     }
     await Promise.all(ends.map(({ stream, draft }) => this.eventLog.append(stream, [draft], { expectedVersion: 'any' })));
-    return { left: friends.map(hostOfActor).sort() };
+    return { left: friends.map(actorHost).sort() };
   }
 
   /** Accepts the friendship requests addressed to this pod, when auto-accept is on. */
@@ -181,8 +201,9 @@ export class Membership {
    * (FriendshipEnded, reason `declined`), and the pod may ask again later.
    */
   async answerRequest(host: string, answer: 'accept' | 'reject'): Promise<PodView> {
-    const requester = actorOfHost(host);
     await this.waitForReadModels();
+    const requester = await this.actorOfHost(host);
+    if (requester === null) throw new ProblemError('no-friendship-request', `${host} has no friendship request waiting for an answer`);
     if (await this.peers.isExpelled(requester)) throw new ProblemError('already-expelled', `${host} is expelled from the network`);
     if (!(await this.isPendingRequestFrom(requester))) throw new ProblemError('no-friendship-request', `${host} has no friendship request waiting for an answer`);
     await this.answer(requester, answer);
@@ -191,13 +212,14 @@ export class Membership {
 
   /** An admin drops one friend (FriendshipEnded, reason `removed`), or withdraws this pod's own pending request. */
   async removeFriend(host: string): Promise<PodView> {
-    const peer = actorOfHost(host);
     await this.waitForReadModels();
+    const peer = await this.actorOfHost(host);
+    if (peer === null) throw new ProblemError('not-friends', `${host} is not a friend of this pod`);
     const friendship = await this.peers.friendshipWith(peer);
     if (friendship?.status !== 'accepted' && !(friendship?.status === 'requested' && friendship.requester === this.me)) {
       throw new ProblemError('not-friends', `${host} is not a friend of this pod`);
     }
-    const stream = friendshipStream(hostOfActor(this.me), host);
+    const stream = friendshipStream(actorHost(this.me), actorHost(peer));
     await this.eventLog.append(stream, [{ type: 'FriendshipEnded', schemaVersion: 1, data: { peer, reason: 'removed' }, occurredAt: await this.stamp(stream) }], { expectedVersion: 'any' });
     return this.viewAfterChange(peer);
   }
@@ -205,8 +227,25 @@ export class Membership {
   private async viewAfterChange(actor: string): Promise<PodView> {
     await this.waitForReadModels();
     const view = (await this.listPods()).find((pod) => pod.actor === actor);
-    if (!view) throw new Error(`${actor} vanished from the read model`);
-    return view;
+    if (view) return view;
+    // A peer that took our request but never served its genesis (PodJoined) has no row in
+    // rm_pods, only a friendship: the answer is what this pod knows of it.
+    const friendship = await this.peers.friendshipWith(actor);
+    const health = this.health?.healthOf(actor) ?? { score: HEALTH_SCORE.initial, lastSeenAt: null };
+    return {
+      host: actorHost(actor),
+      actor,
+      status: 'pending',
+      score: health.score,
+      joinedAt: null,
+      lastSeenAt: health.lastSeenAt,
+      friendship: friendship === null ? 'none' : this.friendshipState(friendship),
+    };
+  }
+
+  private friendshipState(f: { requester: string; status: string }): FriendshipState {
+    if (f.status === 'requested') return f.requester === this.me ? 'outgoing' : 'incoming';
+    return f.status === 'accepted' ? 'accepted' : 'ended';
   }
 
   private async isPendingRequestFrom(requester: string): Promise<boolean> {
@@ -215,12 +254,30 @@ export class Membership {
   }
 
   private async answer(requester: string, answer: 'accept' | 'reject'): Promise<void> {
-    const stream = friendshipStream(hostOfActor(this.me), hostOfActor(requester));
+    const stream = friendshipStream(actorHost(this.me), actorHost(requester));
     const draft: EventDraft =
       answer === 'accept'
         ? { type: 'FriendshipAccepted', schemaVersion: 1, data: { requester, accepter: this.me }, occurredAt: await this.stamp(stream) }
         : { type: 'FriendshipEnded', schemaVersion: 1, data: { peer: requester, reason: 'declined' }, occurredAt: await this.stamp(stream) };
     await this.eventLog.append(stream, [draft], { expectedVersion: 'any' });
+  }
+
+  /**
+   * The actor of a pod named by host[:port] in a route (400 `invalid-host` if it is not one),
+   * as this pod's log knows it (scheme included); null for a pod it has never heard of.
+   */
+  private async actorOfHost(host: string): Promise<string | null> {
+    if (host.length > 260 || !HOST.test(host)) throw new ProblemError('invalid-host', `"${host.slice(0, 100)}" is not a host[:port]`);
+    const wanted = host.toLowerCase();
+    const [row] = await this.db.query<{ actor: string }>('SELECT actor FROM rm_pods WHERE host = $1 AND actor <> $2 ORDER BY actor LIMIT 1', [wanted, this.me]);
+    if (row) return row.actor;
+    // A peer that took our request but never served its genesis has no pod row, only a friendship.
+    const friendships = await this.db.query<{ requester: string; target: string }>('SELECT requester, target FROM rm_friendships WHERE requester = $1 OR target = $1', [this.me]);
+    for (const f of friendships) {
+      const other = f.requester === this.me ? f.target : f.requester;
+      if (hostOfActor(other) === wanted) return other;
+    }
+    return null;
   }
 
   /** The time of a new event of a friendship: see stampAfter (a hybrid clock). */
@@ -229,18 +286,13 @@ export class Membership {
   }
 }
 
-/** The actor of a pod named by host[:port] in a route; refused with `invalid-host` if it is not one. */
-function actorOfHost(host: string): string {
-  if (host.length > 260 || !HOST.test(host)) throw new ProblemError('invalid-host', `"${host.slice(0, 100)}" is not a host[:port]`);
-  return `http://${host}/federation/actor`;
-}
-
+/** `{hosts}` of make-friends: 1 to 50 URLs or bare host[:port] (each then checked by peerPublicUrl). */
 function validateHosts(value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_HOSTS) {
-    throw new ProblemError('invalid-body', `hosts must be a list of 1 to ${MAX_HOSTS} host[:port]`);
+    throw new ProblemError('invalid-body', `hosts must be a list of 1 to ${MAX_HOSTS} URLs or host[:port]`);
   }
   for (const host of value) {
-    if (typeof host !== 'string' || host.length > 260 || !HOST.test(host)) throw new ProblemError('invalid-body', `"${String(host).slice(0, 100)}" is not a host[:port]`);
+    if (typeof host !== 'string' || host.length > 300 || host.trim() === '') throw new ProblemError('invalid-body', `"${String(host).slice(0, 100)}" is not a URL or host[:port]`);
   }
   return [...new Set(value as string[])];
 }

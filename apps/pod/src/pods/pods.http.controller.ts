@@ -30,7 +30,7 @@ export class PodsHttpController {
   @ApiBearerAuth()
   @ApiBody({ type: MakeFriendsBodyOpenApi, required: false })
   @ApiOkResponse({ description: 'What was asked and answered.', type: MakeFriendsReportOpenApi })
-  @ApiProblems('unauthorized', 'forbidden', 'invalid-body', 'malformed-json', 'payload-too-large', 'peer-unreachable')
+  @ApiProblems('unauthorized', 'forbidden', 'invalid-body', 'insecure-peer', 'malformed-json', 'payload-too-large', 'peer-unreachable')
   makeFriends(@Body() body: unknown): Promise<MakeFriendsReport> {
     if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
       throw new ProblemError('invalid-body', 'the body, when given, is {"hosts": ["host:port", …]}');

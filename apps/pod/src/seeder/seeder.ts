@@ -55,6 +55,13 @@ export interface SeederOptions {
   maxConcurrentStarts?: number;
   /** Default: console. */
   logger?: SeederLogger;
+  /**
+   * The ICE servers (STUN, TURN with short-lived credentials) of the seeder's WebRTC, asked
+   * again every `iceRefreshSeconds` so that new connections never get expired credentials.
+   * Default: none (loopback and LAN only).
+   */
+  iceServers?: () => unknown[];
+  iceRefreshSeconds?: number;
 }
 
 export interface SeedableVideo {
@@ -111,10 +118,21 @@ export class Seeder {
     client.on('error', (error: Error) => this.logger.error(`seeder: ${error.message}`));
   }
 
+  /** The refresh of the WebRTC ICE servers (start), stopped by close(). */
+  private iceRefresh: NodeJS.Timeout | undefined;
+
   static async start(options: SeederOptions): Promise<Seeder> {
     const logger = options.logger ?? console;
     const limit = options.uploadLimitBytesPerSecond ?? 0;
     if (!Number.isFinite(limit) || limit < 0) throw new RangeError(`uploadLimitBytesPerSecond must be >= 0, got ${limit}`);
+    // One object shared by every torrent's tracker client (they copy the reference): a refresh
+    // replaces its iceServers for the connections made from then on.
+    const rtcConfig = { iceServers: options.iceServers?.() ?? [] };
+    const refresh = options.iceServers
+      ? setInterval(() => {
+          rtcConfig.iceServers = options.iceServers!();
+        }, Math.max(1, options.iceRefreshSeconds ?? 1800) * 1000).unref()
+      : undefined;
     const client = new WebTorrent({
       torrentPort: options.peerPort,
       dht: false,
@@ -127,7 +145,7 @@ export class Seeder {
       // WebRTC peers signalled by the tracker, which are the browsers' offers.)
       utPex: false,
       uploadLimit: limit > 0 ? Math.round(limit) : -1,
-      tracker: { rtcConfig: { iceServers: [] }, getAnnounceOpts: () => ({ numwant: 0 }) },
+      tracker: { rtcConfig, getAnnounceOpts: () => ({ numwant: 0 }) },
     });
     await new Promise<void>((resolvePromise, reject) => {
       const onListening = (): void => {
@@ -139,18 +157,21 @@ export class Seeder {
         if (!client.destroyed) return logger.warn(`seeder: ${error.message} (continuing without uTP)`);
         client.off('listening', onListening);
         client.off('error', onError);
+        clearInterval(refresh);
         reject(new SeedError('failed', `the seeder cannot listen on port ${options.peerPort}: ${error.message}`, { cause: error }));
       };
       client.once('listening', onListening);
       client.on('error', onError);
     });
-    return new Seeder(
+    const seeder = new Seeder(
       client,
       new OpenFiles(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES),
       new ConcurrencyLimit(options.maxConcurrentStarts ?? DEFAULT_MAX_CONCURRENT_STARTS),
       options.announceTimeoutMs ?? DEFAULT_ANNOUNCE_TIMEOUT_MS,
       logger,
     );
+    seeder.iceRefresh = refresh;
+    return seeder;
   }
 
   /** The TCP/uTP port peers connect to. */
@@ -226,6 +247,7 @@ export class Seeder {
   /** Stops every torrent (announcing `stopped`), the listeners and the open files. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      clearInterval(this.iceRefresh);
       for (const entry of this.entries.values()) entry.removed = true;
       this.entries.clear();
       await new Promise<void>((done) => this.client.destroy(() => done()));

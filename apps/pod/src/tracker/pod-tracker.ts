@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Server as HttpServer } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { createTracker, type Tracker } from '../../../../libs/tracker/src/index.js';
+import type { ClientAddresses } from '../http/client-address.js';
 import type { TrackerRegistry } from './tracker-registry.js';
 
 /**
@@ -13,13 +14,20 @@ export class PodTracker {
   readonly tracker: Tracker;
   private detachWebSocket: (() => void) | null = null;
 
-  constructor(registry: TrackerRegistry) {
+  constructor(registry: TrackerRegistry, clientAddresses: ClientAddresses) {
     // The seeder announces every local video to this tracker from one of this machine's own
     // addresses: rate-limited, a restart with 1,000 videos had most announces refused (and
     // clients retry a refused announce only after 30 minutes).
     const own = new Set(Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address)));
     for (const address of [...own]) own.add(`::ffff:${address}`);
-    this.tracker = createTracker({ allow: (infoHashHex) => registry.has(infoHashHex), rateLimitExempt: (address) => own.has(address) });
+    // Behind a reverse proxy on this machine every client would come from an own address
+    // (exempt, and handed out as every peer's): the client's address is the forwarded one,
+    // from trusted proxies only (http/client-address.ts). UDP stays direct.
+    this.tracker = createTracker({
+      allow: (infoHashHex) => registry.has(infoHashHex),
+      rateLimitExempt: (address) => own.has(address),
+      clientAddress: (req) => clientAddresses.of(req),
+    });
   }
 
   /** Before Nest's own routes, so that Nest's body parsers and 404 never see these. */

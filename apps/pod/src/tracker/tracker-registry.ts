@@ -1,9 +1,3 @@
-import { existsSync } from 'node:fs';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
-import type { VideoStorage } from '../videos/video-storage.js';
-
 export interface TrackedVideo {
   uuid: string;
   infoHash: string;
@@ -13,35 +7,13 @@ export interface TrackedVideo {
 
 /**
  * The torrents this pod's tracker answers for and its seeder serves: the pod's own published
- * videos, by info-hash. Loaded from the videos read model at start, then kept in step by the
- * only two things that change it, publishing and deleting a local video. The tracker asks it
- * on every announce, so it is a Map lookup.
+ * videos, by info-hash. Kept by one reaction to the log (videos/local-videos.ts): filled from
+ * the videos read model at start, then by each VideoPublished and VideoDeleted of this pod.
+ * The tracker asks it on every announce, so it is a Map lookup.
  */
 export class TrackerRegistry {
   private readonly byInfoHash = new Map<string, TrackedVideo>();
   private readonly byUuid = new Map<string, TrackedVideo>();
-
-  constructor(private readonly storage: VideoStorage) {}
-
-  async load(db: ReadModelDatabase, me: string): Promise<{ tracked: number; missingFiles: string[] }> {
-    const rows = await db.query<{ uuid: string; info_hash: string }>('SELECT uuid, info_hash FROM rm_videos WHERE origin = $1', [me]);
-    const files = new Map<string, string>();
-    for (const name of readdirSync(this.storage.webVideosDir)) {
-      const uuid = /^([0-9a-f-]{36})\.[a-z0-9]+$/.exec(name)?.[1];
-      if (uuid) files.set(uuid, join(this.storage.webVideosDir, name));
-    }
-    const missingFiles: string[] = [];
-    for (const row of rows) {
-      const filePath = files.get(row.uuid);
-      const torrentPath = this.storage.torrentPath(row.uuid);
-      if (!filePath || !existsSync(torrentPath)) {
-        missingFiles.push(row.uuid);
-        continue;
-      }
-      this.add({ uuid: row.uuid, infoHash: row.info_hash, filePath, torrentPath });
-    }
-    return { tracked: this.byInfoHash.size, missingFiles };
-  }
 
   add(video: TrackedVideo): void {
     this.byInfoHash.set(video.infoHash, video);

@@ -115,6 +115,12 @@ export class LocalAccounts {
     return row ? { username: row.username, role: row.role, createdAt: row.created_at } : null;
   }
 
+  /** Accounts that can sign in, root included (NodeInfo's users.total). */
+  async count(): Promise<number> {
+    const [row] = await this.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM local_accounts');
+    return Number(row?.n ?? 0);
+  }
+
   /** Removes the account with every token it holds, and retires its name. Root stays. */
   async deleteAccount(username: string): Promise<'deleted' | 'not-found' | 'root'> {
     if (username === ROOT_USERNAME) return 'root';

@@ -1,34 +1,83 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { EventStore, StoredEvent, Subscription } from '../../../../libs/event-store/src/event-store.port.js';
+import type { ReadModelDatabase } from '../../../../libs/event-store/src/read-model-database.port.js';
 import { Seeder } from '../seeder/seeder.js';
 import type { PodLogger } from '../pod-runtime.js';
-import type { TrackerRegistry } from '../tracker/tracker-registry.js';
-import { readFile } from 'node:fs/promises';
-import type { PublishedLocalVideo } from './processing/video-processing.js';
+import type { TrackedVideo, TrackerRegistry } from '../tracker/tracker-registry.js';
+import type { PublishedVideosReaction } from './processing/video-processing.js';
 import type { VideoStorage } from './video-storage.js';
 
 export interface SeedingOptions {
   peerPort: number;
   uploadLimitBytesPerSecond: number;
+  /** The seeder's WebRTC ICE servers, asked again every iceRefreshSeconds (Seeder.start). */
+  iceServers?: () => unknown[];
+  iceRefreshSeconds?: number;
 }
 
 /**
- * The pod's own published videos as files, torrents and swarms: publishing registers a
- * video with the tracker and seeds it, deleting undoes both and removes the files.
+ * The pod's own published videos as files, torrents and swarms: one reaction to the log.
+ * A `VideoPublished` of this pod registers the video with the tracker and seeds it; a
+ * `VideoDeleted` undoes both and removes the files. At start the same reaction is given the
+ * state the log had reached (this pod's videos in the read model, current up to a position),
+ * then every event appended after that position, whoever appended it (the upload's job, a
+ * delete, a restore): nothing calls it directly, so the registry and the seeder follow the
+ * log and nothing else.
  *
  * The seeder starts only once the HTTP server listens (a torrent announced before its
  * tracker listens is not announced again for a long while), and only when there is
  * something to seed: a pod without videos runs no BitTorrent client.
  */
-export class LocalVideos {
+export class LocalVideos implements PublishedVideosReaction {
   private seeder: Seeder | null = null;
   private starting: Promise<Seeder> | null = null;
   private listening = false;
+  private store: EventStore | null = null;
+  private subscription: Subscription | null = null;
+  /** The log position this reaction has handled. */
+  private handled = 0;
+  private readonly waiters = new Set<() => void>();
 
   constructor(
     readonly registry: TrackerRegistry,
     private readonly storage: VideoStorage,
     private readonly options: SeedingOptions,
     private readonly logger: PodLogger,
+    /** This pod's actor: only its own videos are tracked and seeded. */
+    private readonly me: string,
   ) {}
+
+  /**
+   * Starts following the log. `db` holds the read model current up to `position` (the
+   * caller waited for it): the videos published by then are taken from it, the events after
+   * it from the log. Returns this pod's videos whose file or .torrent is missing (neither
+   * tracked nor seeded).
+   */
+  async follow(store: EventStore, db: ReadModelDatabase, position: number): Promise<{ missingFiles: string[] }> {
+    this.store = store;
+    const rows = await db.query<{ uuid: string; info_hash: string; mime_type: string }>('SELECT uuid, info_hash, mime_type FROM rm_videos WHERE origin = $1', [this.me]);
+    const missingFiles: string[] = [];
+    for (const row of rows) {
+      if (!(await this.published({ uuid: row.uuid, infoHash: row.info_hash, mimeType: row.mime_type }))) missingFiles.push(row.uuid);
+    }
+    this.handled = position;
+    this.subscription = store.subscribe(position, (batch) => this.react(batch));
+    return { missingFiles };
+  }
+
+  /** Resolves once the reaction has handled the log up to `position`. */
+  caughtUp(position: number): Promise<void> {
+    if (this.handled >= position || !this.subscription) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.handled < position && this.subscription) return;
+        this.waiters.delete(check);
+        resolve();
+      };
+      this.waiters.add(check);
+    });
+  }
 
   /** Called once the pod's HTTP server (and so its tracker) listens. */
   async startSeeding(): Promise<void> {
@@ -38,16 +87,13 @@ export class LocalVideos {
     for (const video of this.registry.all()) await this.seedOne(seeder, video);
   }
 
-  async published(video: PublishedLocalVideo): Promise<void> {
-    const tracked = { uuid: video.uuid, infoHash: video.infoHash, filePath: video.filePath, torrentPath: this.storage.torrentPath(video.uuid) };
-    this.registry.add(tracked);
-    if (!this.listening) return;
-    await this.seedOne(await this.ensureSeeder(), tracked, video.torrentFile);
-  }
-
+  /**
+   * After a delete: once the reaction has handled the log's head (a VideoDeleted just
+   * appended: untracked, unseeded, files removed), the files of a video that never got
+   * published (a cancelled job) go too.
+   */
   async deleted(uuid: string): Promise<void> {
-    const tracked = this.registry.remove(uuid);
-    if (tracked && this.seeder) await this.seeder.unseed(tracked.infoHash);
+    if (this.store) await this.caughtUp(await this.store.headPosition());
     await this.storage.removeVideoFiles(uuid);
   }
 
@@ -57,24 +103,75 @@ export class LocalVideos {
 
   async close(): Promise<void> {
     this.listening = false;
+    const subscription = this.subscription;
+    this.subscription = null;
+    await subscription?.close();
+    for (const waiter of [...this.waiters]) waiter();
     const seeder = this.seeder ?? (this.starting ? await this.starting.catch(() => null) : null);
     this.seeder = null;
     this.starting = null;
     await seeder?.close();
   }
 
+  private async react(batch: StoredEvent[]): Promise<void> {
+    for (const stored of batch) {
+      const { type, origin, data } = stored.event;
+      if (origin === this.me && (type === 'VideoPublished' || type === 'VideoDeleted')) {
+        const video = data as { uuid: string; infoHash: string; mimeType: string };
+        try {
+          if (type === 'VideoPublished' && !(await this.published(video))) {
+            this.logger.error(`video ${video.uuid} is published by this pod but its file or torrent is missing: it is neither tracked nor seeded`);
+          }
+          if (type === 'VideoDeleted') await this.unpublished(video.uuid);
+        } catch (error) {
+          this.logger.error(`video ${video.uuid}: ${type} could not be tracked: ${String(error)}`);
+        }
+      }
+      this.handled = stored.position;
+    }
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /** False when its file or .torrent is missing: then it is neither tracked nor seeded. */
+  private async published(video: { uuid: string; infoHash: string; mimeType: string }): Promise<boolean> {
+    const tracked: TrackedVideo = {
+      uuid: video.uuid,
+      infoHash: video.infoHash,
+      filePath: this.storage.webVideoPath(video.uuid, video.mimeType === 'video/webm' ? 'webm' : 'mp4'),
+      torrentPath: this.storage.torrentPath(video.uuid),
+    };
+    if (!existsSync(tracked.filePath) || !existsSync(tracked.torrentPath)) return false;
+    this.registry.add(tracked);
+    // Not awaited: seed() waits for the trackers' first answers (up to seconds), and the
+    // events behind this one (a delete, the next upload) need not wait for that.
+    if (this.listening) void this.ensureSeeder().then((seeder) => this.seedOne(seeder, tracked), (error: unknown) => this.logger.error(`the seeder did not start: ${String(error)}`));
+    return true;
+  }
+
+  private async unpublished(uuid: string): Promise<void> {
+    const tracked = this.registry.remove(uuid);
+    if (tracked && this.seeder) await this.seeder.unseed(tracked.infoHash);
+    await this.storage.removeVideoFiles(uuid);
+  }
+
   private ensureSeeder(): Promise<Seeder> {
     if (this.seeder) return Promise.resolve(this.seeder);
-    this.starting ??= Seeder.start({ peerPort: this.options.peerPort, uploadLimitBytesPerSecond: this.options.uploadLimitBytesPerSecond, logger: this.logger }).then((seeder) => {
+    this.starting ??= Seeder.start({
+      peerPort: this.options.peerPort,
+      uploadLimitBytesPerSecond: this.options.uploadLimitBytesPerSecond,
+      iceServers: this.options.iceServers,
+      iceRefreshSeconds: this.options.iceRefreshSeconds,
+      logger: this.logger,
+    }).then((seeder) => {
       this.seeder = seeder;
       return seeder;
     });
     return this.starting;
   }
 
-  private async seedOne(seeder: Seeder, video: { uuid: string; infoHash: string; filePath: string; torrentPath: string }, torrentFile?: Buffer): Promise<void> {
+  private async seedOne(seeder: Seeder, video: TrackedVideo): Promise<void> {
     try {
-      await seeder.seed({ infoHash: video.infoHash, torrentFile: torrentFile ?? (await readFile(video.torrentPath)), filePath: video.filePath });
+      await seeder.seed({ infoHash: video.infoHash, torrentFile: await readFile(video.torrentPath), filePath: video.filePath });
     } catch (error) {
       this.logger.error(`video ${video.uuid} cannot be seeded: ${(error as Error).message}`);
     }

@@ -1,4 +1,5 @@
-import express, { type Express, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { ProblemError } from '../http/problem.js';
 import type { VideoStorage } from './video-storage.js';
 
 const YEAR_SECONDS = 365 * 24 * 3600;
@@ -36,4 +37,11 @@ export function mountStaticFiles(app: Express, storage: VideoStorage): void {
   app.use('/static/web-videos', express.static(storage.webVideosDir, options()));
   app.use('/static/torrents', express.static(storage.torrentsDir, options('application/x-bittorrent')));
   app.use('/static/thumbnails', express.static(storage.thumbnailsDir, options('image/jpeg')));
+  // A range past the end: send (under express.static) says 416 with `Content-Range: bytes */<size>`;
+  // the problem filter answers it with its own code (it would otherwise pass for a bad body).
+  app.use('/static', (error: { status?: number; headers?: Record<string, string> }, _req: Request, res: Response, next: NextFunction) => {
+    if (error?.status !== 416) return next(error);
+    for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+    next(new ProblemError('range-not-satisfiable', 'the requested range is not within the file'));
+  });
 }

@@ -1,6 +1,8 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isTemporaryName } from './media/atomic-output.js';
+import type { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
 
 /**
  * Where a pod keeps its videos' files and the URLs it serves them at. Everything is named by
@@ -10,17 +12,22 @@ import { join } from 'node:path';
  *   <dataDir>/web-videos/<uuid>.<ext>    the published file: web seed and seeder's data
  *   <dataDir>/torrents/<uuid>.torrent
  *   <dataDir>/thumbnails/<uuid>.jpg
+ *   <dataDir>/children/<pid>             ffmpeg/ffprobe running (media/child-processes.ts)
+ *
+ * Temporary files (a conversion, a thumbnail, a .torrent being written) are named
+ * `<final name>.<pid>.<random>.swarmtube-tmp` beside their final name; nothing else ends so.
  */
 export class VideoStorage {
   readonly uploadsDir: string;
   readonly webVideosDir: string;
   readonly torrentsDir: string;
   readonly thumbnailsDir: string;
+  readonly childrenDir: string;
 
   constructor(
     dataDir: string,
-    /** Public host[:port] of the pod. */
-    private readonly host: string,
+    /** The pod's URLs (from its publicUrl). */
+    private readonly podUrls: PodUrls,
     /** The UDP tracker's port: the pod's HTTP port. */
     private readonly udpPort: number,
   ) {
@@ -28,6 +35,7 @@ export class VideoStorage {
     this.webVideosDir = join(dataDir, 'web-videos');
     this.torrentsDir = join(dataDir, 'torrents');
     this.thumbnailsDir = join(dataDir, 'thumbnails');
+    this.childrenDir = join(dataDir, 'children');
     for (const dir of [this.uploadsDir, this.webVideosDir, this.torrentsDir, this.thumbnailsDir]) mkdirSync(dir, { recursive: true });
   }
 
@@ -49,16 +57,15 @@ export class VideoStorage {
 
   urls(uuid: string, extension: string): { webSeedUrl: string; torrentUrl: string; thumbnailUrl: string } {
     return {
-      webSeedUrl: `http://${this.host}/static/web-videos/${this.webVideoFileName(uuid, extension)}`,
-      torrentUrl: `http://${this.host}/static/torrents/${uuid}.torrent`,
-      thumbnailUrl: `http://${this.host}/static/thumbnails/${uuid}.jpg`,
+      webSeedUrl: this.podUrls.webSeed(this.webVideoFileName(uuid, extension)),
+      torrentUrl: this.podUrls.torrent(uuid),
+      thumbnailUrl: this.podUrls.thumbnail(uuid),
     };
   }
 
   /** The origin's three trackers, WebSocket first: browsers can use no other. */
   announceList(): string[] {
-    const hostname = this.host.replace(/:\d+$/, '');
-    return [`ws://${this.host}/tracker/socket`, `http://${this.host}/tracker/announce`, `udp://${hostname}:${this.udpPort}`];
+    return this.podUrls.announceList(this.udpPort);
   }
 
   /** Every file of one video, whatever its extension; missing files are fine. */
@@ -83,10 +90,35 @@ export class VideoStorage {
     return uuids;
   }
 
-  /** Uploads cut off by a crash: nobody will ever finish them. */
-  async removePartialUploads(keep: ReadonlySet<string> = new Set()): Promise<number> {
-    const stale = readdirSync(this.uploadsDir).filter((name) => !keep.has(join(this.uploadsDir, name)));
-    await Promise.all(stale.map((name) => rm(join(this.uploadsDir, name), { force: true })));
-    return stale.length;
+  /**
+   * Uploads cut off by a crash (and thumbnails made from them while they streamed in):
+   * nobody will ever finish them. `owned`: the uploads of jobs still processing.
+   */
+  async removePartialUploads(owned: ReadonlySet<string> = new Set()): Promise<number> {
+    return removeAll(this.uploadsDir, staleUploads(readdirSync(this.uploadsDir), this.uploadsDir, owned));
   }
+
+  /** Temporary files of writes a crash interrupted, in every folder; `owned`: those of live jobs (none at start). */
+  async removeTemporaries(owned: ReadonlySet<string> = new Set()): Promise<number> {
+    let removed = 0;
+    for (const dir of [this.uploadsDir, this.webVideosDir, this.torrentsDir, this.thumbnailsDir]) {
+      removed += await removeAll(dir, staleTemporaries(readdirSync(dir), dir, owned));
+    }
+    return removed;
+  }
+}
+
+/** The names in `dir` that are temporary files no live job owns. */
+export function staleTemporaries(names: readonly string[], dir: string, owned: ReadonlySet<string>): string[] {
+  return names.filter((name) => isTemporaryName(name) && !owned.has(join(dir, name)));
+}
+
+/** The names in the uploads folder that no job owns. */
+export function staleUploads(names: readonly string[], dir: string, owned: ReadonlySet<string>): string[] {
+  return names.filter((name) => !owned.has(join(dir, name)));
+}
+
+async function removeAll(dir: string, names: readonly string[]): Promise<number> {
+  await Promise.all(names.map((name) => rm(join(dir, name), { force: true })));
+  return names.length;
 }

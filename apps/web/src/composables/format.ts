@@ -1,3 +1,5 @@
+import { hostOfActor, publicUrlOfActor } from '../../../../libs/contracts/src/pod-urls.js';
+
 /** 75 → "1:15", 3725 → "1:02:05". */
 export function formatDuration(totalSeconds: number): string {
   const seconds = Math.max(0, Math.round(totalSeconds));
@@ -53,9 +55,11 @@ export function formatAgo(iso: string, now = Date.now()): string {
 
 /** A pod's actor URL as people name the pod: `http://localhost:9003/federation/actor` → `localhost:9003`. */
 export function podHostOf(actor: string): string {
-  try {
-    return new URL(actor).host;
-  } catch {
-    return actor;
-  }
+  return hostOfActor(actor) ?? actor;
+}
+
+/** A pod's site (its public URL), from its actor URL. */
+export function podHomeOf(actor: string): string | null {
+  const base = publicUrlOfActor(actor);
+  return base === null ? null : `${base}/`;
 }

@@ -1,6 +1,7 @@
 import { onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue';
 import type { Video } from '@/api/types';
 import { emptyFigures, type SwarmFigures } from '@/p2p/swarm-meter';
+import { fetchIceServers } from '@/api/p2p.api';
 import { preparePlayback, TorrentPlayback } from '@/p2p/torrent-playback';
 
 export type PlayerStatus = 'idle' | 'starting' | 'playing' | 'error';
@@ -38,6 +39,7 @@ export function useTorrentPlayer(element: Ref<HTMLVideoElement | null>, video: R
     try {
       const started = await TorrentPlayback.start(source, el, {
         p2p: useP2p,
+        iceServers: fetchIceServers,
         onFigures: (next) => {
           if (mine === generation) figures.value = next;
         },

@@ -34,6 +34,8 @@ export interface PlaybackOptions {
   onError?: (message: string) => void;
   /** Aborting it destroys the playback, also while it starts. */
   signal?: AbortSignal;
+  /** The WebRTC ICE servers (STUN, TURN), asked for with P2P on; none: host candidates only. */
+  iceServers?: (signal: AbortSignal) => Promise<RTCIceServer[]>;
 }
 
 export type PlaybackMode = 'webtorrent' | 'direct';
@@ -157,16 +159,18 @@ export class TorrentPlayback {
     // performance marks: where the time to the first frame goes (bench/first-frame.bench.ts).
     const mark = (name: string) => performance.mark(`swarmtube:${name}`);
     mark('playback-start');
-    const [WebTorrent, registration, torrentFile] = await Promise.all([
+    const p2p = this.options.p2p;
+    const [WebTorrent, registration, torrentFile, iceServers] = await Promise.all([
       loadWebTorrent().finally(() => mark('webtorrent-loaded')),
       registerStreamWorker().finally(() => mark('service-worker-ready')),
       fetchTorrent(this.source.torrentUrl, this.abort.signal).finally(() => mark('torrent-fetched')),
+      p2p && this.options.iceServers ? this.options.iceServers(this.abort.signal) : Promise.resolve([]),
     ]);
     if (this.destroyed) return;
-    const p2p = this.options.p2p;
     const client = (this.client = new WebTorrent({
-      // P2P off: no tracker at all, so no announce and no WebRTC offers.
-      tracker: p2p ? { rtcConfig: { iceServers: [] } } : false,
+      // P2P off: no tracker at all, so no announce and no WebRTC offers. On: the pod's STUN and
+      // TURN servers, so that viewers behind NATs reach each other (or relay through TURN).
+      tracker: p2p ? { rtcConfig: { iceServers } } : false,
       // P2P on: the web seed is added by hand, as a fallback.
       webSeeds: !p2p,
     }));

@@ -19,6 +19,8 @@ export interface ProblemDocument {
 /** `GET /api/v1/config` */
 export interface PodConfigDto {
   host: string;
+  /** The pod's public URL (`https://video.example.org`); its actor is PUBLIC_URL/federation/actor. */
+  publicUrl: string;
   name: string;
   version: string;
   signup: boolean;

@@ -4,12 +4,9 @@
  * so that a relayed event cannot land in another video's or pod's history.
  */
 
-const ACTOR_URL = /^https?:\/\/([^/]+)\/federation\/actor$/;
+import { hostOfActor } from '../pod-urls.js';
 
-/** `host[:port]` of an actor URL exactly as written (no normalisation: the schema already forces lower case). */
-export function hostOfActor(actor: string): string | null {
-  return ACTOR_URL.exec(actor)?.[1] ?? null;
-}
+export { hostOfActor };
 
 export function podStream(host: string): string {
   return `pod:${host}`;

@@ -3,7 +3,7 @@ import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
 import { ensureDeliveryTables } from './delivery-tables.js';
 import { deliveryBody, MAX_ACTIVITIES_PER_REQUEST } from '../activities.js';
-import { actorBase } from '../actor-base.js';
+import { PodUrls } from '../../../../../libs/contracts/src/pod-urls.js';
 import type { FederationClient } from '../federation-client.js';
 import type { PeerDirectory } from '../peer-directory.js';
 
@@ -155,7 +155,7 @@ export class DeliveryService {
       if (batch.length === 0) return;
       try {
         this.requests += 1;
-        await this.client.postJson(`${actorBase(actor)}/federation/inbox`, deliveryBody(batch.map((s) => s.event)));
+        await this.client.postJson(PodUrls.ofActor(actor).inbox, deliveryBody(batch.map((s) => s.event)));
         state.ackedSeq = batch[batch.length - 1].event.originSeq;
         state.failures = 0;
         state.nextAttemptAt = 0;

@@ -1,22 +1,13 @@
 import { multikeyDocument } from '../../../../../libs/event-envelope/src/multikey.js';
+import { PodUrls } from '../../../../../libs/contracts/src/pod-urls.js';
 import type { PodRuntime } from '../../pod-runtime.js';
 
 export const ACTIVITY_JSON = 'application/activity+json';
 export const ACTOR_USERNAME = 'pod';
 
-/** The pod's actor URLs, derived from its public host. */
-export function podUrls(host: string) {
-  const base = `http://${host}`;
-  const actor = `${base}/federation/actor`;
-  return {
-    base,
-    actor,
-    inbox: `${base}/federation/inbox`,
-    outbox: `${base}/federation/outbox`,
-    events: `${base}/federation/events`,
-    rsaKeyId: `${actor}#main-key`,
-    ed25519KeyId: `${actor}#ed25519-key`,
-  };
+/** The pod's URLs, from its public URL (libs/contracts/src/pod-urls.ts). */
+export function podUrls(publicUrl: string): PodUrls {
+  return new PodUrls(publicUrl);
 }
 
 /**
@@ -25,7 +16,7 @@ export function podUrls(host: string) {
  * signs events as a Multikey in `assertionMethod` (FEP-521a).
  */
 export function actorDocument(runtime: PodRuntime): Record<string, unknown> {
-  const urls = podUrls(runtime.config.host);
+  const urls = podUrls(runtime.config.publicUrl);
   return {
     '@context': ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/security/v1', 'https://w3id.org/security/multikey/v1'],
     id: urls.actor,

@@ -30,7 +30,9 @@ export class DiscoveryHttpController {
   @ApiOkResponse({ description: 'A JRD with a `self` link to the actor.', content: { 'application/jrd+json': { schema: JRD_SCHEMA } } })
   @ApiProblems('invalid-query', 'not-found')
   webfinger(@Query('resource') resource: unknown, @Res() response: Response): void {
-    const urls = podUrls(this.runtime.config.host);
+    // RFC 7033 section 5: any origin may read it, refusals included (set before they are thrown).
+    response.setHeader('Access-Control-Allow-Origin', '*');
+    const urls = podUrls(this.runtime.config.publicUrl);
     const acct = `acct:${ACTOR_USERNAME}@${this.runtime.config.host}`;
     if (typeof resource !== 'string' || resource.length === 0 || resource.length > 500) {
       throw new ProblemError('invalid-query', 'query parameter "resource" is required (acct:pod@host or the actor URL)');
@@ -44,7 +46,7 @@ export class DiscoveryHttpController {
         aliases: [urls.actor],
         links: [
           { rel: 'self', type: ACTIVITY_JSON, href: urls.actor },
-          { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: urls.base },
+          { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: urls.home },
         ],
       }),
     );
@@ -55,10 +57,10 @@ export class DiscoveryHttpController {
   @ApiOkResponse({ description: 'Links to NodeInfo 2.1 and to the actor.', content: { 'application/json': { schema: NODEINFO_LINKS_SCHEMA } } })
   @Header('Content-Type', 'application/json')
   nodeinfoLinks(): unknown {
-    const urls = podUrls(this.runtime.config.host);
+    const urls = podUrls(this.runtime.config.publicUrl);
     return {
       links: [
-        { rel: NODEINFO_21, href: `${urls.base}/nodeinfo/2.1` },
+        { rel: NODEINFO_21, href: urls.nodeinfo },
         { rel: 'https://www.w3.org/ns/activitystreams#Application', href: urls.actor },
       ],
     };
@@ -68,15 +70,18 @@ export class DiscoveryHttpController {
   @ApiOperation({ summary: 'NodeInfo 2.1' })
   @ApiOkResponse({ description: 'NodeInfo 2.1, with the profile of its schema in the content type.', content: { 'application/json': { schema: NODEINFO_SCHEMA } } })
   async nodeinfo(@Res() response: Response): Promise<void> {
-    const [videos] = await this.runtime.store.readModels.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM rm_videos WHERE origin = $1', [this.runtime.actor]);
+    const [[videos], users] = await Promise.all([
+      this.runtime.store.readModels.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM rm_videos WHERE origin = $1', [this.runtime.actor]),
+      this.runtime.accounts.count(),
+    ]);
     response.type(`application/json; profile="${NODEINFO_21}#"`).send(
       JSON.stringify({
         version: '2.1',
-        software: { name: 'swarmtube', version: SWARMTUBE_VERSION, homepage: `http://${this.runtime.config.host}/` },
+        software: { name: 'swarmtube', version: SWARMTUBE_VERSION, homepage: podUrls(this.runtime.config.publicUrl).home },
         protocols: ['activitypub'],
         services: { inbound: [], outbound: [] },
         openRegistrations: this.runtime.config.signup,
-        usage: { users: { total: 1 }, localPosts: Number(videos?.n ?? 0) },
+        usage: { users: { total: users }, localPosts: Number(videos?.n ?? 0) },
         metadata: { nodeName: this.runtime.config.name },
       }),
     );

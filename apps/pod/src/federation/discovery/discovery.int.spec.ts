@@ -71,3 +71,41 @@ describe('discovery: actor, WebFinger, NodeInfo', () => {
     assert.deepEqual((nodeinfo as any).protocols, ['activitypub']);
   });
 });
+
+describe('a pod with an HTTPS publicUrl: every URL it emits is https:// (wss:// for its tracker)', () => {
+  let pod: TestPod;
+  before(async () => {
+    pod = await startTestPod({ http: true, env: { SWARMTUBE_HOST: '', SWARMTUBE_PUBLIC_URL: 'https://video.swarm.test' } });
+  });
+  after(() => pod.destroy());
+
+  test('actor, key ids, inbox, outbox, WebFinger, NodeInfo, its PodJoined, its videos\' URLs and trackers', async () => {
+    const base = 'https://video.swarm.test';
+    const actor = (await (await fetch(`${pod.baseUrl}/federation/actor`)).json()) as any;
+    assert.deepEqual([actor.id, actor.url, actor.inbox, actor.outbox, actor.publicKey.id, actor.assertionMethod[0].id], [
+      `${base}/federation/actor`,
+      base,
+      `${base}/federation/inbox`,
+      `${base}/federation/outbox`,
+      `${base}/federation/actor#main-key`,
+      `${base}/federation/actor#ed25519-key`,
+    ]);
+    const jrd = (await (await fetch(`${pod.baseUrl}/.well-known/webfinger?resource=acct:pod@video.swarm.test`)).json()) as any;
+    assert.deepEqual(jrd.links.map((l: any) => l.href), [`${base}/federation/actor`, `${base}/`]);
+    const links = (await (await fetch(`${pod.baseUrl}/.well-known/nodeinfo`)).json()) as any;
+    assert.deepEqual(links.links.map((l: any) => l.href), [`${base}/nodeinfo/2.1`, `${base}/federation/actor`]);
+    assert.equal(((await (await fetch(`${pod.baseUrl}/nodeinfo/2.1`)).json()) as any).software.homepage, `${base}/`);
+    const config = (await (await fetch(`${pod.baseUrl}/api/v1/config`)).json()) as any;
+    assert.deepEqual([config.host, config.publicUrl], ['video.swarm.test', base]);
+    const { events } = (await (await fetch(`${pod.baseUrl}/api/v1/events`)).json()) as { events: any[] };
+    assert.deepEqual([events[0].type, events[0].origin, events[0].data.host, events[0].data.actor], ['PodJoined', `${base}/federation/actor`, 'video.swarm.test', `${base}/federation/actor`]);
+    const storage = pod.runtime.videos.storage;
+    const uuid = '0190c0de-0000-7000-8000-000000000001';
+    assert.deepEqual(storage.urls(uuid, 'mp4'), {
+      webSeedUrl: `${base}/static/web-videos/${uuid}.mp4`,
+      torrentUrl: `${base}/static/torrents/${uuid}.torrent`,
+      thumbnailUrl: `${base}/static/thumbnails/${uuid}.jpg`,
+    });
+    assert.deepEqual(storage.announceList(), ['wss://video.swarm.test/tracker/socket', 'https://video.swarm.test/tracker/announce', `udp://video.swarm.test:${pod.config.port}`]);
+  });
+});

@@ -32,7 +32,7 @@ export class OutboxHttpController {
   @ApiOkResponse({ description: 'The OrderedCollection, or one of its pages.', content: { 'application/activity+json': { schema: OUTBOX_SCHEMA } } })
   @ApiProblems('invalid-query')
   async outbox(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    const { outbox } = podUrls(this.runtime.config.host);
+    const { outbox } = podUrls(this.runtime.config.publicUrl);
     const total = (await this.runtime.store.originHead(this.runtime.actor))?.seq ?? 0;
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     if (query.page === undefined) {

@@ -2,7 +2,7 @@ import type { EventLog, ReceiveOutcome } from '../../event-log/event-log.js';
 import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
 import type { FederationClient } from '../federation-client.js';
 import type { PeerDirectory } from '../peer-directory.js';
-import { actorBase } from '../actor-base.js';
+import { PodUrls } from '../../../../../libs/contracts/src/pod-urls.js';
 
 const PAGE = 500;
 const MAX_PAGES_PER_PULL = 200;
@@ -62,7 +62,7 @@ export class PullService {
     for (const friend of await this.peers.friends()) {
       try {
         const { origins } = await this.client.getJson<{ origins: Array<{ origin: string; lastSeq: number }> }>(
-          `${actorBase(friend)}/federation/events`,
+          PodUrls.ofActor(friend).events,
           'application/json',
         );
         for (const { origin, lastSeq } of Array.isArray(origins) ? origins : []) {
@@ -90,7 +90,7 @@ export class PullService {
     const report = { pulled: 0, rejected: 0 };
     for (let page = 0; page < MAX_PAGES_PER_PULL; page++) {
       const after = (await this.store.originHead(origin))?.seq ?? 0;
-      const url = `${actorBase(peer)}/federation/events?origin=${encodeURIComponent(origin)}&after=${after}&limit=${PAGE}`;
+      const url = `${PodUrls.ofActor(peer).events}?origin=${encodeURIComponent(origin)}&after=${after}&limit=${PAGE}`;
       const answer = await this.client.getJson<{ events?: unknown }>(url, 'application/json');
       const events = Array.isArray(answer?.events) ? answer.events : [];
       if (events.length === 0) break;

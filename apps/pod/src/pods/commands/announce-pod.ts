@@ -13,12 +13,26 @@ export class KeyMismatchError extends Error {
   readonly code = 'key-mismatch';
 }
 
+export class ActorMismatchError extends Error {
+  readonly code = 'actor-mismatch';
+}
+
 /**
  * Every origin's log begins with its PodJoined, which declares its keys: an auditor then
  * needs nothing but the log to check every proof. On later starts the keys on disk must be
  * the ones announced, or every new event would carry a proof nobody can verify.
  */
 export async function announcePod(store: EventStore, eventLog: EventLog, identity: PodIdentity, keysDir: string): Promise<void> {
+  // A pod's identity is its actor URL: the log's first event is the pod's own PodJoined
+  // (nothing comes in before it), and a publicUrl or host that names another actor would start
+  // a second origin in the same log, which every friend would take for a stranger.
+  const [first] = await store.readAll({ after: 0, limit: 1 });
+  if (first && first.event.type === 'PodJoined' && first.event.origin !== identity.actor) {
+    throw new ActorMismatchError(
+      `config key "publicUrl": this pod's log says its actor is ${first.event.origin} (its first event, ${first.event.id}), ` +
+        `the config makes it ${identity.actor}; set publicUrl (and host) back to ${first.event.origin.replace(/\/federation\/actor$/, '')}, or start with an empty data folder`,
+    );
+  }
   const [genesis] = await store.readOrigin(identity.actor, { after: 0, limit: 1 });
   if (!genesis) {
     await eventLog.append(

@@ -1,6 +1,5 @@
 import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
 import type { PodConfig } from '../../config/pod-config.js';
-import { actorBase } from '../../federation/actor-base.js';
 import { FederationRequestError, type FederationClient } from '../../federation/federation-client.js';
 import type { PeerDirectory } from '../../federation/peer-directory.js';
 import { afterContact, automaticVoteReason, hasRecovered, initialHealth, isUnhealthy, type PeerHealth } from './health-score.js';
@@ -133,7 +132,7 @@ export class HealthMonitor {
     this.probing.add(actor);
     this.probes += 1;
     try {
-      const document = await this.client.getJson<{ id?: unknown }>(`${actorBase(actor)}/federation/actor`);
+      const document = await this.client.getJson<{ id?: unknown }>(actor);
       if (this.stopped) return;
       if (document?.id !== actor) this.failed(actor, new Error(`its actor document names ${String(document?.id).slice(0, 200)}`));
       else this.record(actor, true);

@@ -2,14 +2,11 @@ import type { StoredEvent } from '../../../../../libs/event-store/src/event-stor
 import type { SqlStatement } from '../../../../../libs/event-store/src/read-model-database.port.js';
 import type { Projection } from '../../projections/projection.js';
 import { friendshipEventKey } from './friendships.projection.js';
+import { hostOfActor as hostOfActorUrl } from '../../../../../libs/contracts/src/pod-urls.js';
 
-/** host of an actor URL (`http://host:port/federation/actor` → `host:port`). */
+/** host of an actor URL (libs/contracts/src/pod-urls.ts); events reach here validated, so it is one. */
 export function hostOfActor(actor: string): string {
-  try {
-    return new URL(actor).host;
-  } catch {
-    return actor;
-  }
+  return hostOfActorUrl(actor) ?? actor;
 }
 
 const LAST_EVENT_AT =

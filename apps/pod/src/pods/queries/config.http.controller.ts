@@ -15,7 +15,7 @@ export class ConfigHttpController {
   @ApiOperation({ summary: 'This pod: host, name, version, whether it takes sign-ups' })
   @ApiOkResponse({ description: 'The pod\'s public configuration.', type: PodConfigOpenApi })
   get(): PodConfigDto {
-    const { host, name, signup } = this.runtime.config;
-    return { host, name, version: SWARMTUBE_VERSION, signup };
+    const { host, publicUrl, name, signup } = this.runtime.config;
+    return { host, publicUrl, name, version: SWARMTUBE_VERSION, signup };
   }
 }

@@ -6,6 +6,9 @@ export class PodConfigOpenApi implements ReturnType<ConfigHttpController['get']>
   @ApiProperty({ description: 'Public host[:port].', example: 'localhost:9001' })
   host!: string;
 
+  @ApiProperty({ description: 'Public URL, from which every URL of the pod derives (the actor is PUBLIC_URL/federation/actor).', example: 'https://video.example.org' })
+  publicUrl!: string;
+
   @ApiProperty({ example: 'Pod 1' })
   name!: string;
 

@@ -10,17 +10,22 @@ import { resolve } from 'node:path';
  */
 export const VIDEO_DEMUXERS = ['mov', 'matroska', 'avi', 'flv', 'mpegts', 'mpeg', 'ogg', 'asf', 'mxf', 'dv'] as const;
 
+/** 20 s in µs: longer than any pause of a live upload the read ahead is worth waiting through. */
+export const FOLLOW_READ_TIMEOUT_US = 20_000_000;
+
 /**
  * Arguments that open a local file as a video input, and nothing else.
  *
  * `follow`: for a file still being written (an upload streaming in). ffmpeg's file protocol
  * then waits at the end of the file for more bytes instead of reporting its end, so every
  * byte the tool reads is the byte the finished file holds there. The file stays seekable;
- * what still differs is the size ffmpeg sees (see read-ahead.ts for when that matters). A
- * tool reading this way never ends by itself at the end of the file: its caller stops it.
+ * what still differs is the size ffmpeg sees (see read-ahead.ts for when that matters). Its
+ * caller stops it when the file is whole; if no byte arrives for FOLLOW_READ_TIMEOUT_US
+ * (a stalled upload, or a pod gone without stopping it) the read fails and the tool ends by
+ * itself instead of waiting for ever.
  */
 export function videoInputArgs(path: string, { follow = false }: { follow?: boolean } = {}): string[] {
-  return ['-format_whitelist', VIDEO_DEMUXERS.join(','), '-protocol_whitelist', 'file', ...(follow ? ['-follow', '1'] : []), '-i', fileUrl(path)];
+  return ['-format_whitelist', VIDEO_DEMUXERS.join(','), '-protocol_whitelist', 'file', ...(follow ? ['-follow', '1', '-rw_timeout', String(FOLLOW_READ_TIMEOUT_US)] : []), '-i', fileUrl(path)];
 }
 
 /** `file:` keeps a name such as `concat:a|b` or `http:x` a file name. */

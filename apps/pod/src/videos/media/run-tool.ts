@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnTool } from './child-processes.js';
 
 export interface ToolRunOptions {
   /** The tool is killed when this runs out: ffmpeg can hang on a hostile file. */
@@ -32,7 +32,7 @@ export function runTool(command: string, args: string[], options: ToolRunOptions
       resolve({ outcome: 'aborted', exitCode: null, stdout: '', stderrTail: '' });
       return;
     }
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnTool(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let outcome: ToolRun['outcome'] = 'exited';
     const stop = (why: ToolRun['outcome']) => {
       if (outcome !== 'exited' || child.exitCode !== null || child.signalCode !== null) return;
@@ -43,7 +43,7 @@ export function runTool(command: string, args: string[], options: ToolRunOptions
 
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       if (options.onStdout) return options.onStdout(chunk.toString('utf8'));
       stdoutBytes += chunk.length;
       if (stdoutBytes > maxStdout) return stop('stdout-overflow');
@@ -51,7 +51,7 @@ export function runTool(command: string, args: string[], options: ToolRunOptions
     });
     let stderr: Buffer[] = [];
     let stderrBytes = 0;
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       stderr.push(chunk);
       stderrBytes += chunk.length;
       if (stderrBytes > 2 * maxStderr) {

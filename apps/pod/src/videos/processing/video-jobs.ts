@@ -1,4 +1,5 @@
 import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
+import type { ProcessingPlan } from '../media/index.js';
 
 export type JobState = 'processing' | 'published' | 'failed';
 
@@ -19,8 +20,12 @@ export interface VideoJob {
   name: string;
   description: string;
   tags: string[];
-  /** The received upload, until processing no longer needs it. */
+  /** The received upload, until processing no longer needs it (null once the video's file is in place). */
   sourcePath: string | null;
+  /** Keep, remux or transcode, decided once from the upload: a resumed job follows the same plan. */
+  plan: ProcessingPlan | null;
+  /** The video's file once in place (web-videos/<uuid>.<ext>): where the bytes are after the move or conversion. */
+  filePath: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -37,6 +42,8 @@ interface JobRow {
   description: string;
   tags: string;
   source_path: string | null;
+  plan: string | null;
+  file_path: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -52,6 +59,8 @@ const COLUMNS: Record<keyof Omit<VideoJob, 'uuid'>, string> = {
   description: 'description',
   tags: 'tags',
   sourcePath: 'source_path',
+  plan: 'plan',
+  filePath: 'file_path',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -69,6 +78,8 @@ function fromRow(row: JobRow): VideoJob {
     description: row.description,
     tags: JSON.parse(row.tags) as string[],
     sourcePath: row.source_path,
+    plan: row.plan ? (JSON.parse(row.plan) as ProcessingPlan) : null,
+    filePath: row.file_path ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -83,18 +94,26 @@ export class VideoJobs {
         sql: `CREATE TABLE IF NOT EXISTS local_video_jobs (
           uuid TEXT PRIMARY KEY, owner TEXT NOT NULL, state TEXT NOT NULL, progress DOUBLE PRECISION NOT NULL,
           step TEXT NOT NULL, error_code TEXT, error_message TEXT, name TEXT NOT NULL, description TEXT NOT NULL,
-          tags TEXT NOT NULL, source_path TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+          tags TEXT NOT NULL, source_path TEXT, plan TEXT, file_path TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
       },
       { sql: `CREATE INDEX IF NOT EXISTS local_video_jobs_state ON local_video_jobs (state)` },
     ]);
+    // Added with resumable jobs: a table made by an earlier version gets them here.
+    const existing = new Set(
+      this.db.dialect === 'sqlite'
+        ? (await this.db.query<{ name: string }>(`SELECT name FROM pragma_table_info('local_video_jobs')`)).map((row) => row.name)
+        : (await this.db.query<{ name: string }>(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'local_video_jobs' AND table_schema = current_schema()`)).map((row) => row.name),
+    );
+    const missing = ['plan', 'file_path'].filter((column) => !existing.has(column));
+    if (missing.length > 0) await this.db.execute(missing.map((column) => ({ sql: `ALTER TABLE local_video_jobs ADD COLUMN ${column} TEXT` })));
   }
 
   async insert(job: VideoJob): Promise<void> {
     await this.db.execute([
       {
-        sql: `INSERT INTO local_video_jobs (uuid, owner, state, progress, step, error_code, error_message, name, description, tags, source_path, created_at, updated_at)
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        params: [job.uuid, job.owner, job.state, job.progress, job.step, job.errorCode, job.errorMessage, job.name, job.description, JSON.stringify(job.tags), job.sourcePath, job.createdAt, job.updatedAt],
+        sql: `INSERT INTO local_video_jobs (uuid, owner, state, progress, step, error_code, error_message, name, description, tags, source_path, plan, file_path, created_at, updated_at)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        params: [job.uuid, job.owner, job.state, job.progress, job.step, job.errorCode, job.errorMessage, job.name, job.description, JSON.stringify(job.tags), job.sourcePath, job.plan ? JSON.stringify(job.plan) : null, job.filePath, job.createdAt, job.updatedAt],
       },
     ]);
   }
@@ -103,7 +122,7 @@ export class VideoJobs {
     const sets: string[] = [];
     const params: unknown[] = [uuid];
     for (const [key, value] of Object.entries(patch)) {
-      params.push(key === 'tags' ? JSON.stringify(value) : value);
+      params.push(key === 'tags' || (key === 'plan' && value !== null) ? JSON.stringify(value) : value);
       sets.push(`${COLUMNS[key as keyof typeof COLUMNS]} = $${params.length}`);
     }
     await this.db.execute([{ sql: `UPDATE local_video_jobs SET ${sets.join(', ')} WHERE uuid = $1`, params }]);

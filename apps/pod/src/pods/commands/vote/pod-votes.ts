@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { EventDraft, EventEnvelope } from '../../../../../../libs/event-envelope/src/envelope.js';
 import { podStream } from '../../../../../../libs/contracts/src/events/event-streams.js';
+import { actorUrlOf, hostOfActor, peerPublicUrl } from '../../../../../../libs/contracts/src/pod-urls.js';
 import type { BallotView, BallotVoteView, VoteAnswer } from '../../../../../../libs/contracts/src/api/rest-types.js';
 import type { EventStore } from '../../../../../../libs/event-store/src/event-store.port.js';
 import type { ReadModelDatabase } from '../../../../../../libs/event-store/src/read-model-database.port.js';
@@ -166,7 +167,13 @@ export class PodVotes implements AutomaticVoter {
   private async resolve(host: string): Promise<{ actor: string; status: string | null }> {
     if (host === this.myHost) return { actor: this.me, status: 'active' };
     const [row] = await this.db.query<{ actor: string; status: string }>('SELECT actor, status FROM rm_pods WHERE host = $1 ORDER BY actor LIMIT 1', [host]);
-    return row ? { actor: row.actor, status: row.status } : { actor: `http://${host}/federation/actor`, status: null };
+    if (row) return { actor: row.actor, status: row.status };
+    // A pod this log never heard of has no actor yet: name the one a bare host would mean (pod-urls.ts).
+    try {
+      return { actor: actorUrlOf(peerPublicUrl(host, { allowPlainHttpLoopback: true })), status: null };
+    } catch {
+      throw new ProblemError('invalid-host', `"${host.slice(0, 100)}" is not a host[:port]`);
+    }
   }
 
   private async statusOf(actor: string): Promise<string | null> {
@@ -208,11 +215,7 @@ export class PodVotes implements AutomaticVoter {
 }
 
 function hostOf(actor: string): string {
-  try {
-    return new URL(actor).host;
-  } catch {
-    return actor;
-  }
+  return hostOfActor(actor) ?? actor;
 }
 
 /** The `{host}` of a vote's path: host[:port], lower-cased; anything else is a 400 invalid-host. */

@@ -94,7 +94,7 @@ for (const database of ['sqlite', 'postgres'] as const) describe(`expulsion and 
     const b = B.config.host;
     await refused(() => call(A, 'POST', votes(b), { body: '{}' }), 401, 'unauthorized');
     await refused(() => call(A, 'DELETE', votes(b)), 401, 'unauthorized');
-    for (const host of ['not%20a%20host', 'a_b.test', 'x'.repeat(300), 'host:99999999', '%00']) {
+    for (const host of ['not%20a%20host', 'a_b.test', 'x'.repeat(300), 'host:99999999', '%00', '-dash.test', 'a..b.test']) {
       await refused(() => call(A, 'POST', votes(host), { token, body: '{}' }), 400, 'invalid-host');
     }
     await refused(() => call(A, 'POST', votes('nowhere.test:1234'), { token, body: '{"reason":"who?"}' }), 404, 'unknown-pod');

@@ -131,6 +131,8 @@ export async function receiveUpload(
       }
     });
   });
+  // busboy drops every file part past `files: 1` without a 'file' event: say so, or a second video would go unnoticed.
+  parser.on('filesLimit', () => problems.push('videofile: only one file per upload'));
   parser.on('partsLimit', () => problems.push('too many parts in the form'));
   parser.on('fieldsLimit', () => problems.push('too many fields in the form'));
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, openAsBlob, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, openAsBlob, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -29,6 +29,8 @@ interface Sent {
   tags?: string[];
   file?: { path: string; type?: string; field?: string };
   extraFields?: Record<string, string>;
+  /** Parts after the video (a second file). */
+  extraFiles?: Array<{ path: string; field: string }>;
 }
 
 async function send(pod: TestPod, token: string | null, sent: Sent): Promise<{ status: number; body: any; contentType: string }> {
@@ -38,6 +40,7 @@ async function send(pod: TestPod, token: string | null, sent: Sent): Promise<{ s
   for (const tag of sent.tags ?? []) form.append('tags', tag);
   for (const [key, value] of Object.entries(sent.extraFields ?? {})) form.append(key, value);
   if (sent.file) form.set(sent.file.field ?? 'videofile', await openAsBlob(sent.file.path, { type: sent.file.type ?? 'video/mp4' }), basename(sent.file.path));
+  for (const extra of sent.extraFiles ?? []) form.append(extra.field, await openAsBlob(extra.path, { type: 'video/mp4' }), basename(extra.path));
   const response = await fetch(`${pod.baseUrl}/api/v1/videos/upload`, {
     method: 'POST',
     headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -125,6 +128,11 @@ describe('POST /api/v1/videos/upload', () => {
     const range = await fetch(video.webSeedUrls[0], { headers: { range: 'bytes=0-9' } });
     assert.equal(range.status, 206);
     assert.equal((await range.arrayBuffer()).byteLength, 10);
+    const past = await fetch(video.webSeedUrls[0], { headers: { range: `bytes=${file.length + 10}-` } });
+    assert.equal(past.status, 416);
+    assert.match(past.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    assert.equal(((await past.json()) as { code: string }).code, 'range-not-satisfiable');
+    assert.equal(past.headers.get('content-range'), `bytes */${file.length}`, 'the size, for the client to ask again');
     const thumbnail = Buffer.from(await (await fetch(video.thumbnailUrl)).arrayBuffer());
     assert.deepEqual([...thumbnail.subarray(0, 3)], [0xff, 0xd8, 0xff], 'the thumbnail is a JPEG');
     const torrent = await fetch(video.torrentUrl);
@@ -141,6 +149,29 @@ describe('POST /api/v1/videos/upload', () => {
     assert.equal(video.mimeType, 'video/mp4');
     assert.match(video.webSeedUrls[0], /\.mp4$/);
     assert.equal(video.duration, 3);
+  });
+
+  test('a failure that is not the file\'s (the torrents folder unusable) does not fail the job: it waits, retries, and publishes once the folder is back', { timeout: 120_000 }, async () => {
+    const { torrentsDir } = pod.runtime.videos.storage;
+    rmSync(torrentsDir, { recursive: true });
+    writeFileSync(torrentsDir, 'not a folder');
+    let uuid: string;
+    try {
+      const sent = await send(pod, token, { name: 'Patience', file: { path: good } });
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      uuid = sent.body.uuid;
+      const stalled = await waitUntil('the job to stall', async () => {
+        const video = (await (await fetch(`${pod.baseUrl}/api/v1/videos/${uuid}`)).json()) as any;
+        assert.equal(video.state, 'processing', JSON.stringify(video));
+        return video.step === 'stalled' ? video : undefined;
+      }, 60_000, 50);
+      assert.equal(stalled.error, null);
+    } finally {
+      rmSync(torrentsDir, { force: true });
+      mkdirSync(torrentsDir);
+    }
+    const video = await waitForJob(pod, uuid, 'published');
+    assert.equal((await fetch(video.torrentUrl)).status, 200);
   });
 
   test('edit and delete: by the owner or an admin only; delete removes files, torrent and tracker entry', async () => {
@@ -206,6 +237,7 @@ describe('POST /api/v1/videos/upload', () => {
     ['an unknown field', async () => ({ name: 'Extra', extraFields: { privacy: 'public' }, file: { path: good } }), 400, 'invalid-body'],
     ['no file', async () => ({ name: 'Nothing' }), 400, 'invalid-body'],
     ['the file in another field', async () => ({ name: 'Misplaced', file: { path: good, field: 'file' } }), 400, 'invalid-body'],
+    ['a second videofile part', async () => ({ name: 'Twice', file: { path: good }, extraFiles: [{ path: good, field: 'videofile' }] }), 400, 'invalid-body'],
   ];
   for (const [what, make, status, code] of refusals) {
     test(`refused, nothing kept: ${what} → ${status} ${code}`, async () => {
