@@ -204,22 +204,24 @@ function checkNpm() {
 function npmCiReason(installedKey) {
   if (!existsSync(join(root, 'node_modules'))) return 'node_modules is missing';
   if (installedKey && installedKey.split(' ')[1] !== abi) return `Node changed to ${process.version}`;
-  // npm keeps a copy of what it installed in node_modules/.package-lock.json.
-  let lock, hidden;
+  // What is on disk, not node_modules/.package-lock.json: `npm install --package-lock-only`
+  // rewrites that file without installing anything.
+  let lock;
   try {
     lock = JSON.parse(readFileSync(lockPath, 'utf8')).packages ?? {};
-    hidden = JSON.parse(readFileSync(join(root, 'node_modules', '.package-lock.json'), 'utf8')).packages ?? {};
   } catch {
-    return installedKey ? 'package-lock.json changed' : 'no record of the last install';
+    return 'package-lock.json does not parse';
   }
   for (const [path, entry] of Object.entries(lock)) {
-    if (path === '' || !path.startsWith('node_modules/')) continue;
-    const have = hidden[path];
-    if (!have) {
+    if (path === '' || !path.startsWith('node_modules/') || entry.link) continue;
+    let version;
+    try {
+      version = JSON.parse(readFileSync(join(root, path, 'package.json'), 'utf8')).version;
+    } catch {
       if (entry.optional) continue; // skipped on this platform
-      return 'package-lock.json changed';
+      return `${path.slice('node_modules/'.length)} is missing`;
     }
-    if (have.version !== entry.version) return 'package-lock.json changed';
+    if (version !== entry.version) return `${path.slice('node_modules/'.length)} is ${version}, the lock says ${entry.version}`;
   }
   // Extra packages (an `npm i --no-save` experiment) are tolerated: they break nothing, and
   // wiping node_modules under other running processes would.
