@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { MAX_INBOX_BODY_BYTES } from '../../../libs/contracts/src/federation/federation-limits.js';
 import { ClientAddresses } from './http/client-address.js';
 import { API_DOCS_PATH, mountApiDocs } from './http/openapi.js';
 import { KnownPodOrigins, securityHeaders } from './http/security-headers.js';
@@ -32,7 +33,7 @@ export async function startPodApp(runtime: PodRuntime, options: { logger?: false
   // req.ip and req.protocol from X-Forwarded-For/-Proto, from the trusted proxies only (the
   // login and sign-up limits key on req.ip); the tracker uses the same rule (pod-tracker.ts).
   app.set('trust proxy', new ClientAddresses(runtime.config.trustedProxies).trust);
-  app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/activity+json', 'application/ld+json', 'application/*+json'] });
+  app.useBodyParser('json', { limit: MAX_INBOX_BODY_BYTES, type: ['application/json', 'application/activity+json', 'application/ld+json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   // Before init: Nest registers its 404 handler at init, and the site's history-mode
   // fallback must come first (it never answers API paths).

@@ -198,6 +198,8 @@ function createFederation(
   health.voter = votes;
   membership.health = health;
   delivery.onOutcome = (peer, outcome) => health.observeDelivery(peer, outcome);
+  inbox.onPeerOutcome = (peer, outcome) => health.observeDelivery(peer, outcome);
+  health.onReachable = (peer) => delivery.peerIsBack(peer);
   votes.onOutcome = (target, type) => {
     if (type === 'PodReadmitted') {
       health.reset(target);

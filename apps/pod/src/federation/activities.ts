@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
 import { ProblemError } from '../http/problem.js';
 import { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
+import { fittingCount, utf8Bytes } from './batches.js';
 import { AS_PUBLIC, deletedVideoId, PEERTUBE_VIDEO_TERMS, publishedVideoObject, SWARMTUBE_VIDEO_TERMS, updatedVideoObject } from './video-object.js';
 
 /**
@@ -88,11 +89,39 @@ export function activityFor(event: EventEnvelope): Json {
  * which the inbox refuses as a replay.
  */
 export function deliveryBody(events: readonly EventEnvelope[]): Json {
-  const items = events.map((event) => {
-    const { '@context': _context, ...activity } = activityFor(event);
-    return activity;
-  });
-  return { '@context': SWARMTUBE_CONTEXT, id: `urn:uuid:${randomUUID()}`, type: 'Collection', totalItems: items.length, items };
+  return JSON.parse(deliveryBatch(events.map(deliveryItem), Infinity).body) as Json;
+}
+
+/** One event's activity as an item of a delivered Collection (no @context of its own), encoded. */
+export function deliveryItem(event: EventEnvelope): string {
+  const { '@context': _context, ...activity } = activityFor(event);
+  return JSON.stringify(activity);
+}
+
+export interface DeliveryBatch {
+  /** The Collection's JSON text, as sent. */
+  body: string;
+  /** How many of the items it carries: the first ones. */
+  count: number;
+  /** Its size in bytes. */
+  bytes: number;
+}
+
+/**
+ * The Collection of the longest run of `items` (encoded by deliveryItem, in log order) that
+ * weighs at most `maxBytes`: at least the first item, whatever it weighs (an event's activity is
+ * bounded so that one always fits an inbox; federation-limits.ts).
+ */
+export function deliveryBatch(items: readonly string[], maxBytes: number): DeliveryBatch {
+  const head = (count: number) =>
+    `{"@context":${JSON.stringify(SWARMTUBE_CONTEXT)},"id":"urn:uuid:${randomUUID()}","type":"Collection","totalItems":${count},"items":[`;
+  const tail = ']}';
+  // totalItems is written once the count is known; its widest form frames the cut.
+  const frame = utf8Bytes(head(items.length)) + tail.length;
+  const sizes = items.map(utf8Bytes);
+  const count = fittingCount(sizes, maxBytes, frame);
+  const body = `${head(count)}${items.slice(0, count).join(',')}${tail}`;
+  return { body, count, bytes: utf8Bytes(body) };
 }
 
 export interface ReceivedActivity {

@@ -4,8 +4,15 @@ import { createSecureContext, rootCertificates, type SecureContext } from 'node:
 import * as tls from 'node:tls';
 import { Agent, fetch, type Response } from 'undici';
 import { signRequest } from '../../../../libs/http-signatures/src/index.js';
+import { MAX_PULL_ANSWER_BYTES } from '../../../../libs/contracts/src/federation/federation-limits.js';
 import { assertPeerScheme } from '../../../../libs/contracts/src/pod-urls.js';
 import { assertPublicLiteral, publicOnlyLookup } from './address-policy.js';
+
+/**
+ * What went wrong with a request to a peer: `too-large` is an answer over what we read (the
+ * caller asks for less), every other kind a peer that failed (the caller backs off).
+ */
+export type PeerFailureKind = 'network' | 'timeout' | 'redirect' | 'status' | 'too-large' | 'not-json' | 'address-refused';
 
 export class FederationRequestError extends Error {
   constructor(
@@ -13,9 +20,16 @@ export class FederationRequestError extends Error {
     readonly status?: number,
     /** The `code` of a problem+json answer, e.g. `pod-expelled`. */
     readonly code?: string,
+    readonly kind: PeerFailureKind = status === undefined ? 'network' : 'status',
   ) {
     super(message);
   }
+}
+
+/** Per request: a shorter time limit, or a smaller answer, than the defaults. */
+export interface RequestLimits {
+  timeoutMs?: number;
+  maxResponseBytes?: number;
 }
 
 function problemCode(text: string): string | undefined {
@@ -29,7 +43,7 @@ function problemCode(text: string): string | undefined {
 
 const TIMEOUT_MS = 10_000;
 /** What we read of a peer's answer at most: a peer cannot make us buffer gigabytes. */
-const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = MAX_PULL_ANSWER_BYTES;
 
 const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
@@ -87,57 +101,76 @@ export class FederationClient {
     return this.dispatcher.close();
   }
 
-  async getJson<T = unknown>(url: string, accept = 'application/activity+json'): Promise<T> {
-    return this.request<T>('GET', url, undefined, accept);
+  async getJson<T = unknown>(url: string, accept = 'application/activity+json', limits: RequestLimits = {}): Promise<T> {
+    return this.request<T>('GET', url, undefined, accept, limits);
   }
 
   async postJson<T = unknown>(url: string, body: unknown): Promise<T> {
-    return this.request<T>('POST', url, JSON.stringify(body), 'application/activity+json, application/json');
+    return this.postEncoded<T>(url, JSON.stringify(body));
   }
 
-  private async request<T>(method: string, url: string, body: string | undefined, accept: string): Promise<T> {
+  /** A body already encoded as JSON (a delivery batch cut by its size). */
+  async postEncoded<T = unknown>(url: string, json: string): Promise<T> {
+    return this.request<T>('POST', url, json, 'application/activity+json, application/json', {});
+  }
+
+  private async request<T>(method: string, url: string, body: string | undefined, accept: string, limits: RequestLimits): Promise<T> {
     try {
       // Never plain HTTP but to loopback in demo mode, whoever named the URL (a keyId, a seed's list).
       assertPeerScheme(url, { allowPlainHttpLoopback: this.options.allowPrivateAddresses });
       if (!this.options.allowPrivateAddresses) assertPublicLiteral(new URL(url));
     } catch (error) {
-      throw new FederationRequestError(`${method} ${url.slice(0, 300)}: ${(error as Error).message}`);
+      throw new FederationRequestError(`${method} ${url.slice(0, 300)}: ${(error as Error).message}`, undefined, undefined, 'address-refused');
     }
     const signature = signRequest({ method, url, body, keyId: this.keyId, privateKey: this.privateKey });
     this.signatures += 1;
     const headers: Record<string, string> = { accept, date: signature.Date, host: signature.Host, signature: signature.Signature };
     if (signature.Digest) headers.digest = signature.Digest;
     if (body !== undefined) headers['content-type'] = 'application/activity+json';
+    const signal = AbortSignal.timeout(Math.max(1, Math.min(TIMEOUT_MS, limits.timeoutMs ?? TIMEOUT_MS)));
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error', dispatcher: this.dispatcher });
+      response = await fetch(url, { method, headers, body, signal, redirect: 'error', dispatcher: this.dispatcher });
     } catch (error) {
-      // fetch says "fetch failed"; why (refused, private address, timeout) is in the cause.
-      const cause = (error as { cause?: { message?: string } }).cause?.message;
-      throw new FederationRequestError(`${method} ${url}: ${(error as Error).message}${cause ? `: ${cause}` : ''}`);
+      throw fetchFailure(`${method} ${url}`, error);
     }
-    const text = await readBounded(response);
+    let text: string;
+    try {
+      text = await readBounded(response, Math.min(MAX_RESPONSE_BYTES, limits.maxResponseBytes ?? MAX_RESPONSE_BYTES));
+    } catch (error) {
+      if (error instanceof FederationRequestError) throw new FederationRequestError(`${method} ${url}: ${error.message}`, error.status, undefined, error.kind);
+      throw fetchFailure(`${method} ${url}`, error);
+    }
     if (!response.ok) throw new FederationRequestError(`${method} ${url}: ${response.status} ${text.slice(0, 300)}`, response.status, problemCode(text));
     if (text === '') return undefined as T;
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new FederationRequestError(`${method} ${url}: the answer is not JSON`, response.status);
+      throw new FederationRequestError(`${method} ${url}: the answer is not JSON`, response.status, undefined, 'not-json');
     }
   }
 }
 
-async function readBounded(response: Response): Promise<string> {
+/** fetch says "fetch failed" (or aborts); why (refused, redirect, timeout) is in the error or its cause. */
+function fetchFailure(request: string, error: unknown): FederationRequestError {
+  const cause = (error as { cause?: { message?: string; name?: string } }).cause;
+  const message = `${request}: ${(error as Error).message}${cause?.message ? `: ${cause.message}` : ''}`;
+  const timedOut = (error as Error).name === 'TimeoutError' || cause?.name === 'TimeoutError';
+  const kind = timedOut ? 'timeout' : /redirect/i.test(message) ? 'redirect' : 'network';
+  return new FederationRequestError(timedOut ? `${request}: no answer in time` : message, undefined, undefined, kind);
+}
+
+async function readBounded(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_RESPONSE_BYTES) {
+  if (declared > maxBytes) {
     await response.body?.cancel();
-    throw new FederationRequestError(`answer too large (${declared} bytes)`, response.status);
+    throw new FederationRequestError(`answer too large (${declared} bytes, at most ${maxBytes} read)`, response.status, undefined, 'too-large');
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
     size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) throw new FederationRequestError('answer too large', response.status);
+    if (size > maxBytes) throw new FederationRequestError(`answer too large (over ${maxBytes} bytes)`, response.status, undefined, 'too-large');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -2,6 +2,7 @@ import type { VideoPublishedDataV1, VideoUpdatedDataV1 } from '../../../../libs/
 import type { EventEnvelope } from '../../../../libs/event-envelope/src/envelope.js';
 import { NO_MEDIA_FACTS, type MediaFacts } from '../videos/local-media-facts.js';
 import { PodUrls } from '../../../../libs/contracts/src/pod-urls.js';
+import { MAX_TRACKER_LINKS } from '../../../../libs/contracts/src/federation/federation-limits.js';
 
 /**
  * The Video object a plain ActivityPub reader gets for a video event (docs/protocol.md, "The
@@ -60,7 +61,9 @@ export function videoPageUrl(origin: string, uuid: string): string {
 /**
  * The trackers a magnet names, as PeerTube lists them in `url`. PeerTube only knows HTTP and
  * WebSocket trackers (it calls anything not http "websocket"), so a UDP tracker stays in the
- * magnet alone rather than being mislabelled.
+ * magnet alone rather than being mislabelled. At most MAX_TRACKER_LINKS of them: a magnet of many
+ * tiny trackers would otherwise make an activity many times heavier than its event, past what
+ * an inbox takes (federation-limits.ts).
  */
 function trackerLinks(magnetUri: string): Json[] {
   let trackers: string[];
@@ -69,10 +72,12 @@ function trackerLinks(magnetUri: string): Json[] {
   } catch {
     return [];
   }
-  return trackers.flatMap((href) => {
-    const kind = /^https?:/i.test(href) ? 'http' : /^wss?:/i.test(href) ? 'websocket' : null;
-    return kind ? [{ type: 'Link', name: `tracker-${kind}`, rel: ['tracker', kind], href }] : [];
-  });
+  return trackers
+    .flatMap((href) => {
+      const kind = /^https?:/i.test(href) ? 'http' : /^wss?:/i.test(href) ? 'websocket' : null;
+      return kind ? [{ type: 'Link', name: `tracker-${kind}`, rel: ['tracker', kind], href }] : [];
+    })
+    .slice(0, MAX_TRACKER_LINKS);
 }
 
 /**

@@ -2,9 +2,11 @@ import type { EventStore, Subscription } from '../../../../../libs/event-store/s
 import type { ReadModelDatabase } from '../../../../../libs/event-store/src/read-model-database.port.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
 import { ensureDeliveryTables } from './delivery-tables.js';
-import { deliveryBody, MAX_ACTIVITIES_PER_REQUEST } from '../activities.js';
+import type { StoredEvent } from '../../../../../libs/event-store/src/event-store.port.js';
+import { MAX_INBOX_BODY_BYTES } from '../../../../../libs/contracts/src/federation/federation-limits.js';
+import { deliveryBatch, deliveryItem, MAX_ACTIVITIES_PER_REQUEST } from '../activities.js';
 import { PodUrls } from '../../../../../libs/contracts/src/pod-urls.js';
-import type { FederationClient } from '../federation-client.js';
+import { FederationRequestError, type FederationClient } from '../federation-client.js';
 import type { PeerDirectory } from '../peer-directory.js';
 
 const BASE_BACKOFF_MS = 500;
@@ -25,10 +27,27 @@ export interface PeerDeliveryState {
   nextAttemptAt: number;
   lastSuccessAt: string | null;
   lastError: string | null;
+  /**
+   * What this friend's inbox takes per request: MAX_INBOX_BODY_BYTES and MAX_ACTIVITIES_PER_REQUEST
+   * unless it refused a batch as too large (413) or too long (too-many-activities), which halves
+   * them for as long as this process runs (a stricter proxy in front of it, an older pod).
+   */
+  maxBytes: number;
+  maxActivities: number;
+}
+
+/** Whether a friend refused a batch for its size or length: then it is split, never sent again as is. */
+function refusedAsTooBig(error: unknown): 'bytes' | 'count' | null {
+  if (!(error instanceof FederationRequestError)) return null;
+  if (error.status === 413) return 'bytes';
+  if (error.status === 400 && error.code === 'too-many-activities') return 'count';
+  return null;
 }
 
 /**
- * Push: this pod's own events go to every friend's inbox, up to 100 per request, in order.
+ * Push: this pod's own events go to every friend's inbox, in order, as many per request as fit
+ * in what the inbox takes (MAX_INBOX_BODY_BYTES, cut by the activities' encoded size, and at most
+ * MAX_ACTIVITIES_PER_REQUEST); a batch refused as too large is halved and sent again at once.
  * The outbox is the log itself; what each friend has acknowledged is one cursor per friend,
  * saved shortly after each acknowledgement (failures at once), so a crash only means sending
  * again what the friend will recognise by id. Each friend has its own loop and its own
@@ -69,6 +88,8 @@ export class DeliveryService {
         nextAttemptAt: Number(row.next_attempt_at),
         lastSuccessAt: row.last_success_at,
         lastError: row.last_error,
+        maxBytes: MAX_INBOX_BODY_BYTES,
+        maxActivities: MAX_ACTIVITIES_PER_REQUEST,
       });
     }
     // A new event of ours is to push, a friendship event may add or end a friend: look again,
@@ -137,10 +158,22 @@ export class DeliveryService {
     this.kick();
   }
 
+  /**
+   * A friend answered something else (a probe): if its deliveries were failing, its backoff
+   * (up to 5 min) no longer says anything; try it now, so that a friend back from a long
+   * outage does not wait that long for what it missed.
+   */
+  peerIsBack(actor: string): void {
+    const state = this.states.get(actor);
+    if (!state || state.failures === 0 || state.nextAttemptAt <= Date.now()) return;
+    state.nextAttemptAt = 0;
+    this.kick();
+  }
+
   private stateOf(actor: string): PeerDeliveryState {
     let state = this.states.get(actor);
     if (!state) {
-      state = { actor, ackedSeq: 0, failures: 0, nextAttemptAt: 0, lastSuccessAt: null, lastError: null };
+      state = { actor, ackedSeq: 0, failures: 0, nextAttemptAt: 0, lastSuccessAt: null, lastError: null, maxBytes: MAX_INBOX_BODY_BYTES, maxActivities: MAX_ACTIVITIES_PER_REQUEST };
       this.states.set(actor, state);
     }
     return state;
@@ -148,22 +181,39 @@ export class DeliveryService {
 
   private async deliverTo(actor: string, untilSeq: number | null): Promise<void> {
     const state = this.stateOf(actor);
+    // Read ahead of what one request carries, each activity encoded once: what did not fit in
+    // this request opens the next one.
+    let pending: Array<{ stored: StoredEvent; item: string }> = [];
     while (!this.stopped) {
-      const limit = untilSeq === null ? MAX_ACTIVITIES_PER_REQUEST : Math.min(MAX_ACTIVITIES_PER_REQUEST, untilSeq - state.ackedSeq);
-      if (limit <= 0) return;
-      const batch = await this.store.readOrigin(this.me, { after: state.ackedSeq, limit });
-      if (batch.length === 0) return;
+      const lastPending = pending.length > 0 ? pending[pending.length - 1].stored.event.originSeq : state.ackedSeq;
+      const room = MAX_ACTIVITIES_PER_REQUEST - pending.length;
+      const wanted = untilSeq === null ? room : Math.min(room, untilSeq - lastPending);
+      if (wanted > 0) {
+        const read = await this.store.readOrigin(this.me, { after: lastPending, limit: wanted });
+        pending.push(...read.map((stored) => ({ stored, item: deliveryItem(stored.event) })));
+      }
+      if (pending.length === 0) return;
+      const batch = deliveryBatch(pending.slice(0, state.maxActivities).map((p) => p.item), state.maxBytes);
       try {
         this.requests += 1;
-        await this.client.postJson(PodUrls.ofActor(actor).inbox, deliveryBody(batch.map((s) => s.event)));
-        state.ackedSeq = batch[batch.length - 1].event.originSeq;
+        await this.client.postEncoded(PodUrls.ofActor(actor).inbox, batch.body);
+        state.ackedSeq = pending[batch.count - 1].stored.event.originSeq;
+        pending = pending.slice(batch.count);
         state.failures = 0;
         state.nextAttemptAt = 0;
         state.lastSuccessAt = new Date().toISOString();
         state.lastError = null;
-        this.delivered += batch.length;
+        this.delivered += batch.count;
         this.onOutcome(actor, { ok: true });
       } catch (error) {
+        const tooBig = refusedAsTooBig(error);
+        if (tooBig && batch.count > 1) {
+          // Split, then continue: the friend answered, it only takes less per request.
+          if (tooBig === 'bytes') state.maxBytes = Math.max(1, Math.floor(batch.bytes / 2));
+          else state.maxActivities = Math.max(1, Math.floor(batch.count / 2));
+          this.log(`delivery to ${actor}: a batch of ${batch.count} activities (${batch.bytes} bytes) refused as too large, sending at most ${state.maxActivities} and ${state.maxBytes} bytes per request`);
+          continue;
+        }
         this.onOutcome(actor, { ok: false, error });
         state.failures += 1;
         const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (state.failures - 1));

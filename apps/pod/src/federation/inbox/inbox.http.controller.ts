@@ -20,7 +20,7 @@ export class InboxHttpController {
   @ApiConsumes('application/activity+json', 'application/ld+json', 'application/json')
   @ApiBody({ schema: ACTIVITY_SCHEMA })
   @ApiAcceptedResponse({ description: 'Read: how many events were taken, already held, or refused (and why).', type: InboxResultOpenApi })
-  @ApiProblems('unsupported-media-type', 'invalid-signature', 'not-a-member', 'pod-expelled', 'forbidden', 'replayed-request', 'invalid-body', 'malformed-json', 'too-many-activities', 'payload-too-large')
+  @ApiProblems('unsupported-media-type', 'invalid-signature', 'not-a-member', 'pod-expelled', 'forbidden', 'replayed-request', 'invalid-body', 'malformed-json', 'too-many-activities', 'payload-too-large', 'peer-unreachable')
   receive(@Req() request: Request & { rawBody?: Buffer }): Promise<InboxResult> {
     return this.runtime.federation.inbox.handle({
       method: request.method,

@@ -7,7 +7,14 @@ import type { EventLog, ReceiveOutcome } from '../../event-log/event-log.js';
 import { readInboxBody } from '../activities.js';
 import type { FederationClient } from '../federation-client.js';
 import type { PeerDirectory } from '../peer-directory.js';
-import type { PullService } from '../pull/pull-service.js';
+import { PeerPullError, type PullService } from '../pull/pull-service.js';
+
+/**
+ * How long the inbox spends pulling the log of a pod asking to join before it answers: well
+ * under the 10 s a sending pod waits (federation-client.ts), so the sender reads our answer
+ * (502 peer-unreachable, retry later) rather than its own time out.
+ */
+const JOIN_PULL_TIMEOUT_MS = 6_000;
 
 export interface InboxRequest {
   method: string;
@@ -33,6 +40,8 @@ export class ReceiveActivities {
   rejectedEvents = 0;
   /** Signatures seen within the clock window: the same signed request twice is a replay. */
   private readonly seenSignatures = new Map<string, number>();
+  /** Told when a pull this inbox made of a sender succeeded or failed (the health scores count them). */
+  onPeerOutcome: (actor: string, outcome: { ok: true } | { ok: false; error: unknown }) => void = () => {};
 
   constructor(
     private readonly eventLog: EventLog,
@@ -54,7 +63,7 @@ export class ReceiveActivities {
     if (!verification.verified) {
       throw new ProblemError('invalid-signature', `HTTP signature refused: ${verification.reason.type}: ${verification.reason.detail}`.slice(0, 500));
     }
-    this.refuseReplay(request.headers);
+    const signature = this.refuseReplay(request.headers);
     const signer = verification.owner;
     // The guard (ExpelledPodGuard) refuses an expelled signer before the body is read; this is
     // the same rule for callers that reach the inbox without Nest.
@@ -68,7 +77,7 @@ export class ReceiveActivities {
       const joining = activities.length > 0 && activities.every((a) => a.type === 'Follow');
       if (!joining) throw new ProblemError('not-a-member', `${signer} is not a member of this pod's network`);
       // A pod asking to join: we need its log from its genesis to check its request.
-      await this.pulls.pull(signer, signer);
+      await this.pullJoining(signer, signature);
     }
 
     const events = activities.flatMap((a) => a.events);
@@ -92,6 +101,24 @@ export class ReceiveActivities {
     return result;
   }
 
+  /**
+   * A failure of the joining pod's side (no answer in time, too large, a redirect, not JSON, an
+   * error status) is an answer to it, not our error: 502 peer-unreachable, nothing appended,
+   * counted in its health, and its signature forgotten, so the very same request may come again
+   * once it is healthy (it had no effect).
+   */
+  private async pullJoining(signer: string, signature: string): Promise<void> {
+    try {
+      await this.pulls.pullJoining(signer, JOIN_PULL_TIMEOUT_MS);
+    } catch (error) {
+      if (!(error instanceof PeerPullError)) throw error;
+      this.seenSignatures.delete(signature);
+      this.onPeerOutcome(signer, { ok: false, error });
+      throw new ProblemError('peer-unreachable', `could not read the log of ${signer}, which asks to join: ${error.message}`.slice(0, 500), { peerFailure: error.kind });
+    }
+    this.onPeerOutcome(signer, { ok: true });
+  }
+
   private count(outcome: ReceiveOutcome, result: InboxResult, gaps: Set<string>, events: unknown[]): void {
     if (outcome.status === 'appended') result.accepted += 1;
     else if (outcome.status === 'duplicate') result.duplicates += 1;
@@ -104,7 +131,8 @@ export class ReceiveActivities {
     }
   }
 
-  private refuseReplay(headers: HeaderRecord): void {
+  /** Refuses a signed request seen before; remembers this one and returns its key. */
+  private refuseReplay(headers: HeaderRecord): string {
     const signature = replayKey(headers);
     const now = Date.now();
     if (this.seenSignatures.size > 50_000) for (const [key, expiry] of this.seenSignatures) if (expiry < now) this.seenSignatures.delete(key);
@@ -112,6 +140,7 @@ export class ReceiveActivities {
     if (expiry !== undefined && expiry > now) throw new ProblemError('replayed-request', 'this signed request was already received');
     // The verifier accepts a Date up to an hour old: remember the signature that long, and a bit.
     this.seenSignatures.set(signature, now + 2 * 3600_000);
+    return signature;
   }
 
   /**

@@ -1,21 +1,53 @@
 import type { EventLog, ReceiveOutcome } from '../../event-log/event-log.js';
 import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
-import type { FederationClient } from '../federation-client.js';
+import { MAX_EVENT_BYTES, MAX_PULL_ANSWER_BYTES } from '../../../../../libs/contracts/src/federation/federation-limits.js';
+import { FederationRequestError, type FederationClient, type PeerFailureKind } from '../federation-client.js';
 import type { PeerDirectory } from '../peer-directory.js';
 import { PodUrls } from '../../../../../libs/contracts/src/pod-urls.js';
 
+/** Events asked for per page; the server also cuts the page at `maxBytes`. */
 const PAGE = 500;
 const MAX_PAGES_PER_PULL = 200;
+/**
+ * A page asked for is never smaller than this: a server sends at least one event per page, and
+ * one event weighs at most MAX_EVENT_BYTES, so asking for less could not make the answer smaller.
+ */
+const MIN_PAGE_BYTES = MAX_EVENT_BYTES + 64 * 1024;
+/**
+ * What a pull for a joining pod gathers before appending it in one go (so a failure halfway
+ * appends nothing); a longer log is appended page by page past this, so that each attempt of a
+ * big pod's Follow keeps what it already brought.
+ */
+const JOIN_GATHER_MAX_BYTES = 32 * 1024 * 1024;
 
 export interface PullReport {
   pulled: number;
   rejected: number;
 }
 
+/** A pull that failed because of the peer: its answer, or its lack of one. */
+export class PeerPullError extends Error {
+  constructor(
+    readonly peer: string,
+    readonly kind: PeerFailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface PageSize {
+  limit: number;
+  maxBytes: number;
+}
+
 /**
  * Catching up by asking: a pod pulls at start, periodically, and whenever it sees a gap in
  * an origin's chain. A peer serves the signed events of every origin it holds, so the events
- * of a pod that is down, or gone, still arrive through its friends.
+ * of a pod that is down, or gone, still arrive through its friends. Pages are asked for by count
+ * and by bytes (`maxBytes`, under what this client reads: MAX_PULL_ANSWER_BYTES); an answer over
+ * that anyway (an older server that cuts by count only) is asked for again, halved: never the
+ * same request twice.
  */
 export class PullService {
   private readonly inProgress = new Map<string, Promise<PullReport>>();
@@ -78,32 +110,107 @@ export class PullService {
 
   /** Pulls one origin's events from one peer, from our head on. One pull per pair at a time. */
   pull(peer: string, origin: string): Promise<PullReport> {
-    const key = `${peer} ${origin}`;
+    return this.once(`${peer} ${origin}`, () => this.pullPages(peer, origin));
+  }
+
+  /**
+   * The whole log of a pod asking to join (its own events, from its genesis), within `timeoutMs`:
+   * gathered first and appended in one go, so that a peer failing halfway (no answer in time,
+   * an answer too large even for one event, a redirect, not JSON, an error status) leaves
+   * nothing appended; that failure is a PeerPullError. Past JOIN_GATHER_MAX_BYTES, or when the
+   * time is up while the peer keeps answering, what was gathered is appended (verified events,
+   * which the next attempt need not bring again) and the time out is reported.
+   */
+  pullJoining(peer: string, timeoutMs: number): Promise<PullReport> {
+    return this.once(`join ${peer}`, () => this.pullJoiningLog(peer, Date.now() + timeoutMs));
+  }
+
+  private once(key: string, work: () => Promise<PullReport>): Promise<PullReport> {
     const running = this.inProgress.get(key);
     if (running) return running;
-    const work = this.pullPages(peer, origin).finally(() => this.inProgress.delete(key));
-    this.inProgress.set(key, work);
-    return work;
+    const started = work().finally(() => this.inProgress.delete(key));
+    this.inProgress.set(key, started);
+    return started;
   }
 
   private async pullPages(peer: string, origin: string): Promise<PullReport> {
     const report = { pulled: 0, rejected: 0 };
+    const size: PageSize = { limit: PAGE, maxBytes: MAX_PULL_ANSWER_BYTES };
     for (let page = 0; page < MAX_PAGES_PER_PULL; page++) {
       const after = (await this.store.originHead(origin))?.seq ?? 0;
-      const url = `${PodUrls.ofActor(peer).events}?origin=${encodeURIComponent(origin)}&after=${after}&limit=${PAGE}`;
-      const answer = await this.client.getJson<{ events?: unknown }>(url, 'application/json');
-      const events = Array.isArray(answer?.events) ? answer.events : [];
+      const events = await this.fetchPage(peer, origin, after, size);
       if (events.length === 0) break;
-      const outcomes: ReceiveOutcome[] = await this.eventLog.receive(events);
-      report.pulled += outcomes.filter((o) => o.status === 'appended').length;
-      const rejected = outcomes.filter((o) => o.status === 'rejected');
-      report.rejected += rejected.length;
-      if (rejected.length > 0) {
-        this.log(`pull of ${origin} from ${peer}: ${rejected.length} event(s) rejected, first: ${JSON.stringify(rejected[0])}`);
-        break;
-      }
-      if (events.length < PAGE) break;
+      if (!(await this.receive(peer, origin, events, report))) break;
     }
     return report;
+  }
+
+  private async pullJoiningLog(peer: string, deadline: number): Promise<PullReport> {
+    const report = { pulled: 0, rejected: 0 };
+    const size: PageSize = { limit: PAGE, maxBytes: MAX_PULL_ANSWER_BYTES };
+    let gathered: unknown[] = [];
+    let gatheredBytes = 0;
+    let after = (await this.store.originHead(peer))?.seq ?? 0;
+    const flush = async () => {
+      const events = gathered;
+      gathered = [];
+      gatheredBytes = 0;
+      return events.length === 0 || this.receive(peer, peer, events, report);
+    };
+    for (let page = 0; page < MAX_PAGES_PER_PULL; page++) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        await flush();
+        throw new PeerPullError(peer, 'timeout', `${peer} did not hand over its whole log in time`);
+      }
+      let events: unknown[];
+      try {
+        events = await this.fetchPage(peer, peer, after, size, left);
+      } catch (error) {
+        const kind = error instanceof FederationRequestError ? error.kind : 'network';
+        throw new PeerPullError(peer, kind, (error as Error).message);
+      }
+      if (events.length === 0) break;
+      gathered.push(...events);
+      gatheredBytes += events.reduce<number>((sum, event) => sum + Buffer.byteLength(JSON.stringify(event)), 0);
+      const last = (events[events.length - 1] as { originSeq?: unknown } | null)?.originSeq;
+      if (typeof last !== 'number' || last <= after) break;
+      after = last;
+      if (gatheredBytes > JOIN_GATHER_MAX_BYTES && !(await flush())) return report;
+    }
+    await flush();
+    return report;
+  }
+
+  /**
+   * One page, as large as asked; an answer over what we read is asked for again, halved, down
+   * to one event (which then fails: no event may weigh that much).
+   */
+  private async fetchPage(peer: string, origin: string, after: number, size: PageSize, timeoutMs?: number): Promise<unknown[]> {
+    for (;;) {
+      const url = `${PodUrls.ofActor(peer).events}?origin=${encodeURIComponent(origin)}&after=${after}&limit=${size.limit}&maxBytes=${size.maxBytes}`;
+      try {
+        const answer = await this.client.getJson<{ events?: unknown }>(url, 'application/json', { timeoutMs, maxResponseBytes: MAX_PULL_ANSWER_BYTES });
+        return Array.isArray(answer?.events) ? answer.events : [];
+      } catch (error) {
+        if (!(error instanceof FederationRequestError) || error.kind !== 'too-large' || size.limit === 1) throw error;
+        size.limit = Math.max(1, Math.floor(size.limit / 2));
+        size.maxBytes = Math.max(MIN_PAGE_BYTES, Math.floor(size.maxBytes / 2));
+        this.log(`pull of ${origin} from ${peer}: a page was too large, asking for ${size.limit} events and ${size.maxBytes} bytes per page`);
+      }
+    }
+  }
+
+  /** Appends a page; false when some of it was rejected (the rest of the chain cannot follow). */
+  private async receive(peer: string, origin: string, events: unknown[], report: PullReport): Promise<boolean> {
+    const outcomes: ReceiveOutcome[] = await this.eventLog.receive(events);
+    report.pulled += outcomes.filter((o) => o.status === 'appended').length;
+    const rejected = outcomes.filter((o) => o.status === 'rejected');
+    report.rejected += rejected.length;
+    if (rejected.length > 0) {
+      this.log(`pull of ${origin} from ${peer}: ${rejected.length} event(s) rejected, first: ${JSON.stringify(rejected[0])}`);
+      return false;
+    }
+    return true;
   }
 }

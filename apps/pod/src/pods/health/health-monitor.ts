@@ -44,6 +44,8 @@ export class HealthMonitor {
   readonly refusedUs = new Map<string, string>();
   probes = 0;
   voter: AutomaticVoter | undefined;
+  /** Told when a probe of a friend succeeds: a friend that was down may be back (delivery retries it at once). */
+  onReachable: (actor: string) => void = () => {};
 
   constructor(
     private readonly policy: PodConfig['health'],
@@ -135,7 +137,10 @@ export class HealthMonitor {
       const document = await this.client.getJson<{ id?: unknown }>(actor);
       if (this.stopped) return;
       if (document?.id !== actor) this.failed(actor, new Error(`its actor document names ${String(document?.id).slice(0, 200)}`));
-      else this.record(actor, true);
+      else {
+        this.record(actor, true);
+        this.onReachable(actor);
+      }
     } catch (error) {
       if (!this.stopped) this.failed(actor, error);
     } finally {
