@@ -39,7 +39,9 @@ function step(label, command, stepArgs) {
       return resolve(false);
     }
     const t = Date.now();
-    const child = spawn(command, stepArgs, { cwd: root, env: colorEnv });
+    // The tools' bins are scripts: run them with this Node (the bootstrap's), not the one
+    // their `#!/usr/bin/env node` line would find.
+    const child = spawn(process.execPath, [command, ...stepArgs], { cwd: root, env: colorEnv });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Runs every compiled test file (*.unit.spec.js, *.int.spec.js, *.e2e.spec.js) with node's
+// Runs ESLint, then every compiled test file (*.unit.spec.js, *.int.spec.js, *.e2e.spec.js) with node's
 // own test runner. Unit and integration tests first, multi-pod scenarios after.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 function find(dir, pattern, out = []) {
   let entries;
@@ -17,6 +18,14 @@ function find(dir, pattern, out = []) {
 }
 
 const filter = process.argv[2] ? new RegExp(process.argv[2]) : null;
+// The whole suite starts with the linter (a filtered run is a developer's quick check).
+if (!filter) {
+  const lint = spawnSync(process.execPath, [join('node_modules', 'eslint', 'bin', 'eslint.js'), '.', '--cache', '--cache-location', join('dist', '.eslintcache')], { stdio: 'inherit' });
+  if (lint.status !== 0) {
+    console.error('lint failed: fix the findings above (npm run lint)');
+    process.exit(lint.status ?? 1);
+  }
+}
 const files = find('dist', /\.(unit|int|e2e)\.spec\.js$/)
   .filter((f) => !filter || filter.test(f))
   .sort((a, b) => tier(a) - tier(b) || a.localeCompare(b));
@@ -27,7 +36,10 @@ if (files.length === 0) {
   console.error('no test files found under dist/: did the build run?');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+// Every test process reads only the checkout: a spec reading a file beside it fails
+// (libs/testing/src/confined-reads.ts; test/fixtures/ holds what specs compare with).
+const confined = pathToFileURL(join('dist', 'libs', 'testing', 'src', 'confined-reads.register.js')).href;
+const result = spawnSync(process.execPath, ['--enable-source-maps', '--import', confined, '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test' },
 });

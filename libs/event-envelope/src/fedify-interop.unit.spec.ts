@@ -68,9 +68,14 @@ async function fedifyAccepts(document: Record<string, unknown>, proof: DataInteg
   return true;
 }
 
-/** Fedify signs with a WebCrypto key; the same key material as our KeyObject. */
-function fedifyPrivateKey(): Promise<webcrypto.CryptoKey> {
-  return webcrypto.subtle.importKey('jwk', keys.privateKey.export({ format: 'jwk' }), 'Ed25519', true, ['sign']);
+/**
+ * Fedify signs with a WebCrypto key; the same key material as our KeyObject. Its type is
+ * Fedify's own (its Deno shim's CryptoKey): Node 24's types add key usages (ML-KEM's
+ * encapsulateBits…) that the shim does not list, though the object is the same.
+ */
+async function fedifyPrivateKey(): Promise<Parameters<typeof signObject>[1]> {
+  const key = await webcrypto.subtle.importKey('jwk', keys.privateKey.export({ format: 'jwk' }), 'Ed25519', true, ['sign']);
+  return key as unknown as Parameters<typeof signObject>[1];
 }
 
 /** Fedify's createProof takes a vocabulary object: this gives it a plain JSON document through the two calls it makes. */

@@ -34,9 +34,14 @@ const documentLoader: DocumentLoader = async (url) => {
   throw new Error(`offline test: nothing at ${url}`);
 };
 
-/** The same key material as a WebCrypto key, which is what Fedify signs with. */
-function fedifyPrivateKey(): Promise<webcrypto.CryptoKey> {
-  return webcrypto.subtle.importKey('pkcs8', keys.privateKey.export({ type: 'pkcs8', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, ['sign']);
+/**
+ * The same key material as a WebCrypto key, which is what Fedify signs with, typed as
+ * Fedify's (its Deno shim's) CryptoKey: Node 24's types add key usages (ML-KEM's
+ * encapsulateBits…) that the shim does not list, though the object is the same.
+ */
+async function fedifyPrivateKey(): Promise<Parameters<typeof fedifySignRequest>[1]> {
+  const key = await webcrypto.subtle.importKey('pkcs8', keys.privateKey.export({ type: 'pkcs8', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, ['sign']);
+  return key as unknown as Parameters<typeof fedifySignRequest>[1];
 }
 
 const activity = JSON.stringify({ '@context': AS, type: 'Follow', actor, object: 'https://pod.example/federation/actor' });

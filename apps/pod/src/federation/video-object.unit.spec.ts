@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import { getDocumentLoader } from '@fedify/fedify';
@@ -7,17 +6,17 @@ import { readGoldenExample } from '@swarmtube/contracts';
 import type { EventEnvelope } from '@swarmtube/event-envelope';
 import { activityFor } from './activities.js';
 import { peerTubeVerdict } from '@swarmtube/testing';
+import { readReferenceJson } from '@swarmtube/testing';
 import type { MediaFacts } from '../videos/local-media-facts.js';
 import { MAGNET_MEDIA_TYPE, publishedVideoObject, TORRENT_MEDIA_TYPE, videoTombstone } from './video-object.js';
 
 /**
- * Our Video objects against PeerTube's own: the real 6.x capture in shared/reference, and the
+ * Our Video objects against PeerTube's own: the real 6.x capture in test/fixtures/peertube, and the
  * checks of PeerTube's sanitizeAndCheckVideoTorrentObject
  * (server/core/helpers/custom-validators/activitypub/videos.ts and misc.ts, 6.x to 7.x).
  */
 
-const REFERENCE = new URL('../../../../../../shared/reference/activitypub/peertube/', import.meta.url);
-const capture = JSON.parse(readFileSync(new URL('create-video.assembled.json', REFERENCE), 'utf8'));
+const capture = readReferenceJson('peertube/create-video.assembled.json');
 const theirs = capture.object as Record<string, any>;
 
 /**
@@ -234,7 +233,7 @@ describe('Update and Delete of a video', () => {
   });
 
   test("a Delete's object is the video's id, no Tombstone, as in PeerTube's capture", () => {
-    const theirDelete = JSON.parse(readFileSync(new URL('video_delete.json', REFERENCE), 'utf8'));
+    const theirDelete = readReferenceJson('peertube/video_delete.json');
     const activity = activityFor(readGoldenExample('VideoDeleted') as unknown as EventEnvelope) as Record<string, any>;
     assert.equal(activity.type, 'Delete');
     assert.equal(jsonType(activity.object), jsonType(theirDelete.object));

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import Ajv04 from 'ajv-draft-04';
 import { decodeMultikey } from '@swarmtube/event-envelope';
 import { verifyProof } from '@swarmtube/event-envelope';
+import { readReferenceJson } from '@swarmtube/testing';
 import { startTestPod, type TestPod } from '../../testing/test-pod.js';
 import { VideoStorage } from '../../videos/video-storage.js';
 
-const REFERENCE = new URL('../../../../../../../shared/reference/activitypub/nodeinfo/', import.meta.url);
 
 describe('discovery: actor, WebFinger, NodeInfo', () => {
   let pod: TestPod;
@@ -67,7 +66,7 @@ describe('discovery: actor, WebFinger, NodeInfo', () => {
     assert.equal(link.href, 'http://pod.test:9001/nodeinfo/2.1');
     const nodeinfo = await (await fetch(`${pod.baseUrl}/nodeinfo/2.1`)).json();
     const ajv = new Ajv04.default({ strict: false });
-    const validate = ajv.compile(JSON.parse(readFileSync(new URL('schema-2.1.json', REFERENCE), 'utf8')));
+    const validate = ajv.compile(readReferenceJson('nodeinfo/schema-2.1.json'));
     assert.ok(validate(nodeinfo), JSON.stringify(validate.errors));
     assert.equal((nodeinfo as any).software.name, 'swarmtube');
     assert.deepEqual((nodeinfo as any).protocols, ['activitypub']);
