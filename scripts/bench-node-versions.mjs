@@ -176,7 +176,9 @@ function otherNodeOnPath() {
     try {
       accessSync(candidate, constants.X_OK);
       if (realpathSync(candidate) !== self) return candidate;
-    } catch {}
+    } catch {
+      // not there or not executable: the next PATH entry
+    }
   }
   return fail('no other node on PATH: pass --baseline-node');
 }

@@ -6,3 +6,4 @@ export * from './media-fixtures.js';
 export * from './aria2.js';
 export * from './peertube-video-checks.js';
 export * from './test-certificates.js';
+export * from './reference-fixtures.js';

@@ -11,7 +11,7 @@ import { acquireDataLock, type DataLock } from '../migrations/data-lock.js';
 import { migrate } from '../migrations/migrate.js';
 import { generatePassword } from '../users/admin-password.js';
 import { passwordProblems, roleProblems, usernameProblems } from '../users/domain/account-fields.js';
-import { LocalAccounts, ROOT_USERNAME, type Role } from '../users/local-accounts.js';
+import { LocalAccounts, type Role } from '../users/local-accounts.js';
 import { VideoJobs } from '../videos/processing/video-jobs.js';
 
 const USAGE = `usage: npm run admin -- <command> [arguments] (--config FILE | --data-dir DIR | --database postgres://… --schema S [--data-dir DIR])

@@ -3,7 +3,6 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSche
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { once } from 'node:events';
-import { canonicalize } from '@swarmtube/event-envelope';
 import type { StoredEvent } from '@swarmtube/event-store';
 import { wireForm } from '../../wire-form.js';
 import { integerParam } from '../../../http/query-params.js';
