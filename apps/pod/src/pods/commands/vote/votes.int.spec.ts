@@ -65,8 +65,10 @@ for (const database of ['sqlite', 'postgres'] as const) describe(`expulsion and 
     for (const pod of [A, B, C]) await pod.startFederation();
     await B.get(Membership).makeFriends([A.config.host]);
     await C.get(Membership).makeFriends([A.config.host, B.config.host]);
+    // Friendship answers are reactions to the inbox's events (after it has answered): under a
+    // loaded machine they take longer than one default wait.
     for (const [x, y] of [[A, B], [A, C], [B, C], [C, B]] as const) {
-      await waitUntil(`${x.config.host} to see ${y.config.host} active`, async () => ((await statusOf(x, y)) === 'active' ? true : undefined));
+      await waitUntil(`${x.config.host} to see ${y.config.host} active`, async () => ((await statusOf(x, y)) === 'active' ? true : undefined), 60_000);
     }
     // D is known to A (its genesis pulled) but never befriended.
     await A.get(PullService).pull(D.actor, D.actor);
@@ -75,7 +77,7 @@ for (const database of ['sqlite', 'postgres'] as const) describe(`expulsion and 
     await B.get(EventLog).append(stream, [draft], { expectedVersion: 'no-stream' });
     await idle([A, B, C]);
     token = await A.adminToken();
-  }, { timeout: 90_000 });
+  }, { timeout: 240_000 });
   after(() => Promise.all([A, B, C, D].filter(Boolean).map((pod) => pod.destroy())), { timeout: 30_000 });
 
   /** Sends, checks the problem+json answer, and that A's log did not move. */
