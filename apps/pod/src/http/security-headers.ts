@@ -4,13 +4,13 @@ import { PodUrls, publicUrlOfActor } from '@swarmtube/contracts';
 import type { ReadModelDatabase } from '@swarmtube/event-store';
 
 /** How long the list of known pods' origins is kept before it is read again. */
-const ORIGINS_TTL_MS = 5_000;
+const ORIGINS_TTL_MS = 1_000;
 
 /**
  * The origins of the pods this pod knows (its own included): the player fetches their
  * torrents, web seeds and thumbnails and announces to their WebSocket trackers, so the site's
  * Content-Security-Policy lets exactly those in (`https://host` and `wss://host`, or `http:`
- * and `ws:` for a plain-HTTP demo pod). Read from the pods read model, at most every 5 s: a
+ * and `ws:` for a plain-HTTP demo pod). Read from the pods read model, at most every second (a request waits for a stale list to be read): a
  * pod that just joined is playable within seconds.
  */
 export class KnownPodOrigins {
@@ -44,6 +44,12 @@ export class KnownPodOrigins {
     const bases = rows.map((row) => publicUrlOfActor(row.actor)).filter((base): base is string => base !== null);
     this.set([...new Set([this.http[0], ...bases])]);
     this.readAt = this.now();
+  }
+
+  /** Resolves once the list is at most ORIGINS_TTL_MS old (at once when it is). */
+  fresh(): Promise<void> {
+    this.refreshSoon();
+    return this.reading ?? Promise.resolve();
   }
 
   private refreshSoon(): void {
@@ -122,5 +128,10 @@ export function securityHeaders(options: { publicUrl: string; origins: KnownPodO
       },
     },
   });
-  return (req, res, next) => (req.path === options.apiDocsPath || req.path.startsWith(`${options.apiDocsPath}/`) ? docs : site)(req, res, next);
+  // A stale list is read before the headers are set, not after: a page loaded just after
+  // make-friends would otherwise get a policy without the new pods (blocked thumbnails, trackers).
+  return (req, res, next) => {
+    const handler = req.path === options.apiDocsPath || req.path.startsWith(`${options.apiDocsPath}/`) ? docs : site;
+    options.origins.fresh().then(() => handler(req, res, next), () => handler(req, res, next));
+  };
 }
