@@ -19,6 +19,14 @@ describe('specs read only the checkout (confined-reads)', () => {
     }
   });
 
+  test('a tool looked up on PATH beside the checkout is not a fixture (npm puts ../node_modules/.bin on PATH)', () => {
+    const root = '/work/swarmtube';
+    const path = ['/work/swarmtube/node_modules/.bin', '/work/node_modules/.bin', '/node_modules/.bin', '/usr/bin'];
+    assert.equal(besideCheckout('/work/node_modules/.bin/ffmpeg', root, '/tmp', path), false);
+    assert.equal(besideCheckout('/work/shared/x.json', root, '/tmp', path), true);
+    assert.equal(besideCheckout('/work/node_modules/.bin/ffmpeg', root, '/tmp', []), true);
+  });
+
   test('a checkout right under / has the system folders beside it, and those stay readable', () => {
     assert.equal(besideCheckout('/shared/reference/x.json', '/repo', '/tmp'), true);
     for (const path of ['/usr/lib/x', '/etc/hosts', '/tmp/x', '/proc/1/stat', '/home/dev/x']) assert.equal(besideCheckout(path, '/repo', '/tmp'), false, path);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { delimiter, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -25,15 +25,22 @@ function within(path: string, folder: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+/** The folders of PATH: npm run puts every ancestor's `node_modules/.bin` there, beside a checkout. */
+function searchPath(): string[] {
+  return (process.env.PATH ?? '').split(delimiter).filter((dir) => isAbsolute(dir));
+}
+
 /**
  * Whether `path` lies beside the checkout `root` rather than in it: in the folder that holds
- * the checkout, outside the checkout itself. The temporary folder, the system's folders and
- * hidden entries (a home folder's `.cache`, `.npmrc`: tools' own files, not fixtures) are not.
+ * the checkout, outside the checkout itself. The temporary folder, the system's folders,
+ * the folders of PATH (looking a tool up is not reading a fixture) and hidden entries (a
+ * home folder's `.cache`, `.npmrc`: tools' own files, not fixtures) are not.
  */
-export function besideCheckout(path: string, root: string, temp: string = tmpdir()): boolean {
+export function besideCheckout(path: string, root: string, temp: string = tmpdir(), toolFolders: string[] = searchPath()): boolean {
   const target = resolve(root, path);
   const parent = dirname(root);
   if (within(target, root) || !within(target, parent) || within(target, temp)) return false;
+  if (toolFolders.some((folder) => within(target, folder))) return false;
   const first = relative(parent, target).split(sep)[0];
   if (first.startsWith('.')) return false;
   return !(parent === dirname(parent) && SYSTEM_FOLDERS.has(first));
