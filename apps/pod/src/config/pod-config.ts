@@ -42,7 +42,7 @@ export interface PodConfig {
   ice: { stunUrls: string[]; turnUrls: string[]; turnSecret: string; credentialTtlSeconds: number };
   friends: { autoAccept: boolean };
   health: { probeIntervalSeconds: number; threshold: number; autoVote: boolean };
-  uploads: { maxBytes: number; minFreeBytes: number };
+  uploads: { maxBytes: number; minFreeBytes: number; resumableExpirySeconds: number };
   /** The seeder's upload rate cap in bytes per second; 0 means none. */
   seeding: { uploadLimitBytesPerSecond: number };
   signup: boolean;
@@ -135,6 +135,12 @@ const TREE: Tree = {
   uploads: {
     maxBytes: int('largest upload accepted', 4 * 1024 ** 3, 0),
     minFreeBytes: int('an upload that would leave less free space than this on the data disk is refused (507)', 64 * 1024 ** 2, 0),
+    resumableExpirySeconds: seconds(
+      'a resumable upload (`/api/v1/videos/upload-resumable`) that receives no chunk for this long is removed with its bytes (0.5 to 2592000; decimals for tests); a finished one\'s answer is kept as long',
+      86_400,
+      0.5,
+      30 * 86_400,
+    ),
   },
   seeding: { uploadLimitBytesPerSecond: int("cap on the seeder's upload rate; 0 means none (viewers' peers carry the rest)", 0, 0) },
   signup: bool('whether visitors may create accounts', false),

@@ -16,6 +16,8 @@ import { DeleteVideoHandler, UpdateVideoHandler } from './commands/change-video/
 import { ChangeVideoHttpController } from './commands/change-video/change-video.http.controller.js';
 import { UploadVideoHandler } from './commands/upload-video/upload-video.handler.js';
 import { UploadVideoHttpController } from './commands/upload-video/upload-video.http.controller.js';
+import { ResumableUploadHttpController } from './commands/upload-video-resumable/resumable-upload.http.controller.js';
+import { ResumableUploads } from './commands/upload-video-resumable/resumable-uploads.js';
 import { LocalMediaFacts } from './local-media-facts.js';
 import { LocalVideos } from './local-videos.js';
 import { VideoJobs } from './processing/video-jobs.js';
@@ -36,7 +38,7 @@ import { VideosStartup } from './videos-startup.js';
  */
 @Module({
   imports: [EventLogModule, ProjectionsModule, UsersModule],
-  controllers: [UploadVideoHttpController, VideosHttpController, ChangeVideoHttpController],
+  controllers: [UploadVideoHttpController, ResumableUploadHttpController, VideosHttpController, ChangeVideoHttpController],
   providers: [
     { provide: VideoStorage, inject: [POD_CONFIG], useFactory: (config: PodConfig) => new VideoStorage(config.dataDir, new PodUrls(config.publicUrl), config.port) },
     {
@@ -64,6 +66,12 @@ import { VideosStartup } from './videos-startup.js';
       inject: [TrackerRegistry, VideoStorage, POD_LOGGER],
       useFactory: (registry: TrackerRegistry, storage: VideoStorage, logger: PodLogger) => new LocalMediaFacts(registry, storage, logger),
     },
+    {
+      provide: ResumableUploads,
+      inject: [VideoStorage, POD_CONFIG, POD_LOGGER],
+      useFactory: (storage: VideoStorage, config: PodConfig, logger: PodLogger) =>
+        new ResumableUploads(storage.resumableUploadsDir, storage.uploadsDir, { ...config.uploads, expirySeconds: config.uploads.resumableExpirySeconds }, logger),
+    },
     VideosStartup,
     UploadVideoHandler,
     UpdateVideoHandler,
@@ -71,6 +79,6 @@ import { VideosStartup } from './videos-startup.js';
     SearchVideosHandler,
     GetVideoHandler,
   ],
-  exports: [VideoStorage, VideoJobs, TrackerRegistry, PodTracker, LocalVideos, VideoProcessing, LocalMediaFacts, VideosStartup],
+  exports: [ResumableUploads, VideoStorage, VideoJobs, TrackerRegistry, PodTracker, LocalVideos, VideoProcessing, LocalMediaFacts, VideosStartup],
 })
 export class VideosModule {}
