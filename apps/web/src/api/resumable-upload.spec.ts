@@ -41,7 +41,8 @@ describe('uploadVideoResumable', () => {
       'PUT bytes 1300-2299/2500',
       'PUT bytes 2300-2499/2500',
     ]);
-    expect(pod.bytes).toEqual(new Uint8Array(await file.arrayBuffer()), 'every byte once, in order');
+    // Every byte once, in order.
+    expect(pod.bytes).toEqual(new Uint8Array(await file.arrayBuffer()));
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(progress).toContain(1300);
     expect(connection).toEqual([{ lost: true, attempt: 1, retryInMs: 1 }, { lost: true, attempt: 2, retryInMs: 1 }, { lost: false }]);

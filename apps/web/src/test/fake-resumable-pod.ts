@@ -5,7 +5,7 @@ import type { Exchange, ExchangeRequest, Transport } from '@/api/resumable-uploa
  * after some of its bytes (it keeps those, as the real pod does), or fail a whole request.
  */
 export class FakePod {
-  bytes = new Uint8Array(0);
+  bytes: Uint8Array = new Uint8Array(0);
   size = 0;
   requests: string[] = [];
   /** PUTs of data to cut: the n-th data PUT (0-based) keeps `keep` bytes and fails. */
