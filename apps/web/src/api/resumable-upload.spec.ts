@@ -10,12 +10,23 @@ describe('uploadVideoResumable', () => {
     const pod = new FakePod();
     const file = aVideoFile(2500);
     const progress: number[] = [];
-    const accepted = await uploadVideoResumable(file, fields, (loaded) => progress.push(loaded), { transport: pod.transport, chunkBytes: 1000 }).done;
+    const accepted = await uploadVideoResumable(file, fields, (loaded) => progress.push(loaded), { transport: pod.transport, chunkBytes: 1000, fixedChunks: true }).done;
     expect(accepted).toEqual({ uuid: 'u-1' });
     expect(pod.requests).toEqual(['POST', 'PUT bytes 0-999/2500', 'PUT bytes 1000-1999/2500', 'PUT bytes 2000-2499/2500']);
     expect(pod.bytes).toEqual(new Uint8Array(await file.arrayBuffer()));
     expect(progress.at(-1)).toBe(2500);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it("grows the chunks on a fast line, as the pod's rule says (8 MiB, then twice as much while they go fast)", async () => {
+    const MiB = 1024 * 1024;
+    const pod = new FakePod();
+    let now = 0;
+    // Each chunk takes 100 ms whatever its size: 80 MiB/s and more.
+    const clock = () => (now += 50);
+    const accepted = await uploadVideoResumable(aVideoFile(32 * MiB), fields, () => undefined, { transport: pod.transport, clock }).done;
+    expect(accepted).toEqual({ uuid: 'u-1' });
+    expect(pod.requests).toEqual(['POST', `PUT bytes 0-${8 * MiB - 1}/${32 * MiB}`, `PUT bytes ${8 * MiB}-${24 * MiB - 1}/${32 * MiB}`, `PUT bytes ${24 * MiB}-${32 * MiB - 1}/${32 * MiB}`]);
   });
 
   it('after a dropped connection asks the pod what it kept and goes on from there, the progress with it', async () => {
@@ -27,7 +38,7 @@ describe('uploadVideoResumable', () => {
     const connection: unknown[] = [];
     const accepted = await uploadVideoResumable(file, fields, (loaded) => progress.push(loaded), {
       transport: pod.transport,
-      chunkBytes: 1000,
+      chunkBytes: 1000, fixedChunks: true,
       retryDelaysMs: [1, 1, 1],
       onConnection: (state) => connection.push(state),
     }).done;
@@ -53,7 +64,7 @@ describe('uploadVideoResumable', () => {
     const file = aVideoFile(2000);
     pod.size = 2000;
     pod.bytes = new Uint8Array(await file.slice(0, 1000).arrayBuffer()); // the pod already holds the first half
-    const accepted = await uploadVideoResumable(file, fields, () => undefined, { transport: pod.transport, chunkBytes: 1000 }).done;
+    const accepted = await uploadVideoResumable(file, fields, () => undefined, { transport: pod.transport, chunkBytes: 1000, fixedChunks: true }).done;
     expect(accepted).toEqual({ uuid: 'u-1' });
     expect(pod.requests).toEqual(['POST', 'PUT bytes 0-999/2000', 'PUT bytes 1000-1999/2000']);
   });
@@ -68,7 +79,7 @@ describe('uploadVideoResumable', () => {
 
     const gone = new FakePod();
     for (let i = 1; i < 10; i++) gone.outages.add(i);
-    const lost = await uploadVideoResumable(aVideoFile(2500), fields, () => undefined, { transport: gone.transport, chunkBytes: 1000, retryDelaysMs: [1, 1] }).done.catch((e: unknown) => e);
+    const lost = await uploadVideoResumable(aVideoFile(2500), fields, () => undefined, { transport: gone.transport, chunkBytes: 1000, fixedChunks: true, retryDelaysMs: [1, 1] }).done.catch((e: unknown) => e);
     expect((lost as ApiError).code).toBe('network');
     expect(gone.requests).toEqual(['POST', 'PUT bytes 0-999/2500', 'PUT bytes */2500', 'PUT bytes */2500']);
   });
@@ -76,7 +87,7 @@ describe('uploadVideoResumable', () => {
   it('cancelled: stops and tells the pod to drop the bytes', async () => {
     const pod = new FakePod();
     pod.outages.add(1);
-    const upload = uploadVideoResumable(aVideoFile(2500), fields, () => undefined, { transport: pod.transport, chunkBytes: 1000, retryDelaysMs: [60_000] });
+    const upload = uploadVideoResumable(aVideoFile(2500), fields, () => undefined, { transport: pod.transport, chunkBytes: 1000, fixedChunks: true, retryDelaysMs: [60_000] });
     await expect.poll(() => pod.requests.length).toBe(2);
     upload.abort();
     await expect(upload.done).rejects.toMatchObject({ name: 'AbortError' });

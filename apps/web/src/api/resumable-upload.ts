@@ -1,3 +1,4 @@
+import { nextChunkBytes, RESUMABLE_FIRST_CHUNK_BYTES } from '../../../../libs/contracts/src/browser.js';
 import { ApiError, apiUrl, authHooks, problemToError, type UploadHandle } from './http';
 import type { ProblemDocument, UploadAccepted } from './types';
 
@@ -30,8 +31,12 @@ export interface ExchangeRequest {
 export type Transport = (request: ExchangeRequest) => Promise<Exchange>;
 
 export interface ResumableOptions {
-  /** Bytes per PUT. */
+  /** Bytes of the first PUT (and of the first after a failure); the next ones follow the line's speed (nextChunkBytes). */
   chunkBytes: number;
+  /** A fixed size instead (tests). */
+  fixedChunks: boolean;
+  /** Milliseconds, for the chunks' speed (tests give their own). */
+  clock: () => number;
   /** Waits before each new attempt after a failure in a row; past the last one the upload fails. */
   retryDelaysMs: readonly number[];
   transport: Transport;
@@ -39,8 +44,6 @@ export interface ResumableOptions {
   onConnection?: (state: { lost: true; attempt: number; retryInMs: number } | { lost: false }) => void;
 }
 
-/** PeerTube's web client sends chunks of 1 MiB to ~10 MiB; 8 MiB keeps the per-request cost small on a good line. */
-export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 /** About three minutes of trying before giving up. */
 export const DEFAULT_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15_000, 15_000, 30_000, 30_000, 30_000, 45_000] as const;
 
@@ -60,7 +63,7 @@ export function uploadVideoResumable(
   onProgress: (loaded: number, total: number) => void,
   options: Partial<ResumableOptions> = {},
 ): UploadHandle<UploadAccepted> {
-  const { chunkBytes = DEFAULT_CHUNK_BYTES, retryDelaysMs = DEFAULT_RETRY_DELAYS_MS, transport = xhrTransport, onConnection } = options;
+  const { chunkBytes = RESUMABLE_FIRST_CHUNK_BYTES, fixedChunks = false, clock = Date.now, retryDelaysMs = DEFAULT_RETRY_DELAYS_MS, transport = xhrTransport, onConnection } = options;
   const controller = new AbortController();
   const { signal } = controller;
   const size = file.size;
@@ -105,12 +108,14 @@ export function uploadVideoResumable(
     location = started.header('Location');
     let offset = 0;
     let failures = 0;
+    let chunk = chunkBytes;
     onProgress(0, size);
     for (;;) {
       let exchange: Exchange;
       if (failures === 0) {
-        const end = Math.min(offset + chunkBytes, size);
+        const end = Math.min(offset + chunk, size);
         const from = offset;
+        const sentAt = clock();
         exchange = await transport({
           method: 'PUT',
           url: location!,
@@ -119,6 +124,7 @@ export function uploadVideoResumable(
           onProgress: (loaded) => onProgress(Math.min(size, from + loaded), size),
           signal,
         });
+        if (!fixedChunks) chunk = exchange.status === 308 ? nextChunkBytes(end - from, clock() - sentAt) : chunkBytes;
       } else {
         // After a failure: how much did the pod keep?
         exchange = await transport({ method: 'PUT', url: location!, headers: { ...auth(), Accept: 'application/json', 'Content-Range': `bytes */${size}` }, signal });

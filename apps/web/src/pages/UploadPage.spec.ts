@@ -16,7 +16,7 @@ vi.mock('@/api/videos.api', async (importOriginal) => {
       uploadVideoResumable(file, fields, onProgress, {
         ...options,
         transport: pod.current!.transport,
-        chunkBytes: 1000,
+        chunkBytes: 1000, fixedChunks: true,
         retryDelaysMs: [1],
       }),
     fetchVideo: async (uuid: string) => aVideo({ uuid, isLocal: true }),
