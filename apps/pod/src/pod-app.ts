@@ -12,11 +12,14 @@ import { ClientAddresses } from './http/client-address.js';
 import { API_DOCS_PATH, mountApiDocs } from './http/openapi.js';
 import { KnownPodOrigins, securityHeaders } from './http/security-headers.js';
 import type { PodLogger } from './logger/pod-logger.js';
+import { PodMetrics } from './metrics/pod-metrics.js';
+import { requestMetrics } from './metrics/request-metrics.js';
 import { PodLifecycle } from './pod-lifecycle.js';
 import { PodModule } from './pod.module.js';
 import { PodQuiescence } from './pod-quiescence.js';
 import { findRepositoryRoot } from './repository-root.js';
 import { PodTracker } from './tracker/pod-tracker.js';
+import { TrackerRegistry } from './tracker/tracker-registry.js';
 import { mountStaticFiles } from './videos/static-files.js';
 import { VideoStorage } from './videos/video-storage.js';
 import { mountWebSite } from './web/web-site.js';
@@ -90,9 +93,10 @@ export async function openPod(config: PodConfig, options: OpenPodOptions = {}): 
   const express = app.getHttpAdapter().getInstance();
   // The pods this one knows are read once the read models exist (after init), then kept fresh.
   const origins = new KnownPodOrigins(app.get<OpenedEventStore>(EVENT_STORE).readModels, config.publicUrl);
+  express.use(requestMetrics(app.get(PodMetrics)));
   express.use(securityHeaders({ publicUrl: config.publicUrl, origins, apiDocsPath: API_DOCS_PATH }));
   app.get(PodTracker).mountHttp(express);
-  mountStaticFiles(express, app.get(VideoStorage));
+  mountStaticFiles(express, app.get(VideoStorage), app.get(TrackerRegistry).served);
   mountWebSite(express, join(findRepositoryRoot(), 'dist', 'web'));
   // The Swagger UI and the OpenAPI document (the site leaves /api to others).
   mountApiDocs(app);

@@ -161,6 +161,7 @@ export class LocalVideos implements PublishedVideosReaction {
       uploadLimitBytesPerSecond: this.options.uploadLimitBytesPerSecond,
       iceServers: this.options.iceServers,
       iceRefreshSeconds: this.options.iceRefreshSeconds,
+      onUpload: (infoHash, protocol, bytes) => this.registry.served.seeded(infoHash, protocol, bytes),
       logger: this.logger,
     }).then((seeder) => {
       this.seeder = seeder;

@@ -193,9 +193,11 @@ export class DeliveryService {
       }
       if (pending.length === 0) return;
       const batch = deliveryBatch(pending.slice(0, state.maxActivities).map((p) => p.item), state.maxBytes);
+      const sentAt = performance.now();
       try {
         this.requests += 1;
         await this.client.postEncoded(PodUrls.ofActor(actor).inbox, batch.body);
+        const acknowledged = pending.slice(0, batch.count).map((p) => p.stored.event.occurredAt);
         state.ackedSeq = pending[batch.count - 1].stored.event.originSeq;
         pending = pending.slice(batch.count);
         state.failures = 0;
@@ -203,7 +205,7 @@ export class DeliveryService {
         state.lastSuccessAt = new Date().toISOString();
         state.lastError = null;
         this.delivered += batch.count;
-        this.events.publish(new DeliveryAttempted(actor, { ok: true }));
+        this.events.publish(new DeliveryAttempted(actor, { ok: true }, { seconds: (performance.now() - sentAt) / 1000, acknowledged }));
       } catch (error) {
         const tooBig = refusedAsTooBig(error);
         if (tooBig && batch.count > 1) {
@@ -213,7 +215,7 @@ export class DeliveryService {
           this.log(`delivery to ${actor}: a batch of ${batch.count} activities (${batch.bytes} bytes) refused as too large, sending at most ${state.maxActivities} and ${state.maxBytes} bytes per request`);
           continue;
         }
-        this.events.publish(new DeliveryAttempted(actor, { ok: false, error }));
+        this.events.publish(new DeliveryAttempted(actor, { ok: false, error }, { seconds: (performance.now() - sentAt) / 1000, acknowledged: [] }));
         state.failures += 1;
         const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (state.failures - 1));
         state.nextAttemptAt = Date.now() + backoff * (0.75 + Math.random() * 0.5);

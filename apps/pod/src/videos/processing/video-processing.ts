@@ -15,6 +15,7 @@ import { writeBytesAtomically } from '../media/atomic-output.js';
 import { convertVideo, makeThumbnail, MediaError, planProcessing, probeMedia, type MediaProbe } from '../media/index.js';
 import type { VideoStorage } from '../video-storage.js';
 import { crashHere, crashPointFromEnv, type CrashPoint } from './test-crash.js';
+import { VideoJobFinished } from './video-job-finished.event.js';
 import type { VideoJob, VideoJobs } from './video-jobs.js';
 
 export interface AcceptedUpload {
@@ -78,6 +79,8 @@ export class VideoProcessing {
     private readonly store: EventStore,
     private readonly reaction: PublishedVideosReaction,
     private readonly logger: PodLogger,
+    /** Told when a job is published or failed (VideoJobFinished: /metrics times them). */
+    private readonly events: { publish(event: VideoJobFinished): unknown } = { publish() {} },
     private readonly now: () => Date = () => new Date(),
     /** TEST ONLY (test-crash.ts): off unless SWARMTUBE_TEST_CRASH_AT is set. */
     private readonly crashAt: CrashPoint | null = crashPointFromEnv(),
@@ -252,7 +255,9 @@ export class VideoProcessing {
     // Published now: whatever fails below must not remove its files (a restart repairs the job row).
     try {
       await this.reaction.caughtUp(position);
+      const job = await this.jobs.get(uuid);
       await this.jobs.update(uuid, { state: 'published', progress: 1, step: 'published', sourcePath: null, filePath, errorMessage: null, updatedAt: this.now().toISOString() });
+      if (job && job.state !== 'published') this.finished(job, 'published');
     } catch (error) {
       this.logger.error(`video ${uuid} is published but its job could not say so yet: ${String(error)}`);
     }
@@ -336,11 +341,17 @@ export class VideoProcessing {
     if (job && (await this.store.readStream(videoStream(uuid))).length > 0) {
       // Published by a run that got that far: the video is public, its files stay (a delete removes them).
       await this.jobs.update(uuid, { state: 'published', progress: 1, step: 'published', sourcePath: null, updatedAt: this.now().toISOString() });
+      if (job.state !== 'published') this.finished(job, 'published');
       return;
     }
     await this.storage.removeVideoFiles(uuid);
     await Promise.all([job?.sourcePath ?? null, ...leftovers].map((path) => (path ? rm(path, { force: true }) : undefined)));
     await this.jobs.update(uuid, { state: 'failed', step: 'failed', errorCode: code, errorMessage: message, sourcePath: null, filePath: null, updatedAt: this.now().toISOString() });
+    if (job && job.state === 'processing') this.finished(job, 'failed');
+  }
+
+  private finished(job: VideoJob, state: 'published' | 'failed'): void {
+    this.events.publish(new VideoJobFinished(job.uuid, state, Math.max(0, (this.now().getTime() - Date.parse(job.createdAt)) / 1000)));
   }
 }
 
