@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { HAS_ARIA2, h264AacMp4Faststart, peersOnlyTorrent, runAria2, tempDir, waitUntil } from '@swarmtube/testing';
@@ -9,6 +10,7 @@ import { Membership } from '../pods/membership.js';
 import { PeerDirectory } from '../federation/peer-directory.js';
 import { findRepositoryRoot } from '../repository-root.js';
 import { startTestPod, type TestPod } from '../testing/test-pod.js';
+import { VideoStorage } from '../videos/video-storage.js';
 import { videoPublishedDraft } from '@swarmtube/testing';
 import { METRIC, METRIC_NAMES } from './metric-names.js';
 
@@ -128,6 +130,35 @@ describe('/metrics: what the pod serves', () => {
     assert.equal(await current(A, METRIC.webSeedSentBytes), valueOf(after.samples, METRIC.webSeedSentBytes));
   });
 
+  test('an aborted web seed transfer counts what was written before the client left, not the file size', async (t) => {
+    // 32 MiB: far more than loopback's socket buffers hold, so a client that stops reading
+    // after its first chunk leaves most of the file unsent. Not a video the pod serves (no
+    // per-video series for it), but a file of the web seed all the same (the total counts it).
+    const name = `${randomUUID()}.mp4`;
+    const size = 32 * 1024 * 1024;
+    writeFileSync(join(A.get(VideoStorage).webVideosDir, name), Buffer.alloc(size, 7));
+    const abortedBefore = await current(A, `${METRIC.httpRequestDuration}_count`, { method: 'GET', route: '/static/web-videos/:file', status: 'aborted' });
+    const totalBefore = await current(A, METRIC.webSeedSentBytes);
+    await new Promise<void>((resolve, reject) => {
+      const request = http.get(`${A.baseUrl}/static/web-videos/${name}`, (response) => {
+        assert.equal(response.statusCode, 200);
+        response.once('data', () => {
+          request.destroy();
+          resolve();
+        });
+      });
+      request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? undefined : reject(error)));
+    });
+    const { samples, text } = await waitUntil('the pod to see the client leave', async () => {
+      const scraped = await scrape(A);
+      return valueOf(scraped.samples, `${METRIC.httpRequestDuration}_count`, { method: 'GET', route: '/static/web-videos/:file', status: 'aborted' }) > abortedBefore ? scraped : undefined;
+    }, 10_000, 50);
+    const sent = valueOf(samples, METRIC.webSeedSentBytes) - totalBefore;
+    assert.ok(sent > 0 && sent < size / 2, `${sent} bytes counted of a ${size}-byte file`);
+    t.diagnostic(`aborted after the first chunk: ${sent} bytes counted of ${size}`);
+    assert.ok(!text.includes(name.slice(0, 36)), 'no series for a file of no served video');
+  });
+
   test('a 404 shows in the request histogram with status 404 and the route template, never the raw path', async () => {
     const missing = randomUUID();
     assert.equal((await fetch(`${A.baseUrl}/api/v1/videos/${missing}`)).status, 404);
@@ -140,7 +171,7 @@ describe('/metrics: what the pod serves', () => {
     assert.ok(!text.includes(`route="/api/v1/videos/${video.uuid}"`));
   });
 
-  test('aria2c downloading from the seeder raises its TCP bytes by the file size, and the announces by one more ok over HTTP', { skip: !HAS_ARIA2 && 'aria2c is not installed', timeout: 120_000 }, async () => {
+  test('aria2c downloading from the seeder raises its TCP bytes by the file size, and the announces by one more ok over HTTP', { skip: !HAS_ARIA2 && 'aria2c is not installed', timeout: 120_000 }, async (t) => {
     const labels = { video: video.uuid, protocol: 'tcp' };
     const before = await scrape(A);
     const dir = tempDir('swarmtube-metrics-aria2-');
@@ -156,6 +187,7 @@ describe('/metrics: what the pod serves', () => {
       }, 10_000, 50);
       // Every piece once, give or take the pieces asked twice at the end.
       assert.ok(sent <= fileSize * 1.25, `${sent} bytes sent for a file of ${fileSize}`);
+      t.diagnostic(`the seeder sent ${sent} bytes over TCP for a file of ${fileSize}`);
       const after = await scrape(A);
       assert.ok(valueOf(after.samples, METRIC.seederSentBytes, { protocol: 'tcp' }) - valueOf(before.samples, METRIC.seederSentBytes, { protocol: 'tcp' }) >= fileSize);
       assert.ok(valueOf(after.samples, METRIC.trackerAnnounces, { protocol: 'http', result: 'ok' }) > valueOf(before.samples, METRIC.trackerAnnounces, { protocol: 'http', result: 'ok' }));
