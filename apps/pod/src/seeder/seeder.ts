@@ -53,6 +53,11 @@ export interface SeederOptions {
   maxOpenFiles?: number;
   /** Torrents starting (added, first announces) at once; further seed() calls queue. Default 16. */
   maxConcurrentStarts?: number;
+  /**
+   * Told of every piece payload sent (the /metrics bytes per video and protocol): called on
+   * the upload path, so it must only add to a number.
+   */
+  onUpload?: (infoHash: string, protocol: 'tcp' | 'utp' | 'webrtc', bytes: number) => void;
   /** Default: console. */
   logger?: SeederLogger;
   /**
@@ -62,11 +67,6 @@ export interface SeederOptions {
    */
   iceServers?: () => unknown[];
   iceRefreshSeconds?: number;
-  /**
-   * Told of every piece payload sent (the /metrics bytes per video and protocol): called on
-   * the upload path, so it must only add to a number.
-   */
-  onUpload?: (infoHash: string, protocol: 'tcp' | 'utp' | 'webrtc', bytes: number) => void;
 }
 
 export interface SeedableVideo {

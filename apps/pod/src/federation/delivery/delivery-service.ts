@@ -193,11 +193,12 @@ export class DeliveryService {
       }
       if (pending.length === 0) return;
       const batch = deliveryBatch(pending.slice(0, state.maxActivities).map((p) => p.item), state.maxBytes);
+      // For /metrics (DeliveryAttempted): when the events of this request were recorded.
+      const recordedAt = pending.slice(0, batch.count).map((p) => p.stored.event.occurredAt);
       const sentAt = performance.now();
       try {
         this.requests += 1;
         await this.client.postEncoded(PodUrls.ofActor(actor).inbox, batch.body);
-        const acknowledged = pending.slice(0, batch.count).map((p) => p.stored.event.occurredAt);
         state.ackedSeq = pending[batch.count - 1].stored.event.originSeq;
         pending = pending.slice(batch.count);
         state.failures = 0;
@@ -205,7 +206,7 @@ export class DeliveryService {
         state.lastSuccessAt = new Date().toISOString();
         state.lastError = null;
         this.delivered += batch.count;
-        this.events.publish(new DeliveryAttempted(actor, { ok: true }, { seconds: (performance.now() - sentAt) / 1000, acknowledged }));
+        this.events.publish(new DeliveryAttempted(actor, { ok: true }, { seconds: (performance.now() - sentAt) / 1000, acknowledged: recordedAt }));
       } catch (error) {
         const tooBig = refusedAsTooBig(error);
         if (tooBig && batch.count > 1) {
