@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { HAS_ARIA2, h264AacMp4Faststart, peersOnlyTorrent, runAria2, tempDir, waitUntil } from '@swarmtube/testing';
 import { EventLog } from '../event-log/event-log.js';
+import { downloadOverWebRtc } from '../seeder/seeder-test-support.js';
 import { Membership } from '../pods/membership.js';
 import { PeerDirectory } from '../federation/peer-directory.js';
 import { findRepositoryRoot } from '../repository-root.js';
@@ -195,6 +196,27 @@ describe('/metrics: what the pod serves', () => {
       assert.ok(valueOf(after.samples, METRIC.trackerSwarms) >= 1);
       assert.ok(valueOf(after.samples, METRIC.trackerPeers, { role: 'seeder' }) >= 1, 'the seeder is in its swarm');
       assert.equal(valueOf(after.samples, METRIC.seederTorrents), 1);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('a webtorrent client downloading over WebRTC raises the seeder\'s webrtc bytes, and the WebSocket announces', { timeout: 120_000 }, async (t) => {
+    const labels = { video: video.uuid, protocol: 'webrtc' };
+    const before = await scrape(A);
+    const dir = tempDir('swarmtube-metrics-webrtc-');
+    try {
+      const torrent = Buffer.from(await (await fetch(video.torrentUrl)).arrayBuffer());
+      const download = await downloadOverWebRtc(torrent, `ws://127.0.0.1:${A.port}/tracker/socket`, dir.path, 30_000);
+      assert.equal(download.wireType, 'webrtc');
+      const sent = await waitUntil('the seeder to count what it sent over WebRTC', async () => {
+        const value = (await current(A, METRIC.videoSeederSentBytes, labels)) - valueOf(before.samples, METRIC.videoSeederSentBytes, labels);
+        return value >= fileSize ? value : undefined;
+      }, 10_000, 50);
+      assert.ok(sent <= fileSize * 1.25, `${sent} bytes sent for a file of ${fileSize}`);
+      t.diagnostic(`the seeder sent ${sent} bytes over WebRTC for a file of ${fileSize}`);
+      const after = await scrape(A);
+      assert.ok(valueOf(after.samples, METRIC.trackerAnnounces, { protocol: 'ws', result: 'ok' }) > valueOf(before.samples, METRIC.trackerAnnounces, { protocol: 'ws', result: 'ok' }));
     } finally {
       dir.remove();
     }
