@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { ProblemError } from '../http/problem.js';
 import type { SentBytes, ServedBytes } from '../tracker/served-bytes.js';
 import type { VideoStorage } from './video-storage.js';
@@ -50,8 +50,9 @@ export function mountStaticFiles(app: Express, storage: VideoStorage, served: Se
 
 /** The tally a web seed response adds to (undefined: a file of no video the pod serves now). */
 const TALLY = Symbol('swarmtube.webSeedTally');
-type CountedResponse = ServerResponse & { [TALLY]?: SentBytes };
-const write = ServerResponse.prototype.write;
+/** The response's own write (another middleware may have wrapped it already). */
+const WRITE = Symbol('swarmtube.webSeedWrite');
+type CountedResponse = ServerResponse & { [TALLY]?: SentBytes; [WRITE]: (...args: unknown[]) => boolean };
 
 /**
  * Counts the bytes of the file each web seed response writes: what `send` hands to the socket
@@ -68,12 +69,14 @@ function countWebSeedBytes(served: ServedBytes) {
       const tally = this[TALLY];
       if (tally) tally.webSeed += bytes;
     }
-    return (write as (this: ServerResponse, ...args: unknown[]) => boolean).call(this, chunk, encoding, callback);
+    return this[WRITE](chunk, encoding, callback);
   }
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method === 'GET') {
       const dot = req.path.indexOf('.');
-      (res as unknown as CountedResponse)[TALLY] = served.ofVideo(req.path.slice(1, dot < 0 ? undefined : dot));
+      const counted = res as unknown as CountedResponse;
+      counted[TALLY] = served.ofVideo(req.path.slice(1, dot < 0 ? undefined : dot));
+      counted[WRITE] = res.write as CountedResponse[typeof WRITE];
       res.write = countedWrite as Response['write'];
     }
     next();
