@@ -13,7 +13,8 @@ import { findRepositoryRoot } from '../repository-root.js';
 import { startTestPod, type TestPod } from '../testing/test-pod.js';
 import { VideoStorage } from '../videos/video-storage.js';
 import { videoPublishedDraft } from '@swarmtube/testing';
-import { METRIC, METRIC_NAMES } from './metric-names.js';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { DEFAULT_METRICS_PREFIX, METRIC, METRIC_NAMES } from './metric-names.js';
 
 /**
  * /metrics as an admin reads it: what a request, a web seed range, a BitTorrent download, an
@@ -268,6 +269,14 @@ describe('/metrics: what the pod serves', () => {
     for (const name of [METRIC.httpRequestDuration, METRIC.webSeedSentBytes, METRIC.seederSentBytes, METRIC.trackerAnnounces, METRIC.trackerSwarms, METRIC.videoJobs, METRIC.federationDeliveryLatency]) {
       assert.ok([...used].some((usedName) => usedName.startsWith(name)), `the dashboard shows ${name}`);
     }
+  });
+
+  test('metric-names.ts is the list of what /metrics exports: every name there, nothing else but the process metrics', async () => {
+    const defaults = new Registry();
+    collectDefaultMetrics({ register: defaults, prefix: DEFAULT_METRICS_PREFIX });
+    const processMetrics = new Set(defaults.getMetricsAsArray().map((metric) => metric.name));
+    const typed = [...(await scrape(A)).text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]);
+    assert.deepEqual(typed.filter((name) => !processMetrics.has(name)).sort(), [...METRIC_NAMES].sort());
   });
 
   test('the PromQL name extraction sees selectors, not functions, labels or ranges', () => {
