@@ -68,9 +68,9 @@ export const FEDERATION_LOG = Symbol('FederationLog');
     },
     {
       provide: ReceiveActivities,
-      inject: [EventLog, PeerDirectory, FederationClient, PullService, POD_ACTOR, EventBus],
-      useFactory: (eventLog: EventLog, peers: PeerDirectory, client: FederationClient, pulls: PullService, actor: string, events: EventBus) =>
-        new ReceiveActivities(eventLog, peers, client, pulls, actor, events),
+      inject: [EventLog, PeerDirectory, FederationClient, PullService, POD_ACTOR, EventBus, FEDERATION_LOG],
+      useFactory: (eventLog: EventLog, peers: PeerDirectory, client: FederationClient, pulls: PullService, actor: string, events: EventBus, log: PodLogger) =>
+        new ReceiveActivities(eventLog, peers, client, pulls, actor, events, log),
     },
     ReceiveActivitiesHandler,
     RetryReachableFriendHandler,

@@ -221,3 +221,49 @@ describe('logs: the config', () => {
     }
   });
 });
+
+describe('logs: federation lines name the peer, the sequence numbers and the event ids', () => {
+  const sinkA = new LogSink();
+  const sinkB = new LogSink();
+  let A: TestPod;
+  let B: TestPod;
+  const quiet = { SWARMTUBE_HEALTH_PROBE_INTERVAL_SECONDS: '0', SWARMTUBE_HEALTH_AUTO_VOTE: 'false' };
+  before(async () => {
+    A = await startTestPod({ http: true, reachableHost: true, logSink: sinkA, env: quiet });
+    B = await startTestPod({ http: true, reachableHost: true, logSink: sinkB, env: quiet });
+    await A.startFederation();
+    await B.startFederation();
+  }, { timeout: 60_000 });
+  after(() => Promise.all([A, B].filter(Boolean).map((pod) => pod.destroy())), { timeout: 30_000 });
+
+  test("a delivery's line on the sender and the receipt's on the receiver name the same events; a vote names its events", async () => {
+    const token = await B.adminToken();
+    const made = await fetch(`${B.baseUrl}/api/v1/pods/make-friends`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ hosts: [A.config.host] }) });
+    assert.ok(made.status === 200 || made.status === 202, `make-friends: ${made.status}`);
+    const delivered = await waitUntil('A to log a delivery to B', () =>
+      sinkA.json().find((line) => line.context === 'federation' && line.outcome === 'delivered' && line.peer === B.actor),
+    30_000);
+    assert.equal(delivered.level, 'info');
+    assert.ok(Array.isArray(delivered.eventIds) && (delivered.eventIds as string[]).every((id) => id.startsWith('urn:uuid:')));
+    assert.ok(typeof delivered.fromSeq === 'number' && (delivered.toSeq as number) >= (delivered.fromSeq as number));
+    const ids = delivered.eventIds as string[];
+    // B has them, by the inbox or by a pull: either line names A and those ids.
+    await waitUntil("B to log A's events", () => {
+      const got = sinkB.json().filter((line) => line.context === 'federation' && line.outcome === 'appended' && (line.peer === A.actor || line.origin === A.actor));
+      return ids.every((id) => got.some((line) => (line.eventIds as string[]).includes(id)));
+    }, 30_000);
+
+    const adminA = await A.adminToken();
+    const vote = await fetch(`${A.baseUrl}/api/v1/pods/${B.config.host}/expulsion-votes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'logs spec' }),
+    });
+    const answer = (await vote.json()) as { event: string };
+    assert.equal(vote.status, 201, JSON.stringify(answer));
+    const line = await waitUntil('the vote line', () => sinkA.json().find((l) => l.context === 'membership' && l.outcome === 'cast'));
+    assert.equal(line.peer, B.actor);
+    assert.ok((line.eventIds as string[]).includes(answer.event));
+    assert.ok((line.seq as number[]).every((n) => typeof n === 'number'));
+  });
+});

@@ -68,7 +68,8 @@ export class PodLog implements PodLogger {
     const prettify = pinoPretty.prettyFactory({
       colorize: options.destination === undefined && process.stdout.isTTY === true,
       translateTime: 'SYS:HH:MM:ss.l',
-      ignore: 'pid,hostname,pod,context',
+      // An access line's method, URL and status are its message already.
+      ignore: 'pid,hostname,pod,context,method,url,route,status',
       messageFormat: '{if context}[{context}] {end}{msg}',
       singleLine: true,
     });
