@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
-import type { PodLog } from '../logger/pod-log.js';
+import { requestScope, type PodLog } from '../logger/pod-log.js';
 import type { ClientAddresses } from './client-address.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -83,7 +83,7 @@ export function accessLog(log: PodLog, addresses: ClientAddresses) {
     // At the start: once the connection is gone, its address is too.
     res[clientOf] = addresses.of(req);
     res[bytesAtStart] = req.socket.bytesWritten;
-    logger(req, res, next);
+    logger(req, res, () => requestScope.run({ requestId: String(req.id) }, next));
   };
 
   function line(req: ExpressRequest, res: Tracked, durationMs: number): Record<string, unknown> {

@@ -263,6 +263,8 @@ describe('logs: federation lines name the peer, the sequence numbers and the eve
     assert.equal(vote.status, 201, JSON.stringify(answer));
     const line = await waitUntil('the vote line', () => sinkA.json().find((l) => l.context === 'membership' && l.outcome === 'cast'));
     assert.equal(line.peer, B.actor);
+    assert.equal(line.requestId, vote.headers.get('x-request-id'), 'a line written while serving a request carries its id');
+    for (const entry of sinkA.lines) assert.equal(entry.match(/"requestId"/g)?.length ?? 0, entry.includes('"requestId"') ? 1 : 0, `one requestId a line: ${entry}`);
     assert.ok((line.eventIds as string[]).includes(answer.event));
     assert.ok((line.seq as number[]).every((n) => typeof n === 'number'));
   });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { LogFields, PodLogger } from './pod-logger.js';
@@ -14,6 +15,12 @@ export interface PodLogSettings {
 }
 
 export const REDACTED = '[Redacted]';
+
+/**
+ * The HTTP request being served (the access log middleware enters it): every line written
+ * while serving it, a vote cast, an inbox's receipt, a 5xx, carries its `requestId`.
+ */
+export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 
 /**
  * Field names whose values never reach a line, at the top of a line's fields or one level
@@ -59,6 +66,11 @@ export class PodLog implements PodLogger {
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: REDACTED },
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      mixin: (_fields, _level, logger) => {
+        const scope = requestScope.getStore();
+        // The access line's logger has the id bound already: a key twice is not valid JSON for every reader.
+        return scope && !('requestId' in logger.bindings()) ? { requestId: scope.requestId } : {};
+      },
     };
     if (settings.format === 'json') {
       // "level":"warn", not 30-40-50: what an operator reads and greps for.
