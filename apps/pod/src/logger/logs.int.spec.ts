@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { tempDir, waitUntil } from '@swarmtube/testing';
+import { createPodProcess, tempDir, waitUntil } from '@swarmtube/testing';
 import { ConfigError, loadPodConfig } from '../config/pod-config.js';
 import { startTestPod, TEST_ADMIN_PASSWORD, type TestPod } from '../testing/test-pod.js';
 
@@ -181,6 +181,36 @@ describe('logs: the client address', () => {
       await pod.destroy();
     }
   });
+});
+
+describe("logs: a pod process (main.ts)", () => {
+  for (const format of ['json', 'pretty'] as const) {
+    test(`${format}: root's generated password is ${format === 'json' ? 'never written' : 'shown once, beside the log'}; start and stop are log lines`, async () => {
+      const pod = await createPodProcess({ name: `logs-${format}`, env: { SWARMTUBE_ADMIN_PASSWORD: '', SWARMTUBE_LOG_FORMAT: format } });
+      try {
+        await pod.start();
+        await pod.stop();
+        // Its last lines may arrive after its exit.
+        await waitUntil('the pod to log its stop', () => /stopped/.test(pod.output()), 30_000);
+        const output = pod.output();
+        const shown = /password ([A-Za-z0-9_-]{24}) \(shown once/.exec(output);
+        if (format === 'pretty') {
+          assert.ok(shown, output);
+          assert.equal(output.split(shown[1]).length, 2, 'once');
+          assert.match(output, /INFO: .* listening on http:\/\//);
+        } else {
+          assert.equal(shown, null, 'no password');
+          const lines = output.trim().split('\n').map((line) => JSON.parse(line) as { level: string; msg: string });
+          assert.ok(lines.some((line) => line.level === 'warn' && /root's password was generated .* not written to a JSON log/.test(line.msg)));
+          assert.ok(lines.some((line) => line.level === 'info' && /listening on http:\/\//.test(line.msg)));
+          assert.ok(lines.some((line) => line.msg === 'SIGTERM: stopping (requests in flight get 20 s)'));
+          assert.ok(!/password [A-Za-z0-9_-]{24}/.test(output));
+        }
+      } finally {
+        await pod.destroy();
+      }
+    });
+  }
 });
 
 describe('logs: the config', () => {
