@@ -61,7 +61,7 @@ export const WAIT_FOR_READ_MODELS = Symbol('WaitForReadModels');
       inject: [POD_CONFIG, PeerDirectory, FederationClient, EVENT_STORE, FEDERATION_LOG, PodVotes, EventBus],
       // Loads the saved scores: before the pod serves GET /api/v1/pods.
       useFactory: async (config: PodConfig, peers: PeerDirectory, client: FederationClient, store: OpenedEventStore, log: PodLogger, votes: PodVotes, events: EventBus) => {
-        const health = new HealthMonitor(config.health, peers, client, store.readModels, (message) => log.warn(message), votes, events);
+        const health = new HealthMonitor(config.health, peers, client, store.readModels, (message, fields) => log.warn(message, fields), votes, events);
         await health.init();
         return health;
       },
