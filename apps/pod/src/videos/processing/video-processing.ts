@@ -155,7 +155,7 @@ export class VideoProcessing {
             return;
           }
           const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt);
-          this.logger.error(`video ${uuid}: processing stalled (${String(error)}); retrying in ${delay / 1000} s`);
+          this.logger.error(`video ${uuid}: processing stalled (${String(error)}); retrying in ${delay / 1000} s`, { job: uuid, outcome: 'stalled', attempt: attempt + 1, retryInSeconds: delay / 1000, err: error });
           await this.jobs.update(uuid, { step: 'stalled', errorMessage: `retrying: ${(error as Error)?.message ?? String(error)}`, updatedAt: this.now().toISOString() }).catch(() => undefined);
           if (head.thumbnailPath) await rm(head.thumbnailPath, { force: true });
           const stopped = await sleep(delay, signal);
@@ -166,7 +166,7 @@ export class VideoProcessing {
         }
       }
     })()
-      .catch((error) => this.logger.error(`video ${uuid}: could not record its failure: ${String(error)}`))
+      .catch((error) => this.logger.error(`video ${uuid}: could not record its failure: ${String(error)}`, { job: uuid, outcome: 'unrecorded', err: error }))
       .finally(() => this.running.delete(uuid));
     this.running.set(uuid, { controller, settled });
   }
@@ -259,7 +259,7 @@ export class VideoProcessing {
       await this.jobs.update(uuid, { state: 'published', progress: 1, step: 'published', sourcePath: null, filePath, errorMessage: null, updatedAt: this.now().toISOString() });
       if (job && job.state !== 'published') this.finished(job, 'published');
     } catch (error) {
-      this.logger.error(`video ${uuid} is published but its job could not say so yet: ${String(error)}`);
+      this.logger.error(`video ${uuid} is published but its job could not say so yet: ${String(error)}`, { job: uuid, position, err: error });
     }
   }
 
@@ -336,7 +336,7 @@ export class VideoProcessing {
   private async fail(uuid: string, leftovers: Array<string | null>, error: unknown): Promise<void> {
     const code = error instanceof MediaError ? error.code : (error as Error)?.name === 'AbortError' ? 'cancelled' : 'processing-failed';
     const message = error instanceof MediaError || error instanceof ProblemError ? error.message : `processing failed: ${(error as Error)?.message ?? String(error)}`;
-    if (code !== 'cancelled') this.logger.warn(`video ${uuid}: ${message}`);
+    if (code !== 'cancelled') this.logger.warn(`video ${uuid}: ${message}`, { job: uuid, outcome: 'failed', code });
     const job = await this.jobs.get(uuid);
     if (job && (await this.store.readStream(videoStream(uuid))).length > 0) {
       // Published by a run that got that far: the video is public, its files stay (a delete removes them).
