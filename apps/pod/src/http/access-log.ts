@@ -95,7 +95,8 @@ export function accessLog(log: PodLog, addresses: ClientAddresses) {
       status: res.statusCode,
       ...(res.writableFinished ? {} : { aborted: true }),
       durationMs,
-      bytes: Math.max(0, req.socket.bytesWritten - (res[bytesAtStart] ?? 0)),
+      // A response whose connection was closed after it (a refused upload's `Connection: close`) has no socket any more.
+      bytes: Math.max(0, ((req.socket as typeof req.socket | null)?.bytesWritten ?? res[bytesAtStart] ?? 0) - (res[bytesAtStart] ?? 0)),
       client: res[clientOf],
     };
   }
