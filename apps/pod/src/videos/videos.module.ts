@@ -19,6 +19,7 @@ import { UploadVideoHandler } from './commands/upload-video/upload-video.handler
 import { UploadVideoHttpController } from './commands/upload-video/upload-video.http.controller.js';
 import { ResumableUploadHttpController } from './commands/upload-video-resumable/resumable-upload.http.controller.js';
 import { ResumableUploads } from './commands/upload-video-resumable/resumable-uploads.js';
+import { CancelResumableUploadHandler, StartResumableUploadHandler } from './commands/upload-video-resumable/resumable-upload.handler.js';
 import { LocalMediaFacts } from './local-media-facts.js';
 import { LocalVideos } from './local-videos.js';
 import { VideoJobs } from './processing/video-jobs.js';
@@ -75,6 +76,8 @@ import { VideosStartup } from './videos-startup.js';
     },
     VideosStartup,
     UploadVideoHandler,
+    StartResumableUploadHandler,
+    CancelResumableUploadHandler,
     UpdateVideoHandler,
     DeleteVideoHandler,
     SearchVideosHandler,

@@ -11,6 +11,7 @@ import type { Session } from '../../../users/local-accounts.js';
 import { UserGuard } from '../../../users/user.guard.js';
 import { UploadVideoCommand } from '../upload-video/upload-video.command.js';
 import { heldRange } from './chunk-decision.js';
+import { CancelResumableUploadCommand, StartResumableUploadCommand } from './resumable-upload.command.js';
 import { ResumableUploadDoneOpenApi, ResumableUploadInitOpenApi, ResumableUploadStateOpenApi } from './resumable-upload.openapi.js';
 import { ResumableUploads } from './resumable-uploads.js';
 
@@ -19,8 +20,9 @@ const UPLOAD_ID = ApiQuery({ name: 'upload_id', required: true, type: 'string', 
 
 /**
  * PeerTube's resumable upload (`POST` init, `PUT` chunks with Content-Range, `DELETE`), so
- * that PeerTube's clients and scripts work unchanged; the whole file enters the same video
- * job as `POST /api/v1/videos/upload` (UploadVideoCommand).
+ * that PeerTube's clients and scripts work unchanged. Start and cancel are commands; a chunk
+ * is streamed to disk by ResumableUploads (as receive-upload.ts streams a multipart body), and
+ * the whole file enters the same video job as `POST /api/v1/videos/upload` (UploadVideoCommand).
  */
 @ApiTags('videos')
 @ApiExtraModels(ResumableUploadStateOpenApi)
@@ -50,7 +52,7 @@ export class ResumableUploadHttpController {
   })
   @ApiProblems('unauthorized', 'invalid-body', 'malformed-json', 'empty-file', 'payload-too-large', 'unsupported-media-type', 'rate-limited', 'insufficient-storage')
   async start(@Req() req: Request, @Res({ passthrough: true }) res: Response, @CurrentSession() session: Session): Promise<ResumableUploadStateOpenApi> {
-    const started = await this.uploads.start(session, { size: req.headers['x-upload-content-length'], type: req.headers['x-upload-content-type'], body: req.body });
+    const started = await this.commands.execute(new StartResumableUploadCommand(session, { size: req.headers['x-upload-content-length'], type: req.headers['x-upload-content-type'], body: req.body }));
     res.setHeader('Location', `${this.config.publicUrl}/${PATH}?upload_id=${started.id}`);
     return { uploadId: started.id, offset: 0, size: started.size, expiresAt: started.expiresAt };
   }
@@ -119,6 +121,6 @@ export class ResumableUploadHttpController {
   @ApiNoContentResponse({ description: 'Cancelled.' })
   @ApiProblems('unauthorized', 'upload-not-found')
   async cancel(@Query('upload_id') id: unknown, @CurrentSession() session: Session): Promise<void> {
-    await this.uploads.cancel(session, id);
+    await this.commands.execute(new CancelResumableUploadCommand(session, id));
   }
 }
