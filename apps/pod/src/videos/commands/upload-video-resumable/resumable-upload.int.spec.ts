@@ -161,7 +161,7 @@ describe('PUT /api/v1/videos/upload-resumable', () => {
   after(() => pod.destroy());
 
   test('chunk by chunk, through a dropped connection, to a published video whose pieces are those of a multipart upload of the same file', async () => {
-    const started = await init(pod, token, file.length, { name: 'Resumed video', description: 'Sent in pieces.', tags: ['resumed'], filename: 'clip.mp4', channelId: 1 });
+    const started = await init(pod, token, file.length, { name: 'Resumed video', description: 'Sent in pieces.', tags: ['resumed'], filename: 'clip.mp4', channelId: 1, privacy: 1, nsfw: false });
     const id = idOf(started);
     assert.deepEqual({ ...started.body, expiresAt: typeof started.body.expiresAt }, { uploadId: id, offset: 0, size: file.length, expiresAt: 'string' });
     assert.equal(await offsetOf(pod, token, id, file.length), 0, 'nothing held yet: 308 without Range');

@@ -16,7 +16,7 @@ export class ResumableUploadInitOpenApi {
   @ApiPropertyOptional({ maxLength: 255, description: "The file's name on the uploader's machine (PeerTube requires it; here it is optional)." })
   filename?: string;
 
-  @ApiPropertyOptional({ type: 'integer', description: "PeerTube's channel: accepted and ignored (so are privacy, category, licence, language, nsfw, commentsEnabled, downloadEnabled, waitTranscoding, support)." })
+  @ApiPropertyOptional({ type: 'integer', description: "PeerTube's channel: accepted and ignored (so are the other fields of PeerTube's upload: privacy, category, licence, language, nsfw, commentsEnabled, commentsPolicy, downloadEnabled, waitTranscoding, generateTranscription, support, originallyPublishedAt, scheduleUpdate, videoPasswords)." })
   channelId?: number;
 }
 

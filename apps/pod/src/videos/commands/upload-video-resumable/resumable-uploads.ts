@@ -66,7 +66,23 @@ export interface ResumableLimits {
 export const MAX_OPEN_UPLOADS_PER_USER = 10;
 const ID = /^[0-9a-f]{32}$/;
 /** PeerTube's init also takes these; Swarmtube has no channels, privacy levels or categories: they are accepted and ignored. */
-const PEERTUBE_FIELDS_IGNORED = new Set(['channelId', 'privacy', 'category', 'licence', 'language', 'nsfw', 'commentsEnabled', 'downloadEnabled', 'waitTranscoding', 'support']);
+const PEERTUBE_FIELDS_IGNORED = new Set([
+  'channelId',
+  'privacy',
+  'category',
+  'licence',
+  'language',
+  'nsfw',
+  'commentsEnabled',
+  'commentsPolicy',
+  'downloadEnabled',
+  'waitTranscoding',
+  'generateTranscription',
+  'support',
+  'originallyPublishedAt',
+  'scheduleUpdate',
+  'videoPasswords',
+]);
 const FILENAME_MAX = 255;
 
 /**
