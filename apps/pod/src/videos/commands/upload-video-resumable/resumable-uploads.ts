@@ -122,7 +122,7 @@ export class ResumableUploads implements OnModuleInit, OnModuleDestroy {
       const id = name.slice(0, -'.json'.length);
       const record = await readFile(join(this.dir, name), 'utf8').then((text) => JSON.parse(text) as UploadRecord).catch(() => null);
       const part = statOrNull(this.partPath(id));
-      if (!ID.test(id) || !record || record.id !== id || (!part && !record.outcome)) {
+      if (!ID.test(id) || !record || record.id !== id || (!part && !record.outcome) || (part && part.size > record.size)) {
         await this.removeFiles(id);
         continue;
       }
