@@ -16,6 +16,7 @@ import { POD_LOGGER, type PodLogger } from './logger/pod-logger.js';
 import { AnnouncePodCommand } from './pods/commands/announce-pod/announce-pod.command.js';
 import { PodVotes } from './pods/commands/vote/pod-votes.js';
 import { HealthMonitor } from './pods/health/health-monitor.js';
+import { MirrorService } from './mirrors/mirror-service.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { PodTracker } from './tracker/pod-tracker.js';
 import { LocalVideos } from './videos/local-videos.js';
@@ -52,6 +53,7 @@ export class PodLifecycle implements OnApplicationBootstrap {
     private readonly health: HealthMonitor,
     private readonly votes: PodVotes,
     private readonly state: ServingState,
+    private readonly mirrors: MirrorService,
     @Inject(POD_LOGGER) private readonly logger: PodLogger,
   ) {}
 
@@ -116,6 +118,8 @@ export class PodLifecycle implements OnApplicationBootstrap {
     await this.delivery.start();
     this.pulls.start(this.config.federation.pullIntervalSeconds);
     this.health.start();
+    // Copies are fetched from friends and announced to them: with federation.
+    this.mirrors.start();
     // A quorum reached while this pod was down (votes received, outcome not recorded yet).
     void this.votes.recordDueOutcomes().catch((error) => this.logger.warn(`votes: ${(error as Error).message}`));
   }
@@ -129,6 +133,7 @@ export class PodLifecycle implements OnApplicationBootstrap {
     this.state.stopping = true;
     this.server?.closeIdleConnections();
     await this.health.stop();
+    await this.mirrors.stop();
     await this.local.close();
     await this.tracker.close();
   }

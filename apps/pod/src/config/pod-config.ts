@@ -45,6 +45,8 @@ export interface PodConfig {
   uploads: { maxBytes: number; minFreeBytes: number };
   /** The seeder's upload rate cap in bytes per second; 0 means none. */
   seeding: { uploadLimitBytesPerSecond: number };
+  /** The mirror policy (mirrors/domain/mirror-policy.ts): which friends' videos this pod mirrors by itself. */
+  mirrors: { enabled: boolean; budgetBytes: number; order: 'newest' | 'most-watched'; friendsOnly: boolean; intervalSeconds: number };
   signup: boolean;
   /** What /readyz tolerates. */
   readiness: { maxLagEvents: number };
@@ -137,6 +139,13 @@ const TREE: Tree = {
     minFreeBytes: int('an upload that would leave less free space than this on the data disk is refused (507)', 64 * 1024 ** 2, 0),
   },
   seeding: { uploadLimitBytesPerSecond: int("cap on the seeder's upload rate; 0 means none (viewers' peers carry the rest)", 0, 0) },
+  mirrors: {
+    enabled: bool("mirror other pods' videos by policy (fetched through the swarm, checked, seeded, tracked and served as a web seed); off, only the videos an admin chose (`POST /api/v1/videos/{uuid}/mirror`) are mirrored", false),
+    budgetBytes: int('bytes the videos mirrored by policy may take, with those an admin chose counted first; a video that no longer fits is dropped', 10 * 1024 ** 3, 0),
+    order: { schema: { type: 'string', enum: ['newest', 'most-watched'] }, default: 'newest', doc: 'which videos the policy mirrors first: `newest` (published last) or `most-watched` (most opened on this pod)' },
+    friendsOnly: bool('mirror by policy only the videos of active friends (not those of pods that left the network)', true),
+    intervalSeconds: seconds('how often the mirror policy is applied (also after every video or membership event); decimals allowed', 30, 0.05),
+  },
   signup: bool('whether visitors may create accounts', false),
   federation: {
     pullIntervalSeconds: int('how often a pod pulls what its friends hold (0: only at start and on gaps)', 60, 0),

@@ -25,6 +25,7 @@ import { SearchVideosHandler } from './queries/search-videos/search-videos.handl
 import { VideosHttpController } from './queries/videos.http.controller.js';
 import { seederIceServers } from './seeder-ice-servers.js';
 import { VideoStorage } from './video-storage.js';
+import { VideoViews } from './video-views.js';
 import { VideosStartup } from './videos-startup.js';
 
 /**
@@ -64,6 +65,7 @@ import { VideosStartup } from './videos-startup.js';
       inject: [TrackerRegistry, VideoStorage, POD_LOGGER],
       useFactory: (registry: TrackerRegistry, storage: VideoStorage, logger: PodLogger) => new LocalMediaFacts(registry, storage, logger),
     },
+    { provide: VideoViews, inject: [EVENT_STORE, POD_LOGGER], useFactory: (store: OpenedEventStore, logger: PodLogger) => new VideoViews(store.readModels, logger) },
     VideosStartup,
     UploadVideoHandler,
     UpdateVideoHandler,
