@@ -10,6 +10,9 @@ import { ProjectionRunner } from '../../projections/projection-runner.js';
 import type { Projection } from '../../projections/projection.js';
 import type { ReadModelDialect } from './video-search-index.js';
 import { videosProjectionFor } from './videos.projection.js';
+import { migrate } from '../../migrations/migrate.js';
+import { mirrorsProjection } from '../../mirrors/projections/mirrors.projection.js';
+import { podsProjection } from '../../pods/projections/pods.projection.js';
 
 /** Test support for the videos read model: real stores on both dialects, and logs as pods write them. */
 
@@ -41,6 +44,17 @@ export async function openVideoStore(dialect: ReadModelDialect, sealer: TestSeal
 /** The pod's runner with only the videos projection of the store's dialect (or another), started. */
 export async function startVideosRunner(store: OpenedEventStore, projection: Projection = videosProjectionFor(store.readModels.dialect)): Promise<ProjectionRunner> {
   const runner = new ProjectionRunner(store, store.readModels, [projection]);
+  await runner.start();
+  return runner;
+}
+
+/**
+ * The runner the API's video queries need: the videos projection with the ones its views join
+ * (pods, mirrors), over a migrated store (the origins' health is local state).
+ */
+export async function startCatalogRunner(store: OpenedEventStore): Promise<ProjectionRunner> {
+  await migrate(store.readModels);
+  const runner = new ProjectionRunner(store, store.readModels, [videosProjectionFor(store.readModels.dialect), podsProjection, mirrorsProjection]);
   await runner.start();
   return runner;
 }

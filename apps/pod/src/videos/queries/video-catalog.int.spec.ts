@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestSealer } from '@swarmtube/testing';
-import { caughtUp, DIALECTS, openVideoStore, startVideosRunner, VideoLog, type VideoSpec, type VideoStore } from '../projections/videos-test-log.js';
+import { caughtUp, DIALECTS, openVideoStore, startCatalogRunner, VideoLog, type VideoSpec, type VideoStore } from '../projections/videos-test-log.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
 import { getVideo, listVideos, parseListVideosQuery, type ListVideosQuery } from './video-catalog.js';
 import type { VideoDto } from '@swarmtube/contracts';
@@ -70,7 +70,7 @@ for (const dialect of DIALECTS) {
     async function freshPod(): Promise<{ db: VideoStore; runner: ProjectionRunner; log: VideoLog; sync(): Promise<void> }> {
       const sealer = createTestSealer(LOCAL);
       const db = await openVideoStore(dialect, sealer);
-      const runner = await startVideosRunner(db.store);
+      const runner = await startCatalogRunner(db.store);
       cleanups.push(async () => {
         await runner.stop();
         await db.destroy();
