@@ -1,5 +1,5 @@
 import type { ReadModelDatabase } from '@swarmtube/event-store';
-import { mirrorsProjection } from '../mirrors/projections/mirrors.projection.js';
+import { mirrorsProjectionFor } from '../mirrors/projections/mirrors.projection.js';
 import { friendshipsProjection } from '../pods/projections/friendships.projection.js';
 import { podsProjection } from '../pods/projections/pods.projection.js';
 import { videosProjectionFor } from '../videos/projections/videos.projection.js';
@@ -11,5 +11,5 @@ import type { Projection } from './projection.js';
  * digest covers are the same on both.
  */
 export function allProjections(dialect: ReadModelDatabase['dialect']): readonly Projection[] {
-  return [podsProjection, friendshipsProjection, videosProjectionFor(dialect), mirrorsProjection];
+  return [podsProjection, friendshipsProjection, videosProjectionFor(dialect), mirrorsProjectionFor(dialect)];
 }

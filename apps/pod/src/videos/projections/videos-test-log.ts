@@ -11,7 +11,7 @@ import type { Projection } from '../../projections/projection.js';
 import type { ReadModelDialect } from './video-search-index.js';
 import { videosProjectionFor } from './videos.projection.js';
 import { migrate } from '../../migrations/migrate.js';
-import { mirrorsProjection } from '../../mirrors/projections/mirrors.projection.js';
+import { mirrorsProjectionFor } from '../../mirrors/projections/mirrors.projection.js';
 import { podsProjection } from '../../pods/projections/pods.projection.js';
 
 /** Test support for the videos read model: real stores on both dialects, and logs as pods write them. */
@@ -54,7 +54,7 @@ export async function startVideosRunner(store: OpenedEventStore, projection: Pro
  */
 export async function startCatalogRunner(store: OpenedEventStore): Promise<ProjectionRunner> {
   await migrate(store.readModels);
-  const runner = new ProjectionRunner(store, store.readModels, [videosProjectionFor(store.readModels.dialect), podsProjection, mirrorsProjection]);
+  const runner = new ProjectionRunner(store, store.readModels, [videosProjectionFor(store.readModels.dialect), podsProjection, mirrorsProjectionFor(store.readModels.dialect)]);
   await runner.start();
   return runner;
 }
@@ -114,6 +114,11 @@ export class VideoLog {
 
   async remove(origin: string, uuid: string): Promise<void> {
     await this.append(origin, `video:${uuid}`, videoDeletedDraft(uuid));
+  }
+
+  /** Any event of the catalogue, by `origin` (a foreign one is appended as received from a peer). */
+  record(origin: string, stream: string, draft: EventDraft): Promise<void> {
+    return this.append(origin, stream, draft);
   }
 
   private async append(origin: string, stream: string, draft: EventDraft): Promise<void> {
