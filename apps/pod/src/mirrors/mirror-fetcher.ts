@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebTorrent, { type Torrent } from 'webtorrent';
@@ -81,6 +81,13 @@ export class MirrorFetcher {
       this.running.delete(uuid);
       if (!torrent.destroyed) await new Promise<void>((resolve) => torrent.destroy(() => resolve()));
     }
+  }
+
+  /** Removes the partial copies of videos no longer wanted (dropped while the pod was down). */
+  async sweep(keep: ReadonlySet<string>): Promise<string[]> {
+    const stale = readdirSync(this.dir).filter((name) => !keep.has(name) && !this.running.has(name));
+    await Promise.all(stale.map((name) => rm(join(this.dir, name), { recursive: true, force: true })));
+    return stale;
   }
 
   /** Stops a fetch and removes its partial copy. */

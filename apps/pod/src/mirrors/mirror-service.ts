@@ -75,6 +75,13 @@ export class MirrorService {
   /** Once the pod listens (the seeder and tracker take the copies): a round now, then at every interval. */
   start(): void {
     if (this.stopped) return;
+    this.round = this.round
+      .then(async () => {
+        const wanted = new Set((await this.db.query<{ uuid: string }>('SELECT uuid FROM local_mirrors')).map((row) => row.uuid));
+        const removed = await this.fetcher.sweep(wanted);
+        if (removed.length > 0) this.logger.log(`[mirrors] removed ${removed.length} partial copies no longer wanted`);
+      })
+      .catch((error: unknown) => this.logger.warn(`[mirrors] partial copies not swept: ${String(error)}`));
     this.reconcileSoon();
     this.timer = setInterval(() => this.reconcileSoon(), Math.max(50, Math.round(this.config.mirrors.intervalSeconds * 1000)));
     this.timer.unref();
