@@ -34,11 +34,22 @@ export async function openVideoStore(dialect: ReadModelDialect, sealer: TestSeal
   if (dialect === 'sqlite') {
     const dir = tempDir('swarmtube-videos-');
     const store = await openEventStore({ database: 'sqlite', dataDir: dir.path, sealer });
+    await prepareVideoReads(store);
     return { store, dialect, sealer, location: { dataDir: dir.path }, destroy: async () => (await store.close(), dir.remove()) };
   }
   const schema = uniqueSchema('videos');
   const store = await openEventStore({ database: TEST_POSTGRES_URL, dataDir: '', schema, sealer });
+  await prepareVideoReads(store);
   return { store, dialect, sealer, location: { schema }, destroy: async () => (await store.close(), await dropSchema(schema)) };
+}
+
+/**
+ * What the API's video queries join besides rm_videos, as a pod has them: the local tables (the
+ * origins' health) and the pods' and mirrors' tables, empty until their projections run.
+ */
+async function prepareVideoReads(store: OpenedEventStore): Promise<void> {
+  await migrate(store.readModels);
+  await store.readModels.execute([...podsProjection.createTables(), ...mirrorsProjectionFor(store.readModels.dialect).createTables()]);
 }
 
 /** The pod's runner with only the videos projection of the store's dialect (or another), started. */
@@ -50,10 +61,9 @@ export async function startVideosRunner(store: OpenedEventStore, projection: Pro
 
 /**
  * The runner the API's video queries need: the videos projection with the ones its views join
- * (pods, mirrors), over a migrated store (the origins' health is local state).
+ * (pods, mirrors).
  */
 export async function startCatalogRunner(store: OpenedEventStore): Promise<ProjectionRunner> {
-  await migrate(store.readModels);
   const runner = new ProjectionRunner(store, store.readModels, [videosProjectionFor(store.readModels.dialect), podsProjection, mirrorsProjectionFor(store.readModels.dialect)]);
   await runner.start();
   return runner;
