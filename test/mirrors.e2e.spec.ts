@@ -283,6 +283,10 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
 
     const viewer = await openPage(browser);
     pages.push(viewer);
+    const fromTwo: string[] = [];
+    viewer.page.on('requestfinished', (request) => {
+      if (request.url().startsWith(`${two.baseUrl}/static/`)) fromTwo.push(request.url());
+    });
     await viewer.page.goto(`${one.baseUrl}/videos/watch/${byPolicy.uuid}`);
     await viewer.page.waitForSelector('[data-testid="served-by-mirrors"]', { timeout: 30_000 });
     // Muted, so that autoplay is allowed; then to the end.
@@ -290,6 +294,7 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
     await waitInPage(viewer.page, `(() => { const v = document.querySelector('video[data-testid="player"]'); return !!v && (v.ended || v.currentTime >= v.duration - 0.3) && v.duration > 7; })()`, 120_000);
     const error = await viewer.page.$('[data-testid="player-error"]');
     assert.equal(error, null, 'no playback problem');
+    assert.ok(fromTwo.includes(`${two.baseUrl}/static/torrents/${byPolicy.uuid}.torrent`), `the page took pod 2's .torrent (${fromTwo.join(', ')})`);
   });
 
   test("aria2c downloads it through pod 2's tracker, with pod 2 as the peer", { timeout: 120_000 }, async () => {

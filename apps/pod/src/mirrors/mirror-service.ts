@@ -176,8 +176,10 @@ export class MirrorService {
 
   private async reconcile(): Promise<void> {
     await this.current();
-    const videos = await this.candidates();
     const held = await this.held();
+    // Nothing to weigh: no policy, no copy held or being fetched.
+    if (!this.config.mirrors.enabled && held.length === 0) return;
+    const videos = await this.candidates();
     const refused = new Set((await this.db.query<{ uuid: string }>('SELECT uuid FROM local_mirror_refusals')).map((r) => r.uuid));
     const facts: MirrorFacts = { me: this.me, policy: this.config.mirrors, videos, held, refused };
     const plan = decideMirrors(facts);
