@@ -40,7 +40,7 @@ function mirrored(mirror: string, uuid: string, infoHash: string) {
   };
 }
 
-describe('mirrors on one pod', () => {
+for (const database of ['sqlite', 'postgres'] as const) describe(`mirrors on one pod (${database})`, () => {
   let pod: TestPod;
   let log: VideoLog;
   let token: string;
@@ -48,7 +48,7 @@ describe('mirrors on one pod', () => {
   const caughtUp = async () => pod.get(ProjectionRunner).waitFor(await pod.store.headPosition());
 
   before(async () => {
-    pod = await startTestPod({ http: true });
+    pod = await startTestPod({ http: true, database });
     pod.config.signup = true;
     token = await pod.adminToken();
     log = new VideoLog(pod.store, createTestSealer(pod.actor));
