@@ -75,13 +75,11 @@ export class MirrorService {
   /** Once the pod listens (the seeder and tracker take the copies): a round now, then at every interval. */
   start(): void {
     if (this.stopped) return;
-    this.round = this.round
-      .then(async () => {
-        const wanted = new Set((await this.db.query<{ uuid: string }>('SELECT uuid FROM local_mirrors')).map((row) => row.uuid));
-        const removed = await this.fetcher.sweep(wanted);
-        if (removed.length > 0) this.logger.log(`[mirrors] removed ${removed.length} partial copies no longer wanted`);
-      })
-      .catch((error: unknown) => this.logger.warn(`[mirrors] partial copies not swept: ${String(error)}`));
+    void this.exclusive(async () => {
+      const wanted = new Set((await this.db.query<{ uuid: string }>('SELECT uuid FROM local_mirrors')).map((row) => row.uuid));
+      const removed = await this.fetcher.sweep(wanted);
+      if (removed.length > 0) this.logger.log(`[mirrors] removed ${removed.length} partial copies no longer wanted`);
+    }).catch((error: unknown) => this.logger.warn(`[mirrors] partial copies not swept: ${String(error)}`));
     this.reconcileSoon();
     this.timer = setInterval(() => this.reconcileSoon(), Math.max(50, Math.round(this.config.mirrors.intervalSeconds * 1000)));
     this.timer.unref();
@@ -97,37 +95,50 @@ export class MirrorService {
 
   /** One round of the policy after the ones queued; rounds never overlap. */
   reconcileSoon(): Promise<void> {
-    this.round = this.round.then(
-      () => (this.stopped ? undefined : this.reconcile()),
+    return this.exclusive(() => (this.stopped ? Promise.resolve() : this.reconcile())).catch((error: unknown) => this.logger.error(`[mirrors] ${String(error)}`));
+  }
+
+  /**
+   * Runs after the rounds and choices queued before it, and before those queued after: an
+   * admin's choice is never decided against a round's half-applied plan, nor the reverse.
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.round.then(work);
+    this.round = result.then(
       () => undefined,
-    ).catch((error: unknown) => this.logger.error(`[mirrors] ${String(error)}`));
-    return this.round;
+      () => undefined,
+    );
+    return result;
   }
 
   /** `POST /api/v1/videos/{uuid}/mirror`. */
   async mirror(uuid: string): Promise<{ uuid: string; state: HeldMirror['state'] }> {
-    await this.current();
-    const held = await this.heldMirror(uuid);
-    const decision = decideMirror(await this.candidate(uuid), held, this.me);
-    if (!decision.ok) throw new ProblemError(decision.code, decision.message);
-    // Fetched from now on, or (mirrored by policy) kept whatever the budget.
-    await this.db.execute([{ sql: 'DELETE FROM local_mirror_refusals WHERE uuid = $1', params: [uuid] }]);
-    await this.ensureRow(uuid, 'admin');
+    const answer = await this.exclusive(async () => {
+      await this.current();
+      const held = await this.heldMirror(uuid);
+      const decision = decideMirror(await this.candidate(uuid), held, this.me);
+      if (!decision.ok) throw new ProblemError(decision.code, decision.message);
+      // Fetched from now on, or (mirrored by policy) kept whatever the budget.
+      await this.db.execute([{ sql: 'DELETE FROM local_mirror_refusals WHERE uuid = $1', params: [uuid] }]);
+      await this.ensureRow(uuid, 'admin');
+      return { uuid, state: held?.state ?? 'fetching' };
+    });
     void this.reconcileSoon();
-    return { uuid, state: held?.state ?? 'fetching' };
+    return answer;
   }
 
   /** `DELETE /api/v1/videos/{uuid}/mirror`: the copy goes, and the policy leaves the video alone until an admin mirrors it again. */
   async unmirror(uuid: string): Promise<void> {
-    await this.current();
-    const held = await this.heldMirror(uuid);
-    const decision = decideUnmirror(await this.candidate(uuid), held);
-    if (!decision.ok) throw new ProblemError(decision.code, decision.message);
-    await this.db.execute([
-      { sql: 'INSERT INTO local_mirror_refusals (uuid, refused_at) VALUES ($1, $2) ON CONFLICT (uuid) DO NOTHING', params: [uuid, new Date().toISOString()] },
-    ]);
-    await this.round;
-    await this.drop(uuid, held!.state, 'admin');
+    await this.exclusive(async () => {
+      await this.current();
+      const held = await this.heldMirror(uuid);
+      const decision = decideUnmirror(await this.candidate(uuid), held);
+      if (!decision.ok) throw new ProblemError(decision.code, decision.message);
+      await this.db.execute([
+        { sql: 'INSERT INTO local_mirror_refusals (uuid, refused_at) VALUES ($1, $2) ON CONFLICT (uuid) DO NOTHING', params: [uuid, new Date().toISOString()] },
+      ]);
+      await this.drop(uuid, held!.state, 'admin');
+    });
     await this.current();
   }
 
