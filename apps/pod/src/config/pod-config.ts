@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { actorUrlOf, canonicalPublicUrl, peerPublicUrl } from '@swarmtube/contracts';
 import { checkTrustedProxies } from '../http/client-address.js';
+import { LOG_FORMATS, LOG_LEVELS, type PodLogSettings } from '../logger/pod-log.js';
 
 /**
  * A pod's configuration: YAML file < SWARMTUBE_<KEY> environment variables < DATABASE_URL.
@@ -57,6 +58,8 @@ export interface PodConfig {
    * addresses (a demo or test network on one machine or a LAN); off, such peers are refused.
    */
   federation: { pullIntervalSeconds: number; allowPrivateAddresses: boolean };
+  /** The pod's one logger: its level, and JSON lines (production) or readable lines (the demo). */
+  log: PodLogSettings;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +161,14 @@ const TREE: Tree = {
     maxLagEvents: int('`/readyz` answers 503 while a read model is more than this many events behind the log (or rebuilding from the start)', 1000, 0),
   },
   shutdownTimeoutSeconds: seconds('on SIGTERM, requests in flight get this long to finish and commit; then the process exits anyway (code 1)', 20, 0, 3600),
+  log: {
+    level: str(`lowest level logged: ${LOG_LEVELS.join(', ')} (\`debug\` adds Nest's start-up lines and health probes' access lines)`, 'info', { enum: [...LOG_LEVELS] }),
+    format: str(
+      '`json`: one JSON object a line on stdout (production: journald, log shippers); `pretty`: readable lines (the demo configs set it). See [docs/operations.md](docs/operations.md#logs)',
+      'json',
+      { enum: [...LOG_FORMATS] },
+    ),
+  },
 };
 
 const isLeaf = (node: Leaf | Tree): node is Leaf => 'schema' in node && 'default' in node && typeof (node as Leaf).doc === 'string';
@@ -281,6 +292,8 @@ function describe(error: ErrorObject): string {
       const max = schema.maximum === undefined || schema.maximum === Number.MAX_SAFE_INTEGER ? '' : ` to ${schema.maximum}`;
       return `out of range: expected ${schema.minimum ?? '-∞'}${max || ' or more'}`;
     }
+    case 'enum':
+      return `expected one of ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`;
     case 'pattern':
       return error.instancePath === '/host' ? 'not a host[:port]' : error.instancePath === '/database' ? 'expected "sqlite" or a postgres:// URL' : error.instancePath === '/databaseSchema' ? 'expected a lowercase SQL identifier' : 'must not be blank';
     default:

@@ -6,6 +6,7 @@ import { freePort } from '@swarmtube/testing';
 import { TEST_POSTGRES_URL, dropSchema, tempDir, uniqueSchema } from '@swarmtube/testing';
 import { actorUrl, loadPodConfig, type PodConfig } from '../config/pod-config.js';
 import { EVENT_STORE, POD_KEYS } from '../event-log/event-log.tokens.js';
+import { PodLog } from '../logger/pod-log.js';
 import { openPod, type OpenedPod } from '../pod-app.js';
 import { LocalAccounts } from '../users/local-accounts.js';
 
@@ -26,6 +27,11 @@ export interface TestPodOptions {
   reachableHost?: boolean;
   /** More configuration, as SWARMTUBE_* variables (they win over the defaults above). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where the pod's log lines go (each a string: a JSON line, or a readable one with
+   * SWARMTUBE_LOG_FORMAT=pretty), at `log.level`; without it the pod logs nothing.
+   */
+  logSink?: { write(line: string): void };
 }
 
 /**
@@ -60,8 +66,6 @@ export interface TestPod {
 
 export const TEST_ADMIN_PASSWORD = 'test-admin-password';
 
-const quietLogger = { log() {}, warn() {}, error() {} };
-
 /** One pod in this process, on a temp data folder (SQLite) or a fresh PostgreSQL schema. */
 export async function startTestPod(options: TestPodOptions = {}): Promise<TestPod> {
   const database = options.database ?? 'sqlite';
@@ -82,7 +86,8 @@ export async function startTestPod(options: TestPodOptions = {}): Promise<TestPo
     ...options.env,
   };
   const config = loadPodConfig({ env });
-  const pod: OpenedPod = await openPod(config, { http: options.http, logger: quietLogger, nestLogger: false, env });
+  const logger = options.logSink ? PodLog.open(config.log, { destination: options.logSink, pod: config.host }) : PodLog.silent();
+  const pod: OpenedPod = await openPod(config, { http: options.http, logger, env });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
 import { PodUrls } from '@swarmtube/contracts';
 import type { OpenedEventStore } from '@swarmtube/event-store';
 import { POD_ACTOR, POD_CONFIG } from '../config/config.tokens.js';
@@ -56,9 +57,9 @@ import { VideosStartup } from './videos-startup.js';
     },
     {
       provide: VideoProcessing,
-      inject: [VideoJobs, VideoStorage, EventLog, EVENT_STORE, LocalVideos, POD_LOGGER],
-      useFactory: (jobs: VideoJobs, storage: VideoStorage, eventLog: EventLog, store: OpenedEventStore, local: LocalVideos, logger: PodLogger) =>
-        new VideoProcessing(jobs, storage, eventLog, store, local, logger),
+      inject: [VideoJobs, VideoStorage, EventLog, EVENT_STORE, LocalVideos, POD_LOGGER, EventBus],
+      useFactory: (jobs: VideoJobs, storage: VideoStorage, eventLog: EventLog, store: OpenedEventStore, local: LocalVideos, logger: PodLogger, events: EventBus) =>
+        new VideoProcessing(jobs, storage, eventLog, store, local, logger, events),
     },
     {
       provide: LocalMediaFacts,
