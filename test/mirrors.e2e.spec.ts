@@ -311,6 +311,21 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
     assert.ok(log.includes(`127.0.0.1:${twoPeerPort}`), `aria2c connected to pod 2's seeder (port ${twoPeerPort})`);
   });
 
+  test('pod 2 restarts: it tracks, seeds and serves its copy again (the origin still down)', { timeout: 120_000 }, async () => {
+    await two.stop();
+    await two.start();
+    await waitUntil("pod 2's seeder on pod 2's tracker again", async () => ((await scrape(two, byPolicy.infoHash))?.complete ?? 0) >= 1 || undefined, 30_000, 200);
+    const dir = join(work.path, 'aria2-after-restart');
+    mkdirSync(dir);
+    const torrent = Buffer.from(await (await fetch(`${two.baseUrl}/static/torrents/${byPolicy.uuid}.torrent`)).arrayBuffer());
+    writeFileSync(join(dir, 'video.torrent'), peersOnlyTorrent(torrent, `http://${two.host}/tracker/announce`));
+    const client = await runAria2(join(dir, 'video.torrent'), dir);
+    clients.push(client);
+    assert.equal(await client.exited(90_000), 0, client.output());
+    assert.equal(sha256(readFileSync(join(dir, `${byPolicy.uuid}.mp4`))), sha256(original));
+    assert.deepEqual((await mirrorEventsOf(two)).map((e) => e.type), ['VideoMirrored', 'VideoMirrored', 'VideoUnmirrored'], 'nothing fetched or dropped again');
+  });
+
   test('the audits pass on every pod, pod 3 included, and the read models are the same', { timeout: 120_000 }, async () => {
     await Promise.all([one.stop(), two.stop()]);
     await assertSameAudits(pods);
