@@ -109,7 +109,7 @@ const TREE: Tree = {
   listen: str('address the HTTP server binds to', '127.0.0.1', { minLength: 1 }),
   peerPort: int('BitTorrent TCP/uTP port', 6881, 0, 65535),
   dataDir: str(
-    'keys, SQLite file, admin password, media (uploads, web-videos, torrents, thumbnails; `children/` records running ffmpeg; `*.swarmtube-tmp` files are temporary and swept at start)',
+    'keys, SQLite file, admin password, media (uploads, web-videos, torrents, thumbnails; `children/` records running ffmpeg; `mirror-fetches/` holds copies of other pods\' videos being fetched; `*.swarmtube-tmp` files are temporary and swept at start)',
     'data/pod',
     { minLength: 1 },
   ),
