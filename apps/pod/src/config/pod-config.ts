@@ -147,7 +147,7 @@ const TREE: Tree = {
     budgetBytes: int('bytes the videos mirrored by policy may take, with those an admin chose counted first; a video that no longer fits is dropped', 10 * 1024 ** 3, 0),
     order: { schema: { type: 'string', enum: ['newest', 'most-watched'] }, default: 'newest', doc: 'which videos the policy mirrors first: `newest` (published last) or `most-watched` (most opened on this pod)' },
     friendsOnly: bool('mirror by policy only the videos of active friends (not those of pods that left the network)', true),
-    intervalSeconds: seconds('how often the mirror policy is applied (also after every video or membership event); decimals allowed', 30, 0.05),
+    intervalSeconds: seconds('how often the mirror policy is applied (also at once after a video is published or deleted, a pod expelled or readmitted, a friendship made or ended, an admin\'s choice); decimals allowed', 30, 0.05),
   },
   signup: bool('whether visitors may create accounts', false),
   federation: {

@@ -1,12 +1,13 @@
 import { extname } from 'node:path';
 import { mirrorStream, type PodUrls, type VideoUnmirrorReasonV1 } from '@swarmtube/contracts';
-import type { OpenedEventStore, ReadModelDatabase } from '@swarmtube/event-store';
+import type { OpenedEventStore, ReadModelDatabase, Subscription } from '@swarmtube/event-store';
 import type { PodConfig } from '../config/pod-config.js';
 import type { EventLog } from '../event-log/event-log.js';
 import { ProblemError } from '../http/problem.js';
 import type { PodLogger } from '../logger/pod-logger.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 import { writeBytesAtomically } from '../videos/media/atomic-output.js';
+import type { LocalVideos } from '../videos/local-videos.js';
 import type { VideoStorage } from '../videos/video-storage.js';
 import {
   decideMirror,
@@ -37,6 +38,9 @@ interface Candidate extends MirrorCandidate {
   torrentUrl: string;
 }
 
+/** The events after which the policy is applied at once. */
+const WEIGHED = new Set(['VideoPublished', 'VideoDeleted', 'PodExpelled', 'PodReadmitted', 'FriendshipAccepted', 'FriendshipEnded']);
+
 /** Fetches at once; more wait for the next round. */
 const MAX_CONCURRENT_FETCHES = 2;
 const TORRENT_FETCH_TIMEOUT_MS = 10_000;
@@ -55,6 +59,8 @@ export class MirrorService {
   private round: Promise<void> = Promise.resolve();
   private readonly fetches = new Map<string, Promise<void>>();
   private stopped = false;
+  private queued: Promise<void> | null = null;
+  private subscription: Subscription | null = null;
 
   constructor(
     private readonly me: string,
@@ -66,6 +72,7 @@ export class MirrorService {
     private readonly urls: PodUrls,
     private readonly fetcher: MirrorFetcher,
     private readonly logger: PodLogger,
+    private readonly local: Pick<LocalVideos, 'caughtUp'>,
   ) {}
 
   private get db(): ReadModelDatabase {
@@ -83,19 +90,31 @@ export class MirrorService {
     this.reconcileSoon();
     this.timer = setInterval(() => this.reconcileSoon(), Math.max(50, Math.round(this.config.mirrors.intervalSeconds * 1000)));
     this.timer.unref();
+    // A published, deleted or expelled video is weighed at once rather than at the next interval.
+    void this.store.headPosition().then((head) => {
+      if (this.stopped) return;
+      this.subscription = this.store.subscribe(head, (batch) => {
+        if (batch.some(({ event }) => WEIGHED.has(event.type))) void this.reconcileSoon();
+      });
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    await this.subscription?.close();
     await this.round.catch(() => undefined);
     await this.fetcher.close();
     await Promise.allSettled([...this.fetches.values()]);
   }
 
-  /** One round of the policy after the ones queued; rounds never overlap. */
+  /** One round of the policy after the ones queued (one queued round is enough); rounds never overlap. */
   reconcileSoon(): Promise<void> {
-    return this.exclusive(() => (this.stopped ? Promise.resolve() : this.reconcile())).catch((error: unknown) => this.logger.error(`[mirrors] ${String(error)}`));
+    this.queued ??= this.exclusive(() => {
+      this.queued = null;
+      return this.stopped ? Promise.resolve() : this.reconcile();
+    }).catch((error: unknown) => this.logger.error(`[mirrors] ${String(error)}`));
+    return this.queued;
   }
 
   /**
@@ -228,7 +247,9 @@ export class MirrorService {
   private async drop(uuid: string, state: HeldMirror['state'], reason: VideoUnmirrorReasonV1): Promise<void> {
     await this.db.execute([{ sql: 'DELETE FROM local_mirrors WHERE uuid = $1', params: [uuid] }]);
     if (state === 'mirrored') {
-      await this.eventLog.append(mirrorStream(uuid), [{ type: 'VideoUnmirrored', schemaVersion: 1, data: { uuid, reason } }], { expectedVersion: 'any' });
+      const appended = await this.eventLog.append(mirrorStream(uuid), [{ type: 'VideoUnmirrored', schemaVersion: 1, data: { uuid, reason } }], { expectedVersion: 'any' });
+      // The files go with the event's reaction (LocalVideos): an admin's DELETE answers once they are gone.
+      await this.local.caughtUp(appended.events.at(-1)?.position ?? 0);
       this.logger.log(`[mirrors] video ${uuid} is no longer mirrored here (${reason})`);
     } else {
       await this.fetcher.cancel(uuid);

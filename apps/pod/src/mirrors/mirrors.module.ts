@@ -11,6 +11,7 @@ import { POD_LOGGER, type PodLogger } from '../logger/pod-logger.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { LocalVideos } from '../videos/local-videos.js';
 import { VideoStorage } from '../videos/video-storage.js';
 import { VideosModule } from '../videos/videos.module.js';
 import { MirrorVideoHandler, UnmirrorVideoHandler } from './commands/mirror-video/mirror-video.handler.js';
@@ -30,9 +31,9 @@ import { MirrorService } from './mirror-service.js';
   providers: [
     {
       provide: MirrorService,
-      inject: [POD_ACTOR, POD_CONFIG, EVENT_STORE, EventLog, ProjectionRunner, VideoStorage, POD_LOGGER],
-      useFactory: (actor: string, config: PodConfig, store: OpenedEventStore, eventLog: EventLog, projections: ProjectionRunner, storage: VideoStorage, logger: PodLogger) =>
-        new MirrorService(actor, config, store, eventLog, projections, storage, new PodUrls(config.publicUrl), new MirrorFetcher(join(config.dataDir, 'mirror-fetches'), logger), logger),
+      inject: [POD_ACTOR, POD_CONFIG, EVENT_STORE, EventLog, ProjectionRunner, VideoStorage, POD_LOGGER, LocalVideos],
+      useFactory: (actor: string, config: PodConfig, store: OpenedEventStore, eventLog: EventLog, projections: ProjectionRunner, storage: VideoStorage, logger: PodLogger, local: LocalVideos) =>
+        new MirrorService(actor, config, store, eventLog, projections, storage, new PodUrls(config.publicUrl), new MirrorFetcher(join(config.dataDir, 'mirror-fetches'), logger), logger, local),
     },
     MirrorVideoHandler,
     UnmirrorVideoHandler,
