@@ -21,7 +21,9 @@ import { getVideo, uploadVideo, waitForState, type VideoView } from './support/v
  * alone, each fetched through the swarm, checked against its info-hash, seeded, tracked and served
  * as a web seed. Pod 3 deletes one: pod 2 drops it. Forged `VideoMirrored` events change nothing.
  * Pod 3 is killed: pod 1's site shows the video as served by mirrors and Chromium plays it to the
- * end from pod 2; aria2c downloads it through pod 2's tracker from pod 2's seeder. The audits pass.
+ * end from pod 2; aria2c downloads it through pod 2's tracker from pod 2's seeder; pod 2 restarts and
+ * seeds its copy again; pod 1's admin mirrors the video from pod 2 while pod 3 is down. Pod 3 comes
+ * back and catches up. The audits pass and the read models are the same on the three pods.
  *
  * No automatic votes: pod 3 down must not be expelled here (expulsion hides videos, as before).
  * Probes every 200 ms, so that pod 1 sees pod 3 unreachable within a second.
@@ -326,8 +328,29 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
     assert.deepEqual((await mirrorEventsOf(two)).map((e) => e.type), ['VideoMirrored', 'VideoMirrored', 'VideoUnmirrored'], 'nothing fetched or dropped again');
   });
 
+  test("pod 1's admin mirrors it while pod 3 is still down: the copy comes from pod 2", { timeout: 120_000 }, async () => {
+    const asked = await mirrorRequest(one, 'POST', byPolicy.uuid, await one.adminToken());
+    assert.deepEqual(asked, { status: 202, body: { uuid: byPolicy.uuid, state: 'fetching' } });
+    const own = await waitUntil("pod 1's copy", async () => (await getVideo(one, byPolicy.uuid)).mirrors.find((m) => m.host === one.host), 60_000, 200);
+    const copy = Buffer.from(await (await fetch(own.webSeedUrls[0]!)).arrayBuffer());
+    assert.equal(sha256(copy), sha256(original), "pod 1's copy is the published file");
+    await waitUntil('pod 2 to list both mirrors', async () => ((await getVideo(two, byPolicy.uuid)).mirrors.length === 2 ? true : undefined), 30_000, 200);
+  });
+
+  test('pod 3 comes back: it catches up, shows both mirrors, and its video is served by its origin again', { timeout: 120_000 }, async () => {
+    await three.start();
+    const view = await waitUntil('pod 3 to know both mirrors', async () => {
+      const video = await getVideo(three, byPolicy.uuid);
+      return video.mirrors.length === 2 ? video : undefined;
+    }, 60_000, 200);
+    assert.deepEqual(view.mirrors.map((m) => m.host).sort(), [one.host, two.host].sort());
+    await waitUntil('pod 1 to see pod 3 reachable again', async () => ((await getVideo(one, byPolicy.uuid)).originReachable ? true : undefined), 30_000, 200);
+    assert.equal((await getVideo(one, byPolicy.uuid)).servedByMirrors, false);
+    await quiescent(pods);
+  });
+
   test('the audits pass on every pod, pod 3 included, and the read models are the same', { timeout: 120_000 }, async () => {
-    await Promise.all([one.stop(), two.stop()]);
+    await Promise.all(pods.map((pod) => pod.stop()));
     await assertSameAudits(pods);
   });
 });
