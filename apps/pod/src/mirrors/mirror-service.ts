@@ -64,7 +64,7 @@ export class MirrorService {
 
   constructor(
     private readonly me: string,
-    private readonly config: Pick<PodConfig, 'mirrors' | 'port'>,
+    private readonly config: Pick<PodConfig, 'mirrors'>,
     private readonly store: OpenedEventStore,
     private readonly eventLog: EventLog,
     private readonly projections: ProjectionRunner,
@@ -91,12 +91,15 @@ export class MirrorService {
     this.timer = setInterval(() => this.reconcileSoon(), Math.max(50, Math.round(this.config.mirrors.intervalSeconds * 1000)));
     this.timer.unref();
     // A published, deleted or expelled video is weighed at once rather than at the next interval.
-    void this.store.headPosition().then((head) => {
-      if (this.stopped) return;
-      this.subscription = this.store.subscribe(head, (batch) => {
-        if (batch.some(({ event }) => WEIGHED.has(event.type))) void this.reconcileSoon();
-      });
-    });
+    void this.store
+      .headPosition()
+      .then((head) => {
+        if (this.stopped) return;
+        this.subscription = this.store.subscribe(head, (batch) => {
+          if (batch.some(({ event }) => WEIGHED.has(event.type))) void this.reconcileSoon();
+        });
+      })
+      .catch((error: unknown) => this.logger.warn(`[mirrors] the log is not followed (rounds at every interval only): ${String(error)}`));
   }
 
   async stop(): Promise<void> {
