@@ -28,6 +28,8 @@ export interface PodConfig {
   database: string;
   /** PostgreSQL schema of this pod, so several pods can share one database. */
   databaseSchema: string;
+  /** PostgreSQL connections this pod opens at most (besides one for notifications). */
+  databasePoolSize: number;
   /** Peers asked by make-friends: URLs or bare hosts (HTTPS, except loopback in demo mode). */
   seeds: string[];
   /**
@@ -115,6 +117,7 @@ const TREE: Tree = {
   ),
   database: { ...str('`sqlite` or a `postgres://` URL', 'sqlite', { pattern: '^(sqlite|postgres(ql)?://.*)$' }), alsoEnv: 'DATABASE_URL' },
   databaseSchema: str('PostgreSQL schema of this pod (several pods can share a database)', 'public', { pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
+  databasePoolSize: int('PostgreSQL connections this pod opens at most, besides one for notifications (PostgreSQL allows 100 in all by default)', 10, 1, 100),
   seeds: list(
     'pods asked by make-friends: URLs or bare `host[:port]` (a bare host means HTTPS, except loopback hosts while `federation.allowPrivateAddresses` is on); `http://` to anything else is refused',
   ),

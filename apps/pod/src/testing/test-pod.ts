@@ -80,6 +80,8 @@ export async function startTestPod(options: TestPodOptions = {}): Promise<TestPo
     SWARMTUBE_NAME: 'Test pod',
     SWARMTUBE_DATABASE: database === 'sqlite' ? 'sqlite' : TEST_POSTGRES_URL,
     SWARMTUBE_DATABASE_SCHEMA: schema,
+    // Several PostgreSQL pods per spec file, two files at a time, within PostgreSQL's 100 connections.
+    SWARMTUBE_DATABASE_POOL_SIZE: '6',
     SWARMTUBE_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     // Test pods federate on 127.0.0.1.
     SWARMTUBE_FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
