@@ -16,6 +16,7 @@ import { POD_LOGGER, type PodLogger } from './logger/pod-logger.js';
 import { AnnouncePodCommand } from './pods/commands/announce-pod/announce-pod.command.js';
 import { PodVotes } from './pods/commands/vote/pod-votes.js';
 import { HealthMonitor } from './pods/health/health-monitor.js';
+import { MirrorService } from './mirrors/mirror-service.js';
 import { Membership } from './pods/membership.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { PodTracker } from './tracker/pod-tracker.js';
@@ -54,6 +55,7 @@ export class PodLifecycle implements OnApplicationBootstrap {
     private readonly votes: PodVotes,
     private readonly membership: Membership,
     private readonly state: ServingState,
+    private readonly mirrors: MirrorService,
     @Inject(POD_LOGGER) private readonly logger: PodLogger,
   ) {}
 
@@ -118,6 +120,8 @@ export class PodLifecycle implements OnApplicationBootstrap {
     await this.delivery.start();
     this.pulls.start(this.config.federation.pullIntervalSeconds);
     this.health.start();
+    // Copies are fetched from friends and announced to them: with federation.
+    this.mirrors.start();
     // A quorum reached while this pod was down (votes received, outcome not recorded yet).
     void this.votes.recordDueOutcomes().catch((error) => this.logger.warn(`votes: ${(error as Error).message}`));
     // Requests received while this pod was down, or whose answer failed before it stopped.
@@ -134,6 +138,7 @@ export class PodLifecycle implements OnApplicationBootstrap {
     this.server?.closeIdleConnections();
     this.membership.stop();
     await this.health.stop();
+    await this.mirrors.stop();
     await this.local.close();
     await this.tracker.close();
   }

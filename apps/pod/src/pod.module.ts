@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { LoggerModule } from './logger/logger.module.js';
 import type { PodLogger } from './logger/pod-logger.js';
+import { MirrorsModule } from './mirrors/mirrors.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { P2pModule } from './p2p/p2p.module.js';
 import { PodLifecycle } from './pod-lifecycle.js';
@@ -44,6 +45,7 @@ export class PodModule {
         ProjectionsModule,
         UsersModule,
         VideosModule,
+        MirrorsModule,
         FederationModule,
         PodsModule,
         AuditModule,

@@ -90,6 +90,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
         ['pods', true, 1],
         ['friendships', true, 0],
         ['videos', true, 22], // 11 videos and their 11 rows in the search index
+        ['mirrors', true, 0],
       ]);
       assert.equal(report.ok, true);
     });

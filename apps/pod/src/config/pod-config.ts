@@ -48,6 +48,8 @@ export interface PodConfig {
   uploads: { maxBytes: number; minFreeBytes: number; resumableExpirySeconds: number };
   /** The seeder's upload rate cap in bytes per second; 0 means none. */
   seeding: { uploadLimitBytesPerSecond: number };
+  /** The mirror policy (mirrors/domain/mirror-policy.ts): which friends' videos this pod mirrors by itself. */
+  mirrors: { enabled: boolean; budgetBytes: number; order: 'newest' | 'most-watched'; friendsOnly: boolean; intervalSeconds: number };
   signup: boolean;
   /** What /readyz tolerates. */
   readiness: { maxLagEvents: number };
@@ -109,7 +111,7 @@ const TREE: Tree = {
   listen: str('address the HTTP server binds to', '127.0.0.1', { minLength: 1 }),
   peerPort: int('BitTorrent TCP/uTP port', 6881, 0, 65535),
   dataDir: str(
-    'keys, SQLite file, admin password, media (uploads, web-videos, torrents, thumbnails; `children/` records running ffmpeg; `*.swarmtube-tmp` files are temporary and swept at start)',
+    'keys, SQLite file, admin password, media (uploads, web-videos, torrents, thumbnails; `children/` records running ffmpeg; `mirror-fetches/` holds copies of other pods\' videos being fetched; `*.swarmtube-tmp` files are temporary and swept at start)',
     'data/pod',
     { minLength: 1 },
   ),
@@ -149,6 +151,13 @@ const TREE: Tree = {
     ),
   },
   seeding: { uploadLimitBytesPerSecond: int("cap on the seeder's upload rate; 0 means none (viewers' peers carry the rest)", 0, 0) },
+  mirrors: {
+    enabled: bool("mirror other pods' videos by policy (fetched through the swarm, checked, seeded, tracked and served as a web seed); off, only the videos an admin chose (`POST /api/v1/videos/{uuid}/mirror`) are mirrored", false),
+    budgetBytes: int('bytes the videos mirrored by policy may take, with those an admin chose counted first; a video that no longer fits is dropped', 10 * 1024 ** 3, 0),
+    order: { schema: { type: 'string', enum: ['newest', 'most-watched'] }, default: 'newest', doc: 'which videos the policy mirrors first: `newest` (published last) or `most-watched` (most opened on this pod)' },
+    friendsOnly: bool('mirror by policy only the videos of active friends (not those of pods that left the network)', true),
+    intervalSeconds: seconds('how often the mirror policy is applied (also at once after a video is published or deleted, a pod expelled or readmitted, a friendship made or ended, an admin\'s choice); decimals allowed', 30, 0.05),
+  },
   signup: bool('whether visitors may create accounts', false),
   federation: {
     pullIntervalSeconds: int('how often a pod pulls what its friends hold (0: only at start and on gaps)', 60, 0),

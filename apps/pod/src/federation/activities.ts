@@ -3,7 +3,7 @@ import type { EventEnvelope } from '@swarmtube/event-envelope';
 import { ProblemError } from '../http/problem.js';
 import { PodUrls } from '@swarmtube/contracts';
 import { fittingCount, utf8Bytes } from './batches.js';
-import { AS_PUBLIC, deletedVideoId, PEERTUBE_VIDEO_TERMS, publishedVideoObject, SWARMTUBE_VIDEO_TERMS, updatedVideoObject } from './video-object.js';
+import { AS_PUBLIC, deletedVideoId, videoPageUrl, PEERTUBE_VIDEO_TERMS, publishedVideoObject, SWARMTUBE_VIDEO_TERMS, updatedVideoObject } from './video-object.js';
 
 /**
  * The activity mapping (docs/protocol.md): each signed event travels inside the ActivityPub
@@ -48,6 +48,13 @@ export function activityFor(event: EventEnvelope): Json {
       break;
     case 'VideoDeleted':
       shape = { type: 'Delete', object: deletedVideoId(event) };
+      break;
+    // A mirror re-shares the video (PeerTube's redundancy is a CacheFile, a term of its own).
+    case 'VideoMirrored':
+      shape = { type: 'Announce', object: videoPageUrl(d.videoOrigin, d.uuid) };
+      break;
+    case 'VideoUnmirrored':
+      shape = { type: 'Undo', object: { type: 'Announce', actor: event.origin, object: `urn:uuid:${d.uuid}` } };
       break;
     case 'PodJoined':
       shape = { type: 'Create', object: { type: 'Application', id: d.actor, name: d.name } };

@@ -61,6 +61,11 @@ export const HTTP_STATUS_BY_CODE = {
   'pod-expelled': 403,
   'no-friendship-request': 409,
   'not-friends': 409,
+  // Mirrors (mirrors/domain/mirror-policy.ts).
+  'own-video': 422,
+  'origin-expelled': 409,
+  'already-mirrored': 409,
+  'not-mirrored': 409,
   'store-corrupt': 503,
   'store-closed': 503,
   internal: 500,

@@ -114,7 +114,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
       const raw = await openRaw(where);
       await raw.readModels.execute([...LEGACY_TABLES, 'ALTER TABLE local_video_jobs ADD COLUMN plan TEXT', 'ALTER TABLE local_video_jobs ADD COLUMN file_path TEXT'].map((sql) => ({ sql })));
       const result = await migrate(raw.readModels);
-      assert.deepEqual(result, { from: 0, to: 2, applied: [1, 2] });
+      assert.deepEqual(result, { from: 0, to: 3, applied: [1, 2, 3] });
       await raw.close();
     });
 
@@ -122,14 +122,14 @@ for (const database of ['sqlite', 'postgres'] as const) {
       const where = place();
       const first = await startOn(where);
       await first.store.readModels.execute([
-        { sql: `INSERT INTO schema_migrations (version, name, applied_at, checksum) VALUES (3, 'from a newer swarmtube', '2027-01-01T00:00:00.000Z', 'x')` },
+        { sql: `INSERT INTO schema_migrations (version, name, applied_at, checksum) VALUES (4, 'from a newer swarmtube', '2027-01-01T00:00:00.000Z', 'x')` },
       ]);
       const head = await first.store.headPosition();
       await first.stop();
       await assert.rejects(startOn(where), (error: unknown) => {
         assert.ok(error instanceof MigrationRefusedError, String(error));
-        assert.match(error.message, /schema version 3 \("from a newer swarmtube"/);
-        assert.match(error.message, /knows versions up to 2/);
+        assert.match(error.message, /schema version 4 \("from a newer swarmtube"/);
+        assert.match(error.message, /knows versions up to 3/);
         return true;
       });
       // The refused start released the data: a look shows it untouched.
@@ -137,7 +137,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
       try {
         assert.equal(await raw.headPosition(), head);
         const versions = await raw.readModels.query<{ version: number | string }>('SELECT version FROM schema_migrations ORDER BY version');
-        assert.deepEqual(versions.map((v) => Number(v.version)), [1, 2, 3]);
+        assert.deepEqual(versions.map((v) => Number(v.version)), [1, 2, 3, 4]);
       } finally {
         await raw.close();
       }
@@ -176,10 +176,10 @@ for (const database of ['sqlite', 'postgres'] as const) {
       const raw = await openRaw(where);
       try {
         await migrate(raw.readModels);
-        const broken = [...MIGRATIONS, { version: 3, name: 'half', sql: ['CREATE TABLE local_half_done (x TEXT)', 'ALTER TABLE local_no_such_table ADD COLUMN y TEXT'] }];
+        const broken = [...MIGRATIONS, { version: 4, name: 'half', sql: ['CREATE TABLE local_half_done (x TEXT)', 'ALTER TABLE local_no_such_table ADD COLUMN y TEXT'] }];
         await assert.rejects(migrate(raw.readModels, broken), (error: unknown) => {
           assert.ok(error instanceof MigrationFailedError, String(error));
-          assert.match(error.message, /migration 3 \("half"\) failed and was rolled back \(data stays at version 2\)/);
+          assert.match(error.message, /migration 4 \("half"\) failed and was rolled back \(data stays at version 3\)/);
           return true;
         });
         const tables =
@@ -188,10 +188,10 @@ for (const database of ['sqlite', 'postgres'] as const) {
             : await raw.readModels.query(`SELECT table_name FROM information_schema.tables WHERE table_name = 'local_half_done' AND table_schema = current_schema()`);
         assert.deepEqual(tables, [], 'the first statement was rolled back');
         const versions = await raw.readModels.query<{ version: number | string }>('SELECT version FROM schema_migrations ORDER BY version');
-        assert.deepEqual(versions.map((v) => Number(v.version)), [1, 2]);
+        assert.deepEqual(versions.map((v) => Number(v.version)), [1, 2, 3]);
         // Fixed, it applies.
-        const fixed = [...MIGRATIONS, { version: 3, name: 'half', sql: ['CREATE TABLE local_half_done (x TEXT)'] }];
-        assert.deepEqual((await migrate(raw.readModels, fixed)).applied, [3]);
+        const fixed = [...MIGRATIONS, { version: 4, name: 'half', sql: ['CREATE TABLE local_half_done (x TEXT)'] }];
+        assert.deepEqual((await migrate(raw.readModels, fixed)).applied, [4]);
       } finally {
         await raw.close();
       }

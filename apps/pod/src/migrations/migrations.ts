@@ -66,6 +66,20 @@ export const MIGRATIONS: readonly Migration[] = [
       return this.sql.filter((_, index) => !existing.has(['plan', 'file_path'][index]!));
     },
   },
+  {
+    version: 3,
+    // Mirrors (mirrors/): what an admin chose and the fetches under way (the log says which
+    // copies are whole: VideoMirrored), and how often each video was opened on this pod (the
+    // policy's "most watched"; views are counters, not events).
+    name: 'mirrors and video views',
+    sql: [
+      `CREATE TABLE IF NOT EXISTS local_mirrors (
+        uuid TEXT PRIMARY KEY, choice TEXT NOT NULL, info_hash TEXT NOT NULL, size BIGINT NOT NULL,
+        fetched_bytes BIGINT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+      'CREATE TABLE IF NOT EXISTS local_mirror_refusals (uuid TEXT PRIMARY KEY, refused_at TEXT NOT NULL)',
+      'CREATE TABLE IF NOT EXISTS local_video_views (uuid TEXT PRIMARY KEY, views BIGINT NOT NULL)',
+    ],
+  },
 ];
 
 export function statements(sql: readonly string[]): SqlStatement[] {

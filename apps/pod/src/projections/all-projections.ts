@@ -1,4 +1,5 @@
 import type { ReadModelDatabase } from '@swarmtube/event-store';
+import { mirrorsProjectionFor } from '../mirrors/projections/mirrors.projection.js';
 import { friendshipsProjection } from '../pods/projections/friendships.projection.js';
 import { podsProjection } from '../pods/projections/pods.projection.js';
 import { videosProjectionFor } from '../videos/projections/videos.projection.js';
@@ -10,5 +11,5 @@ import type { Projection } from './projection.js';
  * digest covers are the same on both.
  */
 export function allProjections(dialect: ReadModelDatabase['dialect']): readonly Projection[] {
-  return [podsProjection, friendshipsProjection, videosProjectionFor(dialect)];
+  return [podsProjection, friendshipsProjection, videosProjectionFor(dialect), mirrorsProjectionFor(dialect)];
 }

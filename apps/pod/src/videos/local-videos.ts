@@ -17,9 +17,10 @@ export interface SeedingOptions {
 }
 
 /**
- * The pod's own published videos as files, torrents and swarms: one reaction to the log.
- * A `VideoPublished` of this pod registers the video with the tracker and seeds it; a
- * `VideoDeleted` undoes both and removes the files. At start the same reaction is given the
+ * The pod's own published videos, and the copies it mirrors, as files, torrents and swarms:
+ * one reaction to the log. A `VideoPublished` (or a `VideoMirrored`) of this pod registers the
+ * video with the tracker and seeds it; a `VideoDeleted` (a `VideoUnmirrored`, or the origin's
+ * `VideoDeleted` of a mirrored video) undoes both and removes the files. At start the same reaction is given the
  * state the log had reached (this pod's videos in the read model, current up to a position),
  * then every event appended after that position, whoever appended it (the upload's job, a
  * delete, a restore): nothing calls it directly, so the registry and the seeder follow the
@@ -56,7 +57,12 @@ export class LocalVideos implements PublishedVideosReaction {
    */
   async follow(store: EventStore, db: ReadModelDatabase, position: number): Promise<{ missingFiles: string[] }> {
     this.store = store;
-    const rows = await db.query<{ uuid: string; info_hash: string; mime_type: string }>('SELECT uuid, info_hash, mime_type FROM rm_videos WHERE origin = $1', [this.me]);
+    const rows = await db.query<{ uuid: string; info_hash: string; mime_type: string }>(
+      `SELECT uuid, info_hash, mime_type FROM rm_videos WHERE origin = $1
+       UNION ALL
+       SELECT v.uuid, v.info_hash, v.mime_type FROM rm_video_mirrors m JOIN rm_videos v ON v.uuid = m.uuid AND v.origin = m.video_origin WHERE m.mirror = $1`,
+      [this.me],
+    );
     const missingFiles: string[] = [];
     for (const row of rows) {
       if (!(await this.published({ uuid: row.uuid, infoHash: row.info_hash, mimeType: row.mime_type }))) missingFiles.push(row.uuid);
@@ -116,7 +122,20 @@ export class LocalVideos implements PublishedVideosReaction {
   private async react(batch: StoredEvent[]): Promise<void> {
     for (const stored of batch) {
       const { event } = stored;
-      if (isCatalogEvent(event) && event.origin === this.me && (event.type === 'VideoPublished' || event.type === 'VideoDeleted')) {
+      if (isCatalogEvent(event) && event.origin === this.me && (event.type === 'VideoMirrored' || event.type === 'VideoUnmirrored')) {
+        // A copy of another pod's video (mirrors/): tracked, seeded and served like the pod's own.
+        try {
+          if (event.type === 'VideoMirrored' && !(await this.published({ uuid: event.data.uuid, infoHash: event.data.infoHash, mimeType: mimeTypeOfCopy(event.data.webSeedUrls) }))) {
+            this.logger.error(`video ${event.data.uuid} is mirrored by this pod but its file or torrent is missing: it is neither tracked nor seeded`);
+          }
+          if (event.type === 'VideoUnmirrored') await this.unpublished(event.data.uuid);
+        } catch (error) {
+          this.logger.error(`video ${event.data.uuid}: ${event.type} could not be tracked: ${String(error)}`);
+        }
+      } else if (isCatalogEvent(event) && event.type === 'VideoDeleted' && event.origin !== this.me && this.registry.hasVideo(event.data.uuid)) {
+        // The origin deleted a video this pod mirrors: the copy goes at once (mirrors/ records why).
+        await this.unpublished(event.data.uuid).catch((error: unknown) => this.logger.error(`video ${event.data.uuid}: the mirrored copy could not be dropped: ${String(error)}`));
+      } else if (isCatalogEvent(event) && event.origin === this.me && (event.type === 'VideoPublished' || event.type === 'VideoDeleted')) {
         const video = event.data;
         try {
           if (event.type === 'VideoPublished' && !(await this.published(event.data))) {
@@ -154,6 +173,11 @@ export class LocalVideos implements PublishedVideosReaction {
     await this.storage.removeVideoFiles(uuid);
   }
 
+  /** Whether the seeder started (it starts with the first video once the HTTP server listens). */
+  get seeding(): boolean {
+    return this.listening;
+  }
+
   private ensureSeeder(): Promise<Seeder> {
     if (this.seeder) return Promise.resolve(this.seeder);
     this.starting ??= Seeder.start({
@@ -177,4 +201,9 @@ export class LocalVideos implements PublishedVideosReaction {
       this.logger.error(`video ${video.uuid} cannot be seeded: ${(error as Error).message}`);
     }
   }
+}
+
+/** A mirrored copy keeps the origin's file name, whose extension its web seed shows. */
+function mimeTypeOfCopy(webSeedUrls: readonly string[]): string {
+  return webSeedUrls.some((url) => url.endsWith('.webm')) ? 'video/webm' : 'video/mp4';
 }

@@ -14,6 +14,8 @@ import type { PodUrls } from '@swarmtube/contracts';
  *   <dataDir>/torrents/<uuid>.torrent
  *   <dataDir>/thumbnails/<uuid>.jpg
  *   <dataDir>/children/<pid>             ffmpeg/ffprobe running (media/child-processes.ts)
+ *   <dataDir>/mirror-fetches/<uuid>/     a copy of another pod's video being fetched (mirrors/mirror-fetcher.ts);
+ *                                        once whole it moves to web-videos/ like the pod's own files
  *
  * Temporary files (a conversion, a thumbnail, a .torrent being written) are named
  * `<final name>.<pid>.<random>.swarmtube-tmp` beside their final name; nothing else ends so.

@@ -29,6 +29,7 @@ import { SearchVideosHandler } from './queries/search-videos/search-videos.handl
 import { VideosHttpController } from './queries/videos.http.controller.js';
 import { seederIceServers } from './seeder-ice-servers.js';
 import { VideoStorage } from './video-storage.js';
+import { VideoViews } from './video-views.js';
 import { VideosStartup } from './videos-startup.js';
 
 /**
@@ -74,6 +75,7 @@ import { VideosStartup } from './videos-startup.js';
       useFactory: (storage: VideoStorage, config: PodConfig, logger: PodLogger) =>
         new ResumableUploads(storage.resumableUploadsDir, storage.uploadsDir, { ...config.uploads, expirySeconds: config.uploads.resumableExpirySeconds }, logger),
     },
+    { provide: VideoViews, inject: [EVENT_STORE, POD_LOGGER], useFactory: (store: OpenedEventStore, logger: PodLogger) => new VideoViews(store.readModels, logger) },
     VideosStartup,
     UploadVideoHandler,
     StartResumableUploadHandler,

@@ -19,6 +19,10 @@ export interface PlaybackSource {
   infoHash: string;
   torrentUrl: string;
   webSeedUrls: string[];
+  /** Every .torrent of the video, reachable pods first (the origin's and its mirrors'): tried in turn. */
+  torrentUrls?: string[];
+  /** Every tracker of the video (the origin's and its mirrors'): announced to besides the torrent's own. */
+  trackerUrls?: string[];
   /** Bytes and seconds: the bitrate the peers must at least deliver. */
   size?: number;
   duration?: number;
@@ -80,6 +84,20 @@ async function fetchTorrent(url: string, signal: AbortSignal): Promise<Uint8Arra
   const response = await fetch(url, { signal });
   if (!response.ok) throw new Error(`the torrent file could not be fetched from the origin pod (${response.status})`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/** The first of the video's .torrent files that can be had: a mirror's when the origin is down. */
+async function fetchFirstTorrent(urls: string[], signal: AbortSignal): Promise<Uint8Array> {
+  let failure: unknown = new Error('the video has no torrent file');
+  for (const url of urls) {
+    try {
+      return await fetchTorrent(url, signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      failure = error;
+    }
+  }
+  throw failure;
 }
 
 /**
@@ -163,7 +181,7 @@ export class TorrentPlayback {
     const [WebTorrent, registration, torrentFile, iceServers] = await Promise.all([
       loadWebTorrent().finally(() => mark('webtorrent-loaded')),
       registerStreamWorker().finally(() => mark('service-worker-ready')),
-      fetchTorrent(this.source.torrentUrl, this.abort.signal).finally(() => mark('torrent-fetched')),
+      fetchFirstTorrent(this.source.torrentUrls ?? [this.source.torrentUrl], this.abort.signal).finally(() => mark('torrent-fetched')),
       p2p && this.options.iceServers ? this.options.iceServers(this.abort.signal) : Promise.resolve([]),
     ]);
     if (this.destroyed) return;
@@ -178,6 +196,8 @@ export class TorrentPlayback {
     const inMemory = this.source.size !== undefined && this.source.size <= MEMORY_STORE_MAX_BYTES;
     const torrent = (this.torrent = client.add(torrentFile, {
       destroyStoreOnDestroy: true,
+      // The mirrors' trackers too (webtorrent adds them to the torrent's own): every copy is found.
+      ...(p2p && this.source.trackerUrls ? { announce: this.source.trackerUrls.filter((url) => /^wss?:/.test(url)) } : {}),
       bitfield: emptyBitfield(torrentFile, this.source.size),
       ...(inMemory ? { store: MemoryChunkStore } : {}),
     }));

@@ -23,6 +23,11 @@ export function aVideo(overrides: Partial<Video> = {}): Video {
     mimeType: 'video/mp4',
     account: { username: 'alice' },
     available: true,
+    mirrors: [],
+    originReachable: true,
+    servedByMirrors: false,
+    torrentUrls: [`http://localhost:9003/static/torrents/${uuid}.torrent`],
+    trackerUrls: ['ws://localhost:9003/tracker/socket', 'http://localhost:9003/tracker/announce'],
     ...overrides,
   };
 }

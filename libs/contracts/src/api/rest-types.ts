@@ -46,7 +46,7 @@ export interface VideoDto {
   magnetUri: string;
   /** On the origin pod. */
   torrentUrl: string;
-  /** On the origin pod. */
+  /** The origin's web seeds, then its mirrors' (the mirrors' first while the origin is unreachable). */
   webSeedUrls: string[];
   thumbnailUrl: string;
   /** RFC 3339, UTC, milliseconds. */
@@ -59,6 +59,28 @@ export interface VideoDto {
   account: { username: string };
   /** False while its origin pod is expelled: kept, listed nowhere, not playable. */
   available: boolean;
+  /** The other pods that hold a whole copy and seed, track and serve it (VideoMirrored); never expelled ones. */
+  mirrors: VideoMirrorDto[];
+  /** False while this pod's last contact with the origin failed (its health of the origin); true for its own videos. */
+  originReachable: boolean;
+  /** The origin is unreachable and mirrors carry the video: the site says so on cards and the video page. */
+  servedByMirrors: boolean;
+  /** Every .torrent of the video (one info-hash): the origin's and its mirrors', reachable ones first. */
+  torrentUrls: string[];
+  /** Every tracker of the video: the origin's and its mirrors', reachable ones first. The magnet carries them too. */
+  trackerUrls: string[];
+}
+
+/** One mirror of a video (`VideoDto.mirrors`). */
+export interface VideoMirrorDto {
+  host: string;
+  torrentUrl: string;
+  trackers: string[];
+  webSeedUrls: string[];
+  /** RFC 3339: when the mirror said it holds the copy. */
+  mirroredAt: string;
+  /** False while this pod's last contact with the mirror failed; true for this pod itself. */
+  reachable: boolean;
 }
 
 /** `GET /api/v1/videos` */

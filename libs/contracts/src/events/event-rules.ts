@@ -78,6 +78,7 @@ const SELF_FIELD = new Map([
 /** Which data field must name another pod than the origin, per type (v1). */
 const OTHER_FIELD = new Map([
   ['FriendshipEnded', 'peer'],
+  ['VideoMirrored', 'videoOrigin'],
   ['ExpulsionVoteCast', 'target'],
   ['ExpulsionVoteWithdrawn', 'target'],
   ['ReadmissionVoteCast', 'target'],

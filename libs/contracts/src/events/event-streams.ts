@@ -16,6 +16,11 @@ export function videoStream(uuid: string): string {
   return `video:${uuid}`;
 }
 
+/** The mirrors of one video: every pod that mirrors it writes its VideoMirrored and VideoUnmirrored here. */
+export function mirrorStream(uuid: string): string {
+  return `mirror:${uuid}`;
+}
+
 /**
  * One stream per pair of pods, the same whichever side writes: the request, the acceptance
  * and the end of one friendship form one history that both pods and any auditor can replay.
@@ -65,6 +70,11 @@ export function streamFor({ type, schemaVersion, data, origin }: StreamInput): s
     case 'VideoDeleted': {
       const uuid = field(data, 'uuid');
       return uuid === null ? null : videoStream(uuid);
+    }
+    case 'VideoMirrored':
+    case 'VideoUnmirrored': {
+      const uuid = field(data, 'uuid');
+      return uuid === null ? null : mirrorStream(uuid);
     }
     case 'ExpulsionVoteCast':
     case 'ExpulsionVoteWithdrawn':

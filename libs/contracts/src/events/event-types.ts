@@ -89,6 +89,31 @@ export interface VideoDeletedDataV1 {
   uuid: string;
 }
 
+/**
+ * Stream `mirror:<uuid>`; emitted by a pod that holds a whole copy of another pod's video (its
+ * `videoOrigin`, never the event's origin), checked against `infoHash`, and seeds, tracks and
+ * serves it as a web seed.
+ */
+export interface VideoMirroredDataV1 {
+  uuid: string;
+  videoOrigin: string;
+  infoHash: string;
+  torrentUrl: string;
+  /** At most 5 ws(s)/http(s)/udp announce URLs, WebSocket first. */
+  trackers: string[];
+  /** At most 5. */
+  webSeedUrls: string[];
+}
+
+export const VIDEO_UNMIRROR_REASONS_V1 = ['admin', 'policy', 'deleted', 'expelled'] as const;
+export type VideoUnmirrorReasonV1 = (typeof VIDEO_UNMIRROR_REASONS_V1)[number];
+
+/** Stream `mirror:<uuid>`; the mirroring pod dropped its copy. */
+export interface VideoUnmirroredDataV1 {
+  uuid: string;
+  reason: VideoUnmirrorReasonV1;
+}
+
 /** Stream `pod:<target host>`; target is never the origin. */
 export interface VoteCastDataV1 {
   target: string;
@@ -122,6 +147,8 @@ export interface EventDataByVersion {
   VideoPublished: { 1: VideoPublishedDataV1 };
   VideoUpdated: { 1: VideoUpdatedDataV1 };
   VideoDeleted: { 1: VideoDeletedDataV1 };
+  VideoMirrored: { 1: VideoMirroredDataV1 };
+  VideoUnmirrored: { 1: VideoUnmirroredDataV1 };
   ExpulsionVoteCast: { 1: ExpulsionVoteCastDataV1 };
   ExpulsionVoteWithdrawn: { 1: ExpulsionVoteWithdrawnDataV1 };
   PodExpelled: { 1: PodExpelledDataV1 };
@@ -146,6 +173,8 @@ export const CATALOG_VERSIONS: { readonly [T in EventType]: readonly (keyof Even
   VideoPublished: [1],
   VideoUpdated: [1],
   VideoDeleted: [1],
+  VideoMirrored: [1],
+  VideoUnmirrored: [1],
   ExpulsionVoteCast: [1],
   ExpulsionVoteWithdrawn: [1],
   PodExpelled: [1],

@@ -20,6 +20,9 @@ import {
   type PodKeysV1,
   type VideoAccountV1,
   type VideoDeletedDataV1,
+  type VideoMirroredDataV1,
+  type VideoUnmirroredDataV1,
+  VIDEO_UNMIRROR_REASONS_V1,
   type VideoPublishedDataV1,
   type VideoUpdatedDataV1,
   type VoteCastDataV1,
@@ -130,6 +133,11 @@ const CONTRACTS: Record<EventType, Contract> = {
   ),
   VideoUpdated: contractOf<VideoUpdatedDataV1>()({ uuid: 'string', name: 'string', description: 'string', tags: 'array' }, ['uuid']),
   VideoDeleted: contractOf<VideoDeletedDataV1>()({ uuid: 'string' }, ['uuid']),
+  VideoMirrored: contractOf<VideoMirroredDataV1>()(
+    { uuid: 'string', videoOrigin: 'string', infoHash: 'string', torrentUrl: 'string', trackers: 'array', webSeedUrls: 'array' },
+    ['uuid', 'videoOrigin', 'infoHash', 'torrentUrl', 'trackers', 'webSeedUrls'],
+  ),
+  VideoUnmirrored: contractOf<VideoUnmirroredDataV1>()({ uuid: 'string', reason: 'string' }, ['uuid', 'reason']),
   ExpulsionVoteCast: castContract,
   ExpulsionVoteWithdrawn: withdrawnContract,
   PodExpelled: outcomeContract,
@@ -199,6 +207,11 @@ describe('TypeScript event types', () => {
     assert.equal(isCatalogEvent({ ...joined, type: 'toString' }), false, 'not a key of the prototype either');
   });
 
+  it('VideoUnmirrored v1 reasons are the schema enum', () => {
+    const reason = (files.events.find((e) => e.type === 'VideoUnmirrored')!.schema.properties as Record<string, Schema>).reason!;
+    assert.deepEqual(reason.enum, [...VIDEO_UNMIRROR_REASONS_V1]);
+  });
+
   it('FriendshipEnded v1 reasons are the schema enum', () => {
     const reason = (files.events.find((e) => e.type === 'FriendshipEnded')!.schema.properties as Record<string, Schema>).reason!;
     assert.deepEqual(reason.enum, [...FRIENDSHIP_END_REASONS_V1]);
@@ -221,6 +234,10 @@ function dataKeys(event: CatalogEvent): string[] {
     case 'VideoUpdated':
     case 'VideoDeleted':
       return [event.data.uuid];
+    case 'VideoMirrored':
+      return [event.data.uuid, event.data.videoOrigin];
+    case 'VideoUnmirrored':
+      return [event.data.uuid, event.data.reason];
     case 'ExpulsionVoteCast':
     case 'ReadmissionVoteCast':
       return [event.data.target];

@@ -62,3 +62,11 @@ export const AUTOMATIC_VOTE_PREFIX = 'Automatic vote:';
 export function automaticVoteReason(health: PeerHealth, threshold: number): string {
   return `${AUTOMATIC_VOTE_PREFIX} health score ${health.score} after ${health.failuresInRow} failed contact(s) in a row (threshold ${threshold}); last error: ${health.lastError ?? 'none'}`.slice(0, 1000);
 }
+
+/**
+ * Reachable: the last contact with the peer (a delivery or a probe) succeeded, or none failed
+ * yet. While a video's origin is not, its mirrors carry the video (videos/queries/video-mirrors.ts).
+ */
+export function isReachable(health: Pick<PeerHealth, 'failuresInRow'>): boolean {
+  return health.failuresInRow === 0;
+}

@@ -6,6 +6,8 @@ import { openReplayDatabase } from '../../audit/replay-database.js';
 import { digestReadModel } from '../../projections/read-model-digest.js';
 import { getVideo, listVideos, parseListVideosQuery } from '../../videos/queries/video-catalog.js';
 import { videosProjectionFor } from '../../videos/projections/videos.projection.js';
+import { mirrorsProjectionFor } from '../../mirrors/projections/mirrors.projection.js';
+import { migrate } from '../../migrations/migrate.js';
 import { friendshipsProjection } from './friendships.projection.js';
 import { podsProjection } from './pods.projection.js';
 import { statementsFor } from '../../projections/projection.js';
@@ -20,7 +22,7 @@ const [A, B, C, D] = ['a', 'b', 'c', 'd'].map(actor);
 const UUID = '0b5d8a4e-6a2f-4c61-9d0e-3f1c2b7a8e90';
 const LATE_UUID = '1b5d8a4e-6a2f-4c61-9d0e-3f1c2b7a8e91';
 const videos = videosProjectionFor('sqlite');
-const projections = [podsProjection, friendshipsProjection, videos];
+const projections = [podsProjection, friendshipsProjection, videos, mirrorsProjectionFor('sqlite')];
 
 function history(options: { readmit: boolean }): EventEnvelope[] {
   const { make, now, joined, requested, accepted, vote: voteOn, record: recordOn } = eventBuilder();
@@ -34,6 +36,9 @@ function history(options: { readmit: boolean }): EventEnvelope[] {
 
   const events = [joined(A), joined(B), joined(C), joined(D), requested(B, A), accepted(B, A), requested(C, A), accepted(C, A), requested(D, A), accepted(D, A), requested(C, B), accepted(C, B)];
   events.push(published(D, UUID));
+  // B mirrors D's video, C mirrors it and stops: the mirrors' rows too are a function of the events.
+  const mirrored = (x: string) => make(x, 'VideoMirrored', { uuid: UUID, videoOrigin: D, infoHash: 'a'.repeat(40), torrentUrl: 'http://x/m', trackers: ['ws://x/tracker/socket'], webSeedUrls: [] }, `mirror:${UUID}`);
+  events.push(mirrored(B), mirrored(C), make(C, 'VideoUnmirrored', { uuid: UUID, reason: 'expelled' }, `mirror:${UUID}`));
   const votes = [vote(A, 'ExpulsionVoteCast'), vote(B, 'ExpulsionVoteCast')];
   events.push(...votes);
   // A and B both saw the quorum and each recorded it.
@@ -55,6 +60,8 @@ function history(options: { readmit: boolean }): EventEnvelope[] {
  */
 async function project(events: EventEnvelope[], batch = 1) {
   const db = openReplayDatabase();
+  // The API's views also read this pod's health of the origins (local state).
+  await migrate(db);
   for (const projection of projections) await db.execute(projection.createTables());
   const stored = events.map((event, index) => ({ position: index + 1, streamVersion: 1, hash: '', event }) as StoredEvent);
   for (let i = 0; i < stored.length; i += batch) {
@@ -69,7 +76,7 @@ async function project(events: EventEnvelope[], batch = 1) {
   const one = await getVideo(db, UUID, A);
   const late = await getVideo(db, LATE_UUID, A);
   db.close();
-  return { digests, status, listed, available: [one?.available, late?.available] };
+  return { digests, status, listed, available: [one?.available, late?.available], mirrors: one?.mirrors.map((m) => m.host) };
 }
 
 describe('an expulsion in the read models is a function of the events, not of their order', () => {
@@ -78,6 +85,7 @@ describe('an expulsion in the read models is a function of the events, not of th
     assert.equal(got.status, 'expelled');
     assert.deepEqual(got.listed, []);
     assert.deepEqual(got.available, [false, false]);
+    assert.deepEqual(got.mirrors, ['b.test']);
   });
 
   test('readmitted: active again, its videos listed and available', async () => {

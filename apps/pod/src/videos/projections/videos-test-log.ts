@@ -10,6 +10,9 @@ import { ProjectionRunner } from '../../projections/projection-runner.js';
 import type { Projection } from '../../projections/projection.js';
 import type { ReadModelDialect } from './video-search-index.js';
 import { videosProjectionFor } from './videos.projection.js';
+import { migrate } from '../../migrations/migrate.js';
+import { mirrorsProjectionFor } from '../../mirrors/projections/mirrors.projection.js';
+import { podsProjection } from '../../pods/projections/pods.projection.js';
 
 /** Test support for the videos read model: real stores on both dialects, and logs as pods write them. */
 
@@ -31,16 +34,37 @@ export async function openVideoStore(dialect: ReadModelDialect, sealer: TestSeal
   if (dialect === 'sqlite') {
     const dir = tempDir('swarmtube-videos-');
     const store = await openEventStore({ database: 'sqlite', dataDir: dir.path, sealer });
+    await prepareVideoReads(store);
     return { store, dialect, sealer, location: { dataDir: dir.path }, destroy: async () => (await store.close(), dir.remove()) };
   }
   const schema = uniqueSchema('videos');
   const store = await openEventStore({ database: TEST_POSTGRES_URL, dataDir: '', schema, sealer });
+  await prepareVideoReads(store);
   return { store, dialect, sealer, location: { schema }, destroy: async () => (await store.close(), await dropSchema(schema)) };
+}
+
+/**
+ * What the API's video queries join besides rm_videos, as a pod has them: the local tables (the
+ * origins' health) and the pods' and mirrors' tables, empty until their projections run.
+ */
+async function prepareVideoReads(store: OpenedEventStore): Promise<void> {
+  await migrate(store.readModels);
+  await store.readModels.execute([...podsProjection.createTables(), ...mirrorsProjectionFor(store.readModels.dialect).createTables()]);
 }
 
 /** The pod's runner with only the videos projection of the store's dialect (or another), started. */
 export async function startVideosRunner(store: OpenedEventStore, projection: Projection = videosProjectionFor(store.readModels.dialect)): Promise<ProjectionRunner> {
   const runner = new ProjectionRunner(store, store.readModels, [projection]);
+  await runner.start();
+  return runner;
+}
+
+/**
+ * The runner the API's video queries need: the videos projection with the ones its views join
+ * (pods, mirrors).
+ */
+export async function startCatalogRunner(store: OpenedEventStore): Promise<ProjectionRunner> {
+  const runner = new ProjectionRunner(store, store.readModels, [videosProjectionFor(store.readModels.dialect), podsProjection, mirrorsProjectionFor(store.readModels.dialect)]);
   await runner.start();
   return runner;
 }
@@ -100,6 +124,11 @@ export class VideoLog {
 
   async remove(origin: string, uuid: string): Promise<void> {
     await this.append(origin, `video:${uuid}`, videoDeletedDraft(uuid));
+  }
+
+  /** Any event of the catalogue, by `origin` (a foreign one is appended as received from a peer). */
+  record(origin: string, stream: string, draft: EventDraft): Promise<void> {
+    return this.append(origin, stream, draft);
   }
 
   private async append(origin: string, stream: string, draft: EventDraft): Promise<void> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestSealer } from '@swarmtube/testing';
-import { caughtUp, DIALECTS, openVideoStore, startVideosRunner, VideoLog, type VideoSpec, type VideoStore } from '../projections/videos-test-log.js';
+import { caughtUp, DIALECTS, openVideoStore, startCatalogRunner, VideoLog, type VideoSpec, type VideoStore } from '../projections/videos-test-log.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
 import { getVideo, listVideos, parseListVideosQuery, type ListVideosQuery } from './video-catalog.js';
 import type { VideoDto } from '@swarmtube/contracts';
@@ -70,7 +70,7 @@ for (const dialect of DIALECTS) {
     async function freshPod(): Promise<{ db: VideoStore; runner: ProjectionRunner; log: VideoLog; sync(): Promise<void> }> {
       const sealer = createTestSealer(LOCAL);
       const db = await openVideoStore(dialect, sealer);
-      const runner = await startVideosRunner(db.store);
+      const runner = await startCatalogRunner(db.store);
       cleanups.push(async () => {
         await runner.stop();
         await db.destroy();
@@ -92,7 +92,8 @@ for (const dialect of DIALECTS) {
       test('a video shows as the API describes it', async () => {
         const video = await getVideo(pod.db.store.readModels, CAFE, LOCAL);
         assert.ok(video);
-        const { infoHash, magnetUri, ...rest } = video;
+        const { infoHash, magnetUri, trackerUrls, ...rest } = video;
+        assert.ok(trackerUrls.every((url) => magnetUri.includes(`tr=${encodeURIComponent(url)}`)), 'the trackers are the magnet\'s');
         assert.match(infoHash, /^[0-9a-f]{40}$/);
         assert.ok(magnetUri.startsWith(`magnet:?xt=urn:btih:${infoHash}`));
         assert.deepEqual(rest, {
@@ -114,7 +115,11 @@ for (const dialect of DIALECTS) {
           mimeType: 'video/mp4',
           account: { username: 'camille' },
           available: true,
-        } satisfies Omit<VideoDto, 'infoHash' | 'magnetUri'>);
+          mirrors: [],
+          originReachable: true,
+          servedByMirrors: false,
+          torrentUrls: [`http://a.test:9002/static/torrents/${CAFE}.torrent`],
+        } satisfies Omit<VideoDto, 'infoHash' | 'magnetUri' | 'trackerUrls'>);
         assert.equal((await getVideo(pod.db.store.readModels, BUNNY, LOCAL))?.isLocal, true);
         assert.equal(await getVideo(pod.db.store.readModels, '00000000-0000-4000-8000-00000000dead', LOCAL), null);
         assert.equal(await getVideo(pod.db.store.readModels, "' OR 1=1 --", LOCAL), null);

@@ -4,7 +4,8 @@ import { DEFAULT_VIDEO_SORT, isRelevanceSort } from '@swarmtube/contracts';
 import type { ListVideosQuery, OriginFilter, VideoSort } from './list-videos-query.js';
 import { fts5Match, searchTerms, tsqueryText } from './search-terms.js';
 import type { VideoDto, VideoListDto } from '@swarmtube/contracts';
-import { toVideoDto, VIDEO_COLUMNS, type VideoRow } from './video-row.js';
+import { VIDEO_COLUMNS, type VideoRow } from './video-row.js';
+import { toVideoDtos } from './video-mirrors.js';
 
 export { parseListVideosQuery, type ListVideosQuery, type OriginFilter, type VideoSort } from './list-videos-query.js';
 
@@ -45,13 +46,13 @@ export async function listVideos(db: ReadModelDatabase, query: ListVideosQuery, 
     `SELECT ${VIDEO_COLUMNS} FROM ${from} ${filter} ORDER BY ${orderBy(query.sort, rank)} LIMIT ${param(query.count)} OFFSET ${param(query.start)}`,
     params,
   );
-  return { total, data: rows.map((row) => toVideoDto(row, localActor)) };
+  return { total, data: await toVideoDtos(db, rows, localActor) };
 }
 
 /** One video by uuid, or null when the read model has none. */
 export async function getVideo(db: ReadModelDatabase, uuid: string, localActor: string): Promise<VideoDto | null> {
   const [row] = await db.query<VideoRow>(`SELECT ${VIDEO_COLUMNS} FROM rm_videos v WHERE v.uuid = $1`, [uuid]);
-  return row ? toVideoDto(row, localActor) : null;
+  return row ? ((await toVideoDtos(db, [row], localActor))[0] ?? null) : null;
 }
 
 function originCondition(origin: OriginFilter, localActor: string, param: (value: unknown) => string): string | null {

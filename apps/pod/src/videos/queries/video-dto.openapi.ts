@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiQuery, ApiSchema } from '@nestjs/swagger';
 import { DESCRIPTION_MAX, NAME_MAX, NAME_MIN, TAG_MAX, TAG_MIN, TAGS_MAX } from '../domain/video-fields.js';
 import { DEFAULT_COUNT, MAX_COUNT, MAX_START, VIDEO_SORTS } from './list-videos-query.js';
-import type { VideoDto, VideoListDto } from '@swarmtube/contracts';
+import type { VideoDto, VideoListDto, VideoMirrorDto } from '@swarmtube/contracts';
 
 /** The OpenAPI shapes of video-dto.ts: `implements` keeps them in step with the interfaces. */
 
@@ -72,6 +72,42 @@ export class VideoOpenApi implements VideoDto {
 
   @ApiProperty({ description: 'False for a video kept while it cannot be played (its pod expelled).' })
   available!: boolean;
+
+  @ApiProperty({ type: () => [VideoMirrorOpenApi], description: 'Other pods that hold a whole copy and seed, track and serve it (VideoMirrored); expelled ones left out.' })
+  mirrors!: VideoMirrorOpenApi[];
+
+  @ApiProperty({ description: "False while this pod's last contact with the origin failed (its health score's latest contact); true for this pod's own videos." })
+  originReachable!: boolean;
+
+  @ApiProperty({ description: 'The origin is unreachable and reachable mirrors carry the video: shown as "served by mirrors".' })
+  servedByMirrors!: boolean;
+
+  @ApiProperty({ type: [String], description: "Every .torrent of the video (one info-hash): the origin's and its mirrors', the reachable first." })
+  torrentUrls!: string[];
+
+  @ApiProperty({ type: [String], description: "Every tracker of the video, the origin's and its mirrors', the reachable first; the magnet carries them too." })
+  trackerUrls!: string[];
+}
+
+@ApiSchema({ name: 'VideoMirror' })
+export class VideoMirrorOpenApi implements VideoMirrorDto {
+  @ApiProperty({ description: "The mirror's host[:port]." })
+  host!: string;
+
+  @ApiProperty({ description: "The mirror's .torrent: same info-hash, its trackers and web seed added." })
+  torrentUrl!: string;
+
+  @ApiProperty({ type: [String] })
+  trackers!: string[];
+
+  @ApiProperty({ type: [String] })
+  webSeedUrls!: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  mirroredAt!: string;
+
+  @ApiProperty({ description: "False while this pod's last contact with the mirror failed." })
+  reachable!: boolean;
 }
 
 @ApiSchema({ name: 'VideoList' })

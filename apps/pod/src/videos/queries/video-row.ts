@@ -28,7 +28,10 @@ export interface VideoRow {
   available: number | string;
 }
 
-export function toVideoDto(row: VideoRow, localActor: string): VideoDto {
+/** A video as its row alone shows it: without its mirrors and its origin's health (video-mirrors.ts adds them). */
+export type VideoRowDto = Omit<VideoDto, 'mirrors' | 'originReachable' | 'servedByMirrors' | 'torrentUrls' | 'trackerUrls'>;
+
+export function toVideoDto(row: VideoRow, localActor: string): VideoRowDto {
   return {
     uuid: row.uuid,
     name: row.name,

@@ -7,6 +7,7 @@ import { SearchVideosQuery } from './search-videos/search-videos.query.js';
 import { parseListVideosQuery } from './video-catalog.js';
 import type { VideoDto, VideoUploadDto } from '@swarmtube/contracts';
 import { parseVideoUuid } from './video-uuid.js';
+import { VideoViews } from '../video-views.js';
 import { ApiProblems } from '../../http/problem.openapi.js';
 import { ApiListVideosQuery, VideoListOpenApi, VideoOpenApi, VideoUploadOpenApi } from './video-dto.openapi.js';
 
@@ -18,7 +19,10 @@ import { ApiListVideosQuery, VideoListOpenApi, VideoOpenApi, VideoUploadOpenApi 
 @ApiTags('videos')
 @Controller('api/v1/videos')
 export class VideosHttpController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly views: VideoViews,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List and search the network\'s videos', description: 'Every published video this pod knows, of any pod, a page at a time. Other parameters are ignored (PeerTube clients send some); one given twice is a problem.' })
@@ -38,6 +42,8 @@ export class VideosHttpController {
   @ApiOkResponse({ description: 'The video (state `published`) or the upload (state `processing` or `failed`).', schema: { oneOf: [{ $ref: getSchemaPath(VideoOpenApi) }, { $ref: getSchemaPath(VideoUploadOpenApi) }] } })
   @ApiProblems('not-found')
   async get(@Param('uuid') raw: string): Promise<VideoDto | VideoUploadDto> {
-    return this.queries.execute(new GetVideoQuery(parseVideoUuid(raw)));
+    const video: VideoDto | VideoUploadDto = await this.queries.execute(new GetVideoQuery(parseVideoUuid(raw)));
+    if (video.state === 'published') this.views.count(video.uuid);
+    return video;
   }
 }

@@ -27,6 +27,14 @@ describe('VideoCard', () => {
     expect(render(aVideo({ isLocal: false })).find('.badge').exists()).toBe(false);
   });
 
+  it('says when mirrors serve a video whose origin is unreachable, and only then', () => {
+    const mirror = { host: 'localhost:9002', torrentUrl: 'http://localhost:9002/static/torrents/x.torrent', trackers: [], webSeedUrls: [], mirroredAt: '2026-12-07T00:00:00.000Z', reachable: true };
+    const served = render(aVideo({ originReachable: false, servedByMirrors: true, mirrors: [mirror] }));
+    expect(served.get('[data-testid="served-by-mirrors"]').text()).toBe('served by mirrors');
+    expect(served.get('[data-testid="served-by-mirrors"]').attributes('title')).toContain('localhost:9003 is unreachable');
+    expect(render(aVideo({ mirrors: [mirror] })).find('[data-testid="served-by-mirrors"]').exists()).toBe(false);
+  });
+
   it('formats hour-long durations and falls back when the thumbnail fails', async () => {
     const card = render(aVideo({ duration: 3725 }));
     expect(card.get('[data-testid="duration"]').text()).toBe('1:02:05');
