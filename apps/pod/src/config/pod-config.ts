@@ -43,8 +43,8 @@ export interface PodConfig {
   friends: { autoAccept: boolean };
   health: { probeIntervalSeconds: number; threshold: number; autoVote: boolean };
   uploads: { maxBytes: number; minFreeBytes: number };
-  /** The seeder's upload rate cap in bytes per second; 0 means none. */
-  seeding: { uploadLimitBytesPerSecond: number };
+  /** The seeder's upload rate cap in bytes per second (0 means none), and whether it super-seeds. */
+  seeding: { uploadLimitBytesPerSecond: number; superSeeding: boolean };
   signup: boolean;
   /** What /readyz tolerates. */
   readiness: { maxLagEvents: number };
@@ -136,7 +136,13 @@ const TREE: Tree = {
     maxBytes: int('largest upload accepted', 4 * 1024 ** 3, 0),
     minFreeBytes: int('an upload that would leave less free space than this on the data disk is refused (507)', 64 * 1024 ** 2, 0),
   },
-  seeding: { uploadLimitBytesPerSecond: int("cap on the seeder's upload rate; 0 means none (viewers' peers carry the rest)", 0, 0) },
+  seeding: {
+    uploadLimitBytesPerSecond: int("cap on the seeder's upload rate; 0 means none (viewers' peers carry the rest)", 0, 0),
+    superSeeding: bool(
+      "super-seeding: the seeder hands each piece to the swarm about once and lets viewers spread it (full speed for a viewer alone or starving); off, it advertises every piece to every peer ([apps/pod/src/seeder/README.md](apps/pod/src/seeder/README.md#super-seeding))",
+      true,
+    ),
+  },
   signup: bool('whether visitors may create accounts', false),
   federation: {
     pullIntervalSeconds: int('how often a pod pulls what its friends hold (0: only at start and on gaps)', 60, 0),

@@ -6,6 +6,7 @@ import { OpenFiles } from './open-files.js';
 import { ReadOnlyFileStore, type ReadOnlyFileStoreOptions } from './read-only-file-store.js';
 import { SeedError } from './seed-error.js';
 import { readSingleFileTorrent } from './single-file-torrent.js';
+import { SuperSeeder, type SuperSeedingPolicy } from './super-seeding-wires.js';
 
 /**
  * The pod's seeder: one webtorrent client that seeds every published video of the pod,
@@ -62,6 +63,13 @@ export interface SeederOptions {
    */
   iceServers?: () => unknown[];
   iceRefreshSeconds?: number;
+  /**
+   * Super-seeding (super-seeding.ts): each piece handed to the swarm about once, full speed for
+   * a peer alone or starving. Default on; `false` advertises every piece to every peer.
+   */
+  superSeeding?: SuperSeedingPolicy | false;
+  /** The BitTorrent peer id (40 hex characters); default random. Pods use seederPeerId() of libs/contracts. */
+  peerId?: string;
 }
 
 export interface SeedableVideo {
@@ -84,6 +92,8 @@ export interface SeederStats {
   /** Bytes read from the video files since start. */
   readBytes: number;
   openFiles: number;
+  /** Pieces revealed by super-seeding, by reason (all zero when it is off). */
+  revealedPieces: { alone: number; superSeeded: number; rescued: number };
 }
 
 interface Entry {
@@ -110,6 +120,7 @@ export class Seeder {
     private readonly starts: ConcurrencyLimit,
     private readonly announceTimeoutMs: number,
     private readonly logger: SeederLogger,
+    private readonly superSeeder: SuperSeeder | null,
   ) {
     client.on('upload', (bytes: number) => {
       this.uploaded += bytes;
@@ -133,7 +144,9 @@ export class Seeder {
           rtcConfig.iceServers = options.iceServers!();
         }, Math.max(1, options.iceRefreshSeconds ?? 1800) * 1000).unref()
       : undefined;
+    if (options.peerId !== undefined && !/^[0-9a-f]{40}$/.test(options.peerId)) throw new RangeError(`peerId must be 40 lower-case hex characters, got ${options.peerId}`);
     const client = new WebTorrent({
+      ...(options.peerId ? { peerId: options.peerId } : {}),
       torrentPort: options.peerPort,
       dht: false,
       lsd: false,
@@ -169,6 +182,7 @@ export class Seeder {
       new ConcurrencyLimit(options.maxConcurrentStarts ?? DEFAULT_MAX_CONCURRENT_STARTS),
       options.announceTimeoutMs ?? DEFAULT_ANNOUNCE_TIMEOUT_MS,
       logger,
+      options.superSeeding === false ? null : new SuperSeeder(options.superSeeding ?? {}),
     );
     seeder.iceRefresh = refresh;
     return seeder;
@@ -241,6 +255,7 @@ export class Seeder {
       uploadedBytes: this.uploaded,
       readBytes: this.openFiles.bytesRead,
       openFiles: this.openFiles.openCount,
+      revealedPieces: this.superSeeder?.revealed() ?? { alone: 0, superSeeded: 0, rescued: 0 },
     };
   }
 
@@ -248,6 +263,7 @@ export class Seeder {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.iceRefresh);
+      this.superSeeder?.close();
       for (const entry of this.entries.values()) entry.removed = true;
       this.entries.clear();
       await new Promise<void>((done) => this.client.destroy(() => done()));
@@ -309,6 +325,7 @@ export class Seeder {
     });
     await whenReady(torrent, infoHash);
     this.throwIfRemoved(entry, infoHash);
+    this.superSeeder?.attach(torrent);
     this.watch(infoHash, entry, torrent);
     await this.whenAnnounced(torrent, infoHash);
     this.throwIfRemoved(entry, infoHash);
