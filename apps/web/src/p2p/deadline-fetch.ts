@@ -1,0 +1,82 @@
+/**
+ * The web seed for deadlines only: which bytes the page fetches over HTTP from the origin pod,
+ * given how much video is buffered ahead of the playhead. Pure; deadline-web-seed.ts fetches
+ * and hands the pieces to webtorrent.
+ *
+ * Buffered time decides, not the instantaneous rate: with `lowWaterSeconds` or more buffered
+ * the page waits for the peers, however slowly they deliver at the moment. Below it (or no
+ * first frame `startupMs` after the start), it fetches the run of missing pieces from the
+ * first one at or after the playhead, `fetchSeconds` of video at the average bitrate (at
+ * least `minBytes`, at most `maxBytes`): one HTTP range of many pieces, not one request per
+ * 16 KiB piece as webtorrent's own web seed does. Each tick decides again, so it stops as soon
+ * as the peers keep the buffer above the mark.
+ */
+
+export interface DeadlineOptions {
+  /** Buffered seconds ahead of the playhead under which the page fetches. Default 4. */
+  lowWaterSeconds?: number;
+  /** Seconds of video fetched at once. Default 3. */
+  fetchSeconds?: number;
+  /** No first frame this long after the start: fetch the start. Default 1,000 ms. */
+  startupMs?: number;
+  /** Bounds of one HTTP range. Defaults 64 KiB and 2 MiB. */
+  minBytes?: number;
+  maxBytes?: number;
+}
+
+export interface DeadlineState {
+  pieceCount: number;
+  pieceLength: number;
+  /** The file's bytes (the last piece may be shorter). */
+  length: number;
+  /** Whether the page holds a piece (verified). */
+  has(index: number): boolean;
+  /** Seconds, from the media element; NaN before its metadata. */
+  currentTime: number;
+  duration: number;
+  /** Seconds buffered from the playhead on (0 when nothing is). */
+  bufferedAhead: number;
+  /** Playing, or about to (autoplay waiting for data); false when paused by the viewer or ended. */
+  wantsToPlay: boolean;
+  firstFrame: boolean;
+  /** ms since the playback started. */
+  elapsedMs: number;
+}
+
+/** Pieces [from, to) to fetch now, or null. */
+export interface PieceRange {
+  from: number;
+  to: number;
+}
+
+export function planDeadlineFetch(state: DeadlineState, options: DeadlineOptions = {}): PieceRange | null {
+  if (!state.wantsToPlay) return null;
+  const lowWater = options.lowWaterSeconds ?? 4;
+  if (!state.firstFrame) {
+    if (state.elapsedMs < (options.startupMs ?? 1000)) return null;
+  } else if (state.bufferedAhead >= lowWater) {
+    return null;
+  }
+  const duration = Number.isFinite(state.duration) && state.duration > 0 ? state.duration : null;
+  const time = Number.isFinite(state.currentTime) ? state.currentTime : 0;
+  // Bytes map to time only on average (a faststart MP4's index comes first, bitrates vary):
+  // start a little before the playhead's estimated byte, from the first piece missing there.
+  const playheadPiece = duration === null ? 0 : Math.max(0, Math.floor(((time / duration) * state.length) / state.pieceLength) - 2);
+  let from = playheadPiece;
+  while (from < state.pieceCount && state.has(from)) from++;
+  if (from >= state.pieceCount) return null;
+  const bitrate = duration === null ? 0 : state.length / duration;
+  const wanted = Math.min(Math.max((options.fetchSeconds ?? 3) * bitrate, options.minBytes ?? 64 * 1024), options.maxBytes ?? 2 * 1024 * 1024);
+  const limit = Math.min(state.pieceCount, from + Math.max(1, Math.ceil(wanted / state.pieceLength)));
+  let to = from;
+  while (to < limit && !state.has(to)) to++;
+  return { from, to };
+}
+
+/** Seconds buffered from `time` on, in a TimeRanges-like list (the range holding `time`; a small gap is allowed). */
+export function bufferedAhead(ranges: { length: number; start(index: number): number; end(index: number): number }, time: number): number {
+  for (let index = 0; index < ranges.length; index++) {
+    if (ranges.start(index) <= time + 0.1 && ranges.end(index) > time) return ranges.end(index) - time;
+  }
+  return 0;
+}
