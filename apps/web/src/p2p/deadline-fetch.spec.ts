@@ -3,31 +3,44 @@ import { bufferedAhead, planDeadlineFetch, type DeadlineState } from './deadline
 
 const KIB = 1024;
 /** 20 s, 2.5 MB (125 KB/s): 160 pieces of 16 KiB. */
-function state(overrides: Partial<DeadlineState> & { had?: number[] | ((index: number) => boolean) } = {}): DeadlineState {
-  const { had = [], ...rest } = overrides;
+function state(overrides: Partial<DeadlineState> & { had?: number[] | ((index: number) => boolean); asked?: (index: number) => boolean } = {}): DeadlineState {
+  const { had = [], asked = () => false, ...rest } = overrides;
   const has = typeof had === 'function' ? had : (index: number) => had.includes(index);
-  return { pieceCount: 160, pieceLength: 16 * KIB, length: 160 * 16 * KIB, has, currentTime: 0, duration: 20, bufferedAhead: 0, wantsToPlay: true, firstFrame: true, elapsedMs: 5000, ...rest };
+  return { pieceCount: 160, pieceLength: 16 * KIB, length: 160 * 16 * KIB, has, requested: asked, currentTime: 0, duration: 20, bufferedAhead: 0, wantsToPlay: true, firstFrame: true, elapsedMs: 5000, ...rest };
 }
 
 describe('planDeadlineFetch', () => {
   it('waits for the peers while enough is buffered, however slow they are now', () => {
-    expect(planDeadlineFetch(state({ bufferedAhead: 4.5, currentTime: 5 }))).toBeNull();
+    expect(planDeadlineFetch(state({ bufferedAhead: 2.5, currentTime: 5 }))).toBeNull();
     expect(planDeadlineFetch(state({ bufferedAhead: 2, wantsToPlay: false }))).toBeNull();
+    // The element holds little, but the page holds 5 s of pieces from the playhead on.
+    expect(planDeadlineFetch(state({ bufferedAhead: 0.5, had: (i) => i < 40 }))).toBeNull();
   });
 
   it('fetches the run of missing pieces from the playhead on, several pieces in one range, when the buffer runs low', () => {
     // 10 s into the video: byte 1,310,720, piece 80 (started 2 pieces early); 76-85 are there.
     const have = (index: number) => index < 86;
     const range = planDeadlineFetch(state({ currentTime: 10, bufferedAhead: 1.5, had: have }));
-    // 3 s at 131 KB/s = 393 KB = 24 pieces.
-    expect(range).toEqual({ from: 86, to: 110 });
+    // 0.75 s held from the playhead; 1.5 s at 131 KB/s = 197 KB = 12 pieces.
+    expect(range).toEqual({ from: 86, to: 98 });
     // A piece already there ends the range: no byte fetched twice.
     expect(planDeadlineFetch(state({ currentTime: 10, bufferedAhead: 1.5, had: (i) => i < 86 || i === 90 }))).toEqual({ from: 86, to: 90 });
   });
 
+  it('leaves to the peers what they are being asked for, unless the buffer is nearly empty', () => {
+    const have = (index: number) => index < 86;
+    // 86-89 are asked from a (capped) seeder: the web seed takes the next ones.
+    expect(planDeadlineFetch(state({ currentTime: 10, bufferedAhead: 1.5, had: have, asked: (i) => i >= 86 && i < 90 }))).toEqual({ from: 90, to: 102 });
+    // Everything near is asked for: nothing to do yet.
+    expect(planDeadlineFetch(state({ currentTime: 10, bufferedAhead: 1.5, had: have, asked: (i) => i >= 86 }))).toBeNull();
+    // 0.25 s left: the late pieces too.
+    expect(planDeadlineFetch(state({ currentTime: 10.5, bufferedAhead: 0.25, had: have, asked: (i) => i >= 86 }))).toEqual({ from: 86, to: 98 });
+  });
+
   it('fetches the start when the first frame is late, and nothing before', () => {
     expect(planDeadlineFetch(state({ firstFrame: false, elapsedMs: 500 }))).toBeNull();
-    expect(planDeadlineFetch(state({ firstFrame: false, elapsedMs: 1200, had: [0, 1] }))).toEqual({ from: 2, to: 26 });
+    // 1 s of video (8 pieces) before the first frame.
+    expect(planDeadlineFetch(state({ firstFrame: false, elapsedMs: 1200, had: [0, 1] }))).toEqual({ from: 2, to: 10 });
     expect(planDeadlineFetch(state({ firstFrame: false, elapsedMs: 1200, duration: NaN }))).toEqual({ from: 0, to: 4 });
   });
 

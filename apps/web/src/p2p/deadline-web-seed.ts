@@ -18,7 +18,8 @@ export interface WritableTorrent {
   readonly pieceLength: number;
   readonly length: number;
   readonly bitfield: { get(index: number): boolean };
-  readonly wires: ReadonlyArray<{ have(index: number): void }>;
+  /** bittorrent-protocol's wires: `requests` are the blocks asked of that peer and not received yet. */
+  readonly wires: ReadonlyArray<{ have(index: number): void; readonly requests?: ReadonlyArray<{ piece: number }> }>;
   readonly store: { put(index: number, buffer: Uint8Array, callback: (error?: Error | null) => void): void };
   _markVerified(index: number): void;
   _checkDone(): boolean;
@@ -48,8 +49,12 @@ export class DeadlineWebSeed {
     private readonly onRequest: () => void,
   ) {}
 
-  /** Fetches pieces [from, to) and writes those that verify; resolves when the response ended. */
-  async fetch(range: PieceRange, signal: AbortSignal): Promise<void> {
+  /**
+   * Fetches pieces [from, to) and writes those that verify; resolves when the response ended,
+   * or at a piece boundary once `stillNeeded()` says the peers keep up again (the rest of the
+   * response is cancelled).
+   */
+  async fetch(range: PieceRange, signal: AbortSignal, stillNeeded: () => boolean = () => true): Promise<void> {
     if (this.busy || range.to <= range.from) return;
     this.busy = true;
     try {
@@ -80,6 +85,10 @@ export class DeadlineWebSeed {
             filled = 0;
           }
         }
+        if (index >= range.to || !stillNeeded()) {
+          await reader.cancel().catch(() => undefined);
+          break;
+        }
       }
     } finally {
       this.busy = false;
@@ -91,7 +100,7 @@ export class DeadlineWebSeed {
     return Math.min(pieceLength, length - index * pieceLength);
   }
 
-  private async write(index: number, piece: Uint8Array): Promise<void> {
+  private async write(index: number, piece: Uint8Array<ArrayBuffer>): Promise<void> {
     const torrent = this.torrent;
     if (torrent.destroyed || torrent.bitfield.get(index)) return;
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', piece));

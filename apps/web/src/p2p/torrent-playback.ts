@@ -119,6 +119,8 @@ export class TorrentPlayback {
   private readonly abort = new AbortController();
   private startedAt = 0;
   private deadlineSeed: DeadlineWebSeed | null = null;
+  /** Since when the buffer has been under the mark (after the first frame): a dip of a tick is not a deadline. */
+  private lowSince: number | null = null;
   private startup: StartupFigures | null = null;
   private played = false;
   destroyed = false;
@@ -256,26 +258,42 @@ export class TorrentPlayback {
     if (!seed || seed.busy || this.webSeed === 'active' || !torrent || torrent.done) return;
     const element = this.element;
     const writable = torrent as unknown as WritableTorrent;
-    const range = planDeadlineFetch(
-      {
-        pieceCount: Math.ceil(writable.length / writable.pieceLength),
-        pieceLength: writable.pieceLength,
-        length: writable.length,
-        has: (index) => writable.bitfield.get(index),
-        currentTime: element.currentTime,
-        duration: element.duration || (this.source.duration ?? NaN),
-        bufferedAhead: bufferedAhead(element.buffered, element.currentTime),
-        // Autoplay starts only once it has enough data: waiting for it is wanting to play.
-        wantsToPlay: !element.ended && (!element.paused || (element.autoplay && !this.played)),
-        firstFrame: this.startup?.firstFrameAt != null,
-        elapsedMs: performance.now() - this.startedAt,
-      },
-      this.options.deadline,
-    );
-    if (!range) return;
+    const asked = new Set<number>();
+    const plan = () => {
+      asked.clear();
+      for (const wire of writable.wires) for (const request of wire.requests ?? []) asked.add(request.piece);
+      return planDeadlineFetch(
+        {
+          pieceCount: Math.ceil(writable.length / writable.pieceLength),
+          pieceLength: writable.pieceLength,
+          length: writable.length,
+          has: (index) => writable.bitfield.get(index),
+          requested: (index) => asked.has(index),
+          currentTime: element.currentTime,
+          duration: element.duration || (this.source.duration ?? NaN),
+          bufferedAhead: bufferedAhead(element.buffered, element.currentTime),
+          // Autoplay starts only once it has enough data: waiting for it is wanting to play.
+          wantsToPlay: !element.ended && (!element.paused || (element.autoplay && !this.played)),
+          firstFrame: this.startup?.firstFrameAt != null,
+          elapsedMs: performance.now() - this.startedAt,
+        },
+        this.options.deadline,
+      );
+    };
+    const range = plan();
+    const now = performance.now();
+    if (!range) {
+      this.lowSince = null;
+      return;
+    }
+    if (this.startup?.firstFrameAt != null) {
+      this.lowSince ??= now;
+      if (now - this.lowSince < (this.options.deadline?.confirmMs ?? 500)) return;
+    }
+    this.lowSince = null;
     this.webSeed = 'fetching';
     seed
-      .fetch(range, this.abort.signal)
+      .fetch(range, this.abort.signal, () => !this.destroyed && plan() !== null)
       .catch((error: unknown) => {
         if (!this.destroyed && !(error instanceof DOMException && error.name === 'AbortError')) this.fail(`web seed: ${error instanceof Error ? error.message : String(error)}`);
       })
