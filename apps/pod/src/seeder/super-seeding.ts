@@ -10,9 +10,12 @@
  *
  * - **Alone**: a peer that is the only one connected gets every piece at once (full speed):
  *   nobody else could serve it.
- * - **Super-seeding**: otherwise a peer is revealed only pieces that no connected peer has
- *   and that are not already handed to another peer, lowest index first (the rarest pieces,
- *   and among them the ones a viewer plays first), at most `outstandingBytes` at a time. A
+ * - **Super-seeding**: otherwise a peer is revealed only pieces that no connected peer has,
+ *   that are not already handed to another peer, and that no peer with everything revealed
+ *   still lacks (that one fetches them from the seeder anyway: handing them to a second peer
+ *   too would have the seeder send them twice, which a capped seeder cannot afford); lowest
+ *   index first (the rarest pieces, and among them the ones a viewer plays first), at most
+ *   `outstandingBytes` at a time. A
  *   piece stops counting against its holder once another peer has it (the holder shared it),
  *   or after `spreadTimeoutMs` (the holder is not sharing, or nobody else needs it).
  * - **Starving**: a peer that gained no piece for `starveMs` (its neighbours cannot or do not
@@ -215,8 +218,10 @@ export class SuperSeeding<P> {
   private handOut(peer: P, state: PeerState, now: number): number[] {
     const pieces: number[] = [];
     const number = this.numbers.get(peer)!;
+    const full = [...this.peers.values()].filter((other) => other !== state && other.revealedCount === this.pieceCount && other.hasCount < this.pieceCount);
     for (let index = this.advanceFront(state); index < this.pieceCount && state.outstanding.size < this.maxOutstanding; index++) {
       if (state.has[index] || state.revealed[index] || this.availability[index] > 0 || this.handedTo[index] !== NOBODY) continue;
+      if (full.some((other) => !other.has[index])) continue;
       this.reveal(state, index);
       state.outstanding.set(index, now);
       this.handedTo[index] = number;

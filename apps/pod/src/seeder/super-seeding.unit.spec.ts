@@ -30,56 +30,61 @@ describe('SuperSeeding', () => {
     assert.deepEqual(seeding.tick(900), []);
   });
 
-  it('hands pieces the swarm lacks to one peer each, lowest first, a few at a time', () => {
-    const seeding = policy();
+  /** a (complete) served b and c, then left: b holds pieces 0-9, c nothing; neither had everything revealed. */
+  function afterASeed(options: { starveMs?: number } = {}) {
+    const seeding = new SuperSeeding<string>({ pieceCount: 100, pieceLength: 16 * KIB, outstandingBytes: 64 * KIB, rescueBytes: 32 * KIB, starveMs: options.starveMs ?? 1000, spreadTimeoutMs: 4000 });
     seeding.join('a', 0);
-    seeding.bitfield('a', upTo(10), 0);
+    seeding.bitfield('a', all, 0);
     seeding.join('b', 0);
-    seeding.bitfield('b', none, 0);
+    seeding.bitfield('b', upTo(10), 0);
+    seeding.join('c', 0);
+    seeding.bitfield('c', none, 0);
+    seeding.leave('a');
+    return seeding;
+  }
+
+  it('hands pieces the swarm lacks to one peer each, lowest first, a few at a time', () => {
+    const seeding = afterASeed();
     const first = seeding.tick(10);
-    // a was alone when it joined: it has every piece revealed already.
-    assert.deepEqual(revealedTo(first, 'a'), []);
     assert.deepEqual(revealedTo(first, 'b'), [10, 11, 12, 13], 'the 4 lowest pieces nobody has');
-    const c = 'c';
-    seeding.join(c, 20);
-    seeding.bitfield(c, none, 20);
-    assert.deepEqual(revealedTo(seeding.tick(30), c), [14, 15, 16, 17], 'not the pieces handed to b');
+    assert.deepEqual(revealedTo(first, 'c'), [14, 15, 16, 17], 'not those b has or was handed');
+    seeding.join('d', 20);
+    seeding.bitfield('d', none, 20);
+    assert.deepEqual(revealedTo(seeding.tick(30), 'd'), [18, 19, 20, 21]);
     assert.deepEqual(revealedTo(seeding.tick(40), 'b'), [], 'b holds 4 pieces nobody else has yet');
+    assert.equal(seeding.counters.superSeeded, 12);
   });
 
-  it('hands out the next piece once another peer has one of the holder\'s (it was shared)', () => {
+  it("hands nothing more to a newcomer while a peer with everything revealed still lacks it: a capped seeder would send it twice", () => {
     const seeding = policy();
-    seeding.join('a', 0);
+    assert.equal(seeding.join('a', 0), 'all');
     seeding.bitfield('a', upTo(10), 0);
-    seeding.join('b', 0);
-    seeding.bitfield('b', none, 0);
+    seeding.join('b', 100);
+    seeding.bitfield('b', none, 100);
+    assert.deepEqual(seeding.tick(200), [], 'b takes 0-9 from a, the rest comes through a');
+    for (let index = 10; index < 100; index++) seeding.have('a', index, 300);
+    seeding.have('b', 0, 300);
+    assert.deepEqual(seeding.tick(400), [], 'a is complete: the swarm lacks nothing');
+  });
+
+  it("hands out the next piece once another peer has one of the holder's (it was shared)", () => {
+    const seeding = afterASeed();
     seeding.tick(10);
     seeding.have('b', 10, 50);
     assert.deepEqual(seeding.tick(60), [], 'b has it, nobody else does yet');
-    seeding.have('a', 10, 70);
-    assert.deepEqual(revealedTo(seeding.tick(80), 'b'), [14], 'a got piece 10 from b: one more for b');
+    seeding.have('c', 10, 70);
+    assert.deepEqual(revealedTo(seeding.tick(80), 'b'), [18], 'c got piece 10 from b: one more for b');
   });
 
   it('gives a handed-out piece to another peer once its holder sat on it too long', () => {
-    const seeding = policy();
-    seeding.join('a', 0);
-    seeding.bitfield('a', upTo(10), 0);
-    seeding.join('b', 0);
-    seeding.bitfield('b', none, 0);
-    assert.deepEqual(revealedTo(seeding.tick(10), 'b'), [10, 11, 12, 13]);
-    seeding.join('c', 100);
-    seeding.bitfield('c', none, 100);
-    seeding.have('c', 0, 200);
-    seeding.have('b', 0, 200);
-    assert.deepEqual(revealedTo(seeding.tick(300), 'c'), [14, 15, 16, 17]);
-    // b and c keep gaining pieces from a (no starvation), but hold their pieces to themselves.
-    for (let t = 400; t < 4000; t += 400) {
-      seeding.have('b', t / 400, t);
-      seeding.have('c', t / 400, t);
-    }
-    const later = seeding.tick(4300);
-    assert.deepEqual(revealedTo(later, 'c').slice(0, 4), [10, 11, 12, 13], "b's stale pieces go to c");
-    assert.deepEqual(revealedTo(later, 'b').slice(0, 4), [14, 15, 16, 17], "and c's to b");
+    const seeding = afterASeed({ starveMs: 60_000 });
+    const first = seeding.tick(10);
+    assert.deepEqual(revealedTo(first, 'b'), [10, 11, 12, 13]);
+    assert.deepEqual(revealedTo(first, 'c'), [14, 15, 16, 17]);
+    assert.deepEqual(seeding.tick(4000), []);
+    const later = seeding.tick(4010);
+    assert.deepEqual(revealedTo(later, 'c'), [10, 11, 12, 13], "b's stale pieces go to c");
+    assert.deepEqual(revealedTo(later, 'b'), [14, 15, 16, 17], "and c's to b");
   });
 
   it('rescues a starving peer with the next pieces it lacks, even those others have', () => {
@@ -103,26 +108,22 @@ describe('SuperSeeding', () => {
     seeding.bitfield('a', upTo(10), 0);
     seeding.join('b', 0);
     seeding.bitfield('b', none, 0);
-    assert.deepEqual(revealedTo(seeding.tick(10), 'b'), [10, 11, 12, 13]);
+    assert.deepEqual(seeding.tick(10), []);
     seeding.leave('a');
     const alone = revealedTo(seeding.tick(20), 'b');
-    assert.equal(alone.length, 96, 'every piece not revealed yet');
+    assert.equal(alone.length, 100, 'every piece');
     assert.equal(alone[0], 0);
 
-    const other = policy();
-    other.join('a', 0);
-    other.bitfield('a', upTo(10), 0);
-    other.join('b', 0);
-    other.bitfield('b', none, 0);
-    other.join('c', 0);
-    other.bitfield('c', none, 0);
+    const other = afterASeed();
+    other.join('d', 0);
+    other.bitfield('d', none, 0);
     const first = other.tick(10);
     assert.deepEqual(revealedTo(first, 'b'), [10, 11, 12, 13]);
     assert.deepEqual(revealedTo(first, 'c'), [14, 15, 16, 17]);
     other.leave('b');
     assert.deepEqual(revealedTo(other.tick(20), 'c'), [], 'c still holds 4');
-    other.have('a', 14, 30);
-    assert.deepEqual(revealedTo(other.tick(40), 'c'), [10], "b's pieces are free again");
+    other.have('d', 14, 30);
+    assert.deepEqual(revealedTo(other.tick(40), 'c'), [0], 'what b had (0-9) and was handed (10-13) is lacking again: the lowest first');
   });
 
   it('ignores have messages out of range and peers it does not know', () => {

@@ -22,30 +22,33 @@ describe('planDeadlineFetch', () => {
     const have = (index: number) => index < 86;
     const range = planDeadlineFetch(state({ currentTime: 10, bufferedAhead: 1.5, had: have }));
     // 0.75 s held from the playhead; 1.5 s at 131 KB/s = 197 KB = 12 pieces.
-    expect(range).toEqual({ from: 86, to: 98 });
+    expect(range).toEqual({ from: 86, to: 98, urgent: false });
     // A piece already there ends the range: no byte fetched twice.
-    expect(planDeadlineFetch(state({ currentTime: 10, bufferedAhead: 1.5, had: (i) => i < 86 || i === 90 }))).toEqual({ from: 86, to: 90 });
+    expect(planDeadlineFetch(state({ currentTime: 10, bufferedAhead: 1.5, had: (i) => i < 86 || i === 90 }))).toEqual({ from: 86, to: 90, urgent: false });
   });
 
   it('leaves to the peers what they are being asked for, unless the buffer is nearly empty', () => {
     const have = (index: number) => index < 86;
-    // 86-89 are asked from a (capped) seeder: the web seed takes the next ones.
-    expect(planDeadlineFetch(state({ currentTime: 10, bufferedAhead: 1.5, had: have, asked: (i) => i >= 86 && i < 90 }))).toEqual({ from: 90, to: 102 });
-    // Everything near is asked for: nothing to do yet.
-    expect(planDeadlineFetch(state({ currentTime: 10, bufferedAhead: 1.5, had: have, asked: (i) => i >= 86 }))).toBeNull();
-    // 0.25 s left: the late pieces too.
-    expect(planDeadlineFetch(state({ currentTime: 10.5, bufferedAhead: 0.25, had: have, asked: (i) => i >= 86 }))).toEqual({ from: 86, to: 98 });
+    // 4 pieces (0.5 s) are there from the playhead (piece 80, 10 s); 84-87 (due in 0.5-1 s) are
+    // late if only asked for: fetched; 88-99, due later, are left to the (capped) seeder asked for them.
+    const had84 = (index: number) => index < 84;
+    expect(planDeadlineFetch(state({ currentTime: 10, bufferedAhead: 0.5, had: had84, asked: (i) => i >= 84 && i < 100 }))).toEqual({ from: 84, to: 88, urgent: true });
+    // With 1.75 s there, the next asked-for pieces are not late yet: the web seed takes what nobody is asked for.
+    expect(planDeadlineFetch(state({ currentTime: 10, bufferedAhead: 0.5, had: (i) => i < 94, asked: (i) => i >= 94 && i < 98 }))).toEqual({ from: 98, to: 110, urgent: false });
+    // Everything near is asked for and not due yet: nothing to do.
+    expect(planDeadlineFetch(state({ currentTime: 10, bufferedAhead: 0.5, had: (i) => i < 94, asked: (i) => i >= 94 }))).toBeNull();
+    expect(have(85)).toBe(true);
   });
 
   it('fetches the start when the first frame is late, and nothing before', () => {
     expect(planDeadlineFetch(state({ firstFrame: false, elapsedMs: 500 }))).toBeNull();
     // 1 s of video (8 pieces) before the first frame.
-    expect(planDeadlineFetch(state({ firstFrame: false, elapsedMs: 1200, had: [0, 1] }))).toEqual({ from: 2, to: 10 });
-    expect(planDeadlineFetch(state({ firstFrame: false, elapsedMs: 1200, duration: NaN }))).toEqual({ from: 0, to: 4 });
+    expect(planDeadlineFetch(state({ firstFrame: false, elapsedMs: 1200, had: [0, 1] }))).toEqual({ from: 2, to: 10, urgent: true });
+    expect(planDeadlineFetch(state({ firstFrame: false, elapsedMs: 1200, duration: NaN }))).toEqual({ from: 0, to: 4, urgent: true });
   });
 
   it('keeps ranges within bounds and stops at the end of the file', () => {
-    expect(planDeadlineFetch(state({ currentTime: 19.9, had: (i) => i < 159 }))).toEqual({ from: 159, to: 160 });
+    expect(planDeadlineFetch(state({ currentTime: 19.9, had: (i) => i < 159 }))).toEqual({ from: 159, to: 160, urgent: true });
     expect(planDeadlineFetch(state({ currentTime: 19.9, had: () => true }))).toBeNull();
     const big = planDeadlineFetch(state({ pieceCount: 10_000, length: 10_000 * 16 * KIB }), { fetchSeconds: 60 });
     expect(big!.to - big!.from).toBe(128); // 2 MiB

@@ -12,7 +12,7 @@
  * least `minBytes`, at most `maxBytes`): one HTTP range of many pieces, not one request per
  * 16 KiB piece as webtorrent's own web seed does. Pieces a peer is being asked for are left
  * to that peer (a capped seeder would otherwise send what the web seed also sends), unless
- * the buffer is down to `criticalSeconds`. Before the first frame it waits
+ * they are due within `criticalSeconds`. Before the first frame it waits
  * `startupMs` for the peers, then fetches only `startupSeconds`. Each tick decides again, and
  * a fetch stops at the next piece once the peers keep the buffer above the mark.
  */
@@ -28,7 +28,7 @@ export interface DeadlineOptions {
   startupMs?: number;
   /** Seconds of video fetched at once before the first frame. Default 1. */
   startupSeconds?: number;
-  /** Under this many seconds buffered, pieces asked from peers are fetched too: they are late. Default 0.5. */
+  /** Pieces due within this many seconds are fetched even if a peer is being asked for them: it is late. Default 1. */
   criticalSeconds?: number;
   /** Bounds of one HTTP range. Defaults 64 KiB and 2 MiB. */
   minBytes?: number;
@@ -60,6 +60,8 @@ export interface DeadlineState {
 export interface PieceRange {
   from: number;
   to: number;
+  /** The buffer is under `criticalSeconds`: fetch at once. */
+  urgent?: boolean;
 }
 
 export function planDeadlineFetch(state: DeadlineState, options: DeadlineOptions = {}): PieceRange | null {
@@ -79,8 +81,10 @@ export function planDeadlineFetch(state: DeadlineState, options: DeadlineOptions
   const seconds = state.firstFrame ? (options.fetchSeconds ?? 1.5) : (options.startupSeconds ?? 1);
   const wanted = Math.min(Math.max(seconds * bitrate, options.minBytes ?? 64 * 1024), options.maxBytes ?? 2 * 1024 * 1024);
   const pieces = Math.max(1, Math.ceil(wanted / state.pieceLength));
-  const late = Math.max(held, state.bufferedAhead) < (options.criticalSeconds ?? 0.5);
-  const free = (index: number) => !state.has(index) && (late || !state.requested(index));
+  const critical = options.criticalSeconds ?? 1;
+  const playheadByte = duration === null ? 0 : (time / duration) * state.length;
+  const due = (index: number) => (bitrate > 0 ? (index * state.pieceLength - playheadByte) / bitrate : 0);
+  const free = (index: number) => !state.has(index) && (!state.requested(index) || due(index) < critical);
   // Left to the peers: what they are being asked for, within the next `pieces` pieces.
   const horizon = Math.min(state.pieceCount, from + pieces);
   while (from < horizon && !free(from)) from++;
@@ -88,7 +92,7 @@ export function planDeadlineFetch(state: DeadlineState, options: DeadlineOptions
   const limit = Math.min(state.pieceCount, from + pieces);
   let to = from;
   while (to < limit && free(to)) to++;
-  return { from, to };
+  return { from, to, urgent: Math.max(held, state.bufferedAhead) < critical };
 }
 
 /** Seconds buffered from `time` on, in a TimeRanges-like list (the range holding `time`; a small gap is allowed). */

@@ -286,7 +286,7 @@ export class TorrentPlayback {
       this.lowSince = null;
       return;
     }
-    if (this.startup?.firstFrameAt != null) {
+    if (this.startup?.firstFrameAt != null && !range.urgent) {
       this.lowSince ??= now;
       if (now - this.lowSince < (this.options.deadline?.confirmMs ?? 500)) return;
     }
