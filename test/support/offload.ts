@@ -103,6 +103,18 @@ const INIT_SCRIPT = `(() => {
   };
 })();`;
 
+/** Where a viewer stands: its player and its P2P panel. */
+const VIEWER_STATE = `(() => {
+  const video = document.querySelector('video[data-testid="player"]');
+  const value = (id, attribute = 'data-value') => document.querySelector('[data-testid="' + id + '"]')?.getAttribute(attribute);
+  return {
+    currentTime: video?.currentTime, ended: video?.ended, paused: video?.paused, readyState: video?.readyState, error: video?.error?.message,
+    progress: value('p2p-progress'), peers: value('p2p-peers'), pods: value('p2p-pods'), webSeed: value('p2p-webseed-state'),
+    fromViewers: value('p2p-from-viewers'), fromOrigin: value('p2p-from-origin'), fromWebSeed: value('p2p-from-webseed'),
+    errorText: document.querySelector('[data-testid="player-error"]')?.textContent ?? null,
+  };
+})()`;
+
 /** UDP ports the process has open (its sockets' inodes, looked up in /proc/net/udp and udp6). */
 export function udpPortsOf(pid: number): number[] {
   const inodes = new Set<string>();
@@ -192,7 +204,11 @@ export async function runOffload(
         },
         options.timeoutMs,
         250,
-      );
+      ).catch(async (error: Error) => {
+        // Say where each viewer stands: a stuck swarm and a stuck player look alike from here.
+        const states = await Promise.all(viewers.map(({ watched: other }) => other.page.evaluate(VIEWER_STATE).catch((e: Error) => e.message)));
+        throw new Error(`${error.message}; viewers: ${JSON.stringify(states)}`);
+      });
     }
     pollPorts();
     const figures: ViewerFigures[] = [];
