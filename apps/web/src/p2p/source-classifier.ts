@@ -1,4 +1,4 @@
-import { isSeederPeerId, podOrigin, seederPeerIdPrefix } from '../../../../libs/contracts/src/seeder-peer-id.js';
+import { isSeederPeerId, podOrigin, seederPeerIdPrefix } from '../../../../libs/contracts/src/browser.js';
 
 /**
  * Where a connection's bytes come from, for the P2P panel: the video's origin pod (its WebRTC

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seederPeerId } from '../../../../libs/contracts/src/seeder-peer-id.js';
+import { seederPeerId } from '../../../../libs/contracts/src/browser.js';
 import { SourceClassifier } from './source-classifier';
 import { HISTORY_LENGTH, SwarmMeter } from './swarm-meter';
 
