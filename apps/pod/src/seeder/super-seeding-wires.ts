@@ -33,6 +33,7 @@ const TICK_MS = 200;
 
 export class SuperSeeder {
   private readonly swarms = new Map<Torrent, SuperSeeding<SeedWire>>();
+  private readonly attached = new WeakSet<Torrent>();
   private readonly timer: NodeJS.Timeout;
   /** What torrents no longer seeded had revealed. */
   private readonly closed = { alone: 0, superSeeded: 0, rescued: 0 };
@@ -44,17 +45,37 @@ export class SuperSeeder {
     this.timer = setInterval(() => this.tick(), TICK_MS).unref();
   }
 
-  /** Takes over what `torrent` (ready, complete) advertises to each peer that connects from now on. */
+  /**
+   * Takes over what `torrent` (ready, complete) advertises to each peer that connects from now
+   * on. The policy's state is made at the first peer: a pod seeding 1,000 videos mostly idle
+   * holds none.
+   */
   attach(torrent: Torrent): void {
     const meta = torrent as unknown as SeedTorrent;
-    if (this.swarms.has(torrent) || meta.pieces.length === 0) return;
-    const seeding = new SuperSeeding<SeedWire>({ ...this.policy, pieceCount: meta.pieces.length, pieceLength: meta.pieceLength });
-    this.swarms.set(torrent, seeding);
-    torrent.on('wire', (wire: Wire) => this.onWire(seeding, wire as unknown as SeedWire));
-    torrent.once('close', () => {
-      for (const key of ['alone', 'superSeeded', 'rescued'] as const) this.closed[key] += seeding.counters[key];
-      this.swarms.delete(torrent);
+    if (this.attached.has(torrent) || meta.pieces.length === 0) return;
+    this.attached.add(torrent);
+    torrent.on('wire', (wire: Wire) => {
+      let seeding = this.swarms.get(torrent);
+      if (!seeding) {
+        seeding = new SuperSeeding<SeedWire>({ ...this.policy, pieceCount: meta.pieces.length, pieceLength: meta.pieceLength });
+        this.swarms.set(torrent, seeding);
+      }
+      this.onWire(torrent, seeding, wire as unknown as SeedWire);
     });
+    torrent.once('close', () => this.retire(torrent));
+  }
+
+  /** The torrent's last peer left, or the torrent closed: its state goes, its counts stay. */
+  private retire(torrent: Torrent): void {
+    const seeding = this.swarms.get(torrent);
+    if (!seeding) return;
+    for (const key of ['alone', 'superSeeded', 'rescued'] as const) this.closed[key] += seeding.counters[key];
+    this.swarms.delete(torrent);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.swarms.clear();
   }
 
   /** Pieces revealed over every torrent since start, by reason (alone: everything at once; super-seeded; rescued: to a starving peer). */
@@ -66,12 +87,7 @@ export class SuperSeeder {
     return sum;
   }
 
-  close(): void {
-    clearInterval(this.timer);
-    this.swarms.clear();
-  }
-
-  private onWire(seeding: SuperSeeding<SeedWire>, wire: SeedWire): void {
+  private onWire(torrent: Torrent, seeding: SuperSeeding<SeedWire>, wire: SeedWire): void {
     const first = seeding.join(wire, this.now());
     if (first !== 'all') {
       const bits = new Uint8Array(Math.ceil(seeding.pieceCount / 8));
@@ -90,7 +106,10 @@ export class SuperSeeder {
     wire.on('have-all', () => seeding.bitfield(wire, 'all', this.now()));
     wire.on('have-none', () => seeding.bitfield(wire, 'none', this.now()));
     wire.on('have', (index: number) => seeding.have(wire, index, this.now()));
-    wire.once('close', () => seeding.leave(wire));
+    wire.once('close', () => {
+      seeding.leave(wire);
+      if (seeding.size === 0 && this.swarms.get(torrent) === seeding) this.retire(torrent);
+    });
   }
 
   private tick(): void {
