@@ -68,4 +68,12 @@ export default tseslint.config(
     files: ['apps/pod/src/**/domain/**/*.ts', 'apps/pod/src/**/projections/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
+  {
+    // The pod's runtime code writes through its one logger (PodLogger, docs/operations.md#logs):
+    // a console line would be neither JSON in production nor leveled. The CLIs print to their
+    // terminal; tests and their support print what they measure.
+    files: ['apps/pod/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*test-support.ts', 'apps/pod/src/testing/**', 'apps/pod/src/cli/**', 'apps/pod/src/**/*.cli.ts', 'libs/testing/**'],
+    rules: { 'no-console': 'error' },
+  },
 );

@@ -5,6 +5,7 @@ import { auditLog } from '../apps/pod/src/audit/audit.js';
 import { loadPodConfig } from '../apps/pod/src/config/pod-config.js';
 import { EventLog } from '../apps/pod/src/event-log/event-log.js';
 import { EVENT_STORE } from '../apps/pod/src/event-log/event-log.tokens.js';
+import { PodLog } from '../apps/pod/src/logger/pod-log.js';
 import { openPod } from '../apps/pod/src/pod-app.js';
 import type { OpenedEventStore } from '@swarmtube/event-store';
 import { allProjections } from '../apps/pod/src/projections/all-projections.js';
@@ -29,7 +30,6 @@ const DATABASES = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
 const GOAL_REPLAY = 100_000;
 const GOAL_VERIFY_RATIO = 0.5;
 const CONCURRENCY = 256;
-const quiet = { log() {}, warn() {}, error() {} };
 
 function rawVerifyRate(count = 20_000): number {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -81,7 +81,7 @@ async function benchDatabase(database: string, verifyRate: number): Promise<Reco
       SWARMTUBE_ADMIN_PASSWORD: 'bench',
     },
   });
-  const pod = await openPod(config, { logger: quiet, nestLogger: false });
+  const pod = await openPod(config, { logger: PodLog.silent() });
   const store = pod.app.get<OpenedEventStore>(EVENT_STORE);
   const projections = pod.app.get(ProjectionRunner);
   try {

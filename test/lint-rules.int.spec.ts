@@ -53,3 +53,12 @@ describe('lint: no any in domain and projection code', () => {
     assert.deepEqual(await findings('apps/pod/src/videos/commands/new.int.spec.ts', code), []);
   });
 });
+
+describe('lint: the pod writes through its logger', () => {
+  test('console.* is refused in runtime code, allowed in the CLIs and tests', async () => {
+    assert.deepEqual(await findings('apps/pod/src/videos/new-service.ts', "console.log('done');\n"), ['no-console']);
+    assert.deepEqual(await findings('libs/tracker/src/new.ts', "console.error('oops');\n"), ['no-console']);
+    assert.deepEqual(await findings('apps/pod/src/admin/admin.cli.ts', "console.log('done');\n"), []);
+    assert.deepEqual(await findings('apps/pod/src/videos/new.int.spec.ts', "console.log('took 3 ms');\n"), []);
+  });
+});

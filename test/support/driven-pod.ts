@@ -9,6 +9,7 @@ import { EVENT_STORE } from '../../apps/pod/src/event-log/event-log.tokens.js';
 import { DeliveryService } from '../../apps/pod/src/federation/delivery/delivery-service.js';
 import { FederationClient } from '../../apps/pod/src/federation/federation-client.js';
 import { ReceiveActivities } from '../../apps/pod/src/federation/inbox/receive-activities.js';
+import { PodLog } from '../../apps/pod/src/logger/pod-log.js';
 import { openPod } from '../../apps/pod/src/pod-app.js';
 import { ProjectionRunner } from '../../apps/pod/src/projections/projection-runner.js';
 
@@ -54,11 +55,12 @@ async function watchApplied(enabled: boolean): Promise<number> {
 }
 
 const config = loadPodConfig();
-const pod = await openPod(config, { http: true, logger: { log: () => {}, warn: (m) => console.warn(m), error: (m) => console.error(m) }, nestLogger: ['warn', 'error'] });
+// Warnings and errors only: the scenarios that drive these pods make many thousands of requests.
+const pod = await openPod(config, { http: true, logger: PodLog.open({ ...config.log, level: 'warn' }, { pod: config.host }) });
 const store = pod.app.get<OpenedEventStore>(EVENT_STORE);
 const eventLog = pod.app.get(EventLog);
 await pod.startFederation();
-console.log(`[${config.name}] listening on http://${config.host} (driven)`);
+pod.logger.warn(`listening on http://${config.host} (driven)`);
 
 process.on('message', async (request: Request) => {
   try {

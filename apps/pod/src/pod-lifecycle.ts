@@ -16,6 +16,7 @@ import { POD_LOGGER, type PodLogger } from './logger/pod-logger.js';
 import { AnnouncePodCommand } from './pods/commands/announce-pod/announce-pod.command.js';
 import { PodVotes } from './pods/commands/vote/pod-votes.js';
 import { HealthMonitor } from './pods/health/health-monitor.js';
+import { Membership } from './pods/membership.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { PodTracker } from './tracker/pod-tracker.js';
 import { LocalVideos } from './videos/local-videos.js';
@@ -51,6 +52,7 @@ export class PodLifecycle implements OnApplicationBootstrap {
     private readonly pulls: PullService,
     private readonly health: HealthMonitor,
     private readonly votes: PodVotes,
+    private readonly membership: Membership,
     private readonly state: ServingState,
     @Inject(POD_LOGGER) private readonly logger: PodLogger,
   ) {}
@@ -118,6 +120,8 @@ export class PodLifecycle implements OnApplicationBootstrap {
     this.health.start();
     // A quorum reached while this pod was down (votes received, outcome not recorded yet).
     void this.votes.recordDueOutcomes().catch((error) => this.logger.warn(`votes: ${(error as Error).message}`));
+    // Requests received while this pod was down, or whose answer failed before it stopped.
+    void this.membership.acceptPendingRequests().catch((error) => this.logger.warn(`[membership] cannot answer friendship requests (tried again shortly): ${(error as Error).message}`));
   }
 
   /**
@@ -128,6 +132,7 @@ export class PodLifecycle implements OnApplicationBootstrap {
     this.closing = true;
     this.state.stopping = true;
     this.server?.closeIdleConnections();
+    this.membership.stop();
     await this.health.stop();
     await this.local.close();
     await this.tracker.close();

@@ -4,5 +4,6 @@ export * from './events/event-types.js';
 export * from './api/rest-types.js';
 export * from './api/video-field-rules.js';
 export * from './api/video-list-rules.js';
+export * from './api/resumable-upload-rules.js';
 export * from './pod-urls.js';
 export * from './seeder-peer-id.js';

@@ -22,6 +22,8 @@ export interface OpenEventStoreOptions {
   sealer: EventSealer;
   /** PostgreSQL only: the schema holding the log and read models (default `public`). */
   schema?: string;
+  /** PostgreSQL only: connections opened at most (default 10). */
+  poolSize?: number;
   /** SQLite only: FULL (default) or NORMAL. */
   synchronous?: SqliteSynchronous;
 }
@@ -38,7 +40,7 @@ export async function openEventStore(options: OpenEventStoreOptions): Promise<Op
     return openSqliteEventStore({ path: join(options.dataDir, SQLITE_FILE_NAME), sealer: options.sealer, synchronous: options.synchronous });
   }
   if (/^postgres(ql)?:\/\//.test(database)) {
-    return openPostgresEventStore({ url: database, schema: options.schema, sealer: options.sealer });
+    return openPostgresEventStore({ url: database, schema: options.schema, sealer: options.sealer, poolSize: options.poolSize });
   }
   throw new StoreConfigError(`database must be 'sqlite' or a postgres:// URL, got ${JSON.stringify(database)}`);
 }

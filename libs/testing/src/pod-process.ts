@@ -14,6 +14,8 @@ export { waitUntil };
 
 const POD_MAIN = join(fileURLToPath(new URL('../../../apps/pod/src/', import.meta.url)), 'main.js');
 const DRIVEN_POD = join(fileURLToPath(new URL('../../../test/support/', import.meta.url)), 'driven-pod.js');
+/** What a pod process's output() keeps: its last 4 MB of characters. */
+const MAX_KEPT_OUTPUT = 4 * 1024 * 1024;
 
 /**
  * A port free on 127.0.0.1 for TCP and UDP, chosen below the kernel's ephemeral range.
@@ -203,8 +205,13 @@ export async function createPodProcess(options: {
         for (const waiter of replies.values()) waiter.reject(new Error(`${options.name} exited`));
         replies.clear();
       });
-      child.stdout!.on('data', (chunk) => (log += chunk));
-      child.stderr!.on('data', (chunk) => (log += chunk));
+      // Its last MAX_KEPT_OUTPUT characters: a pod logs a line per request (the access log).
+      const keep = (chunk: Buffer | string) => {
+        log += chunk;
+        if (log.length > 2 * MAX_KEPT_OUTPUT) log = log.slice(-MAX_KEPT_OUTPUT);
+      };
+      child.stdout!.on('data', keep);
+      child.stderr!.on('data', keep);
       const running = child;
       await waitUntil(`${options.name} to answer on ${host}`, async () => {
         if (running.exitCode !== null) throw new Error(`${options.name} exited with ${running.exitCode}:\n${log}`);

@@ -74,6 +74,8 @@ export interface ResolvedOptions {
 
 export interface TrackerStats {
   announces: { http: number; udp: number; ws: number };
+  /** Announces answered with a failure (unknown torrent, bad parameter, rate limited), by protocol. */
+  announcesRefused: { http: number; udp: number; ws: number };
   scrapes: { http: number; udp: number; ws: number };
   udpConnects: number;
   wsConnections: number;
@@ -92,6 +94,7 @@ export class TrackerCore<C = unknown> {
   readonly now: () => number;
   readonly stats: TrackerStats = {
     announces: { http: 0, udp: 0, ws: 0 },
+    announcesRefused: { http: 0, udp: 0, ws: 0 },
     scrapes: { http: 0, udp: 0, ws: 0 },
     udpConnects: 0,
     wsConnections: 0,

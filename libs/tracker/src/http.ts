@@ -27,6 +27,12 @@ export function createHttpHandlers(core: TrackerCore<any>): HttpHandlers {
   const { options, registry, stats } = core;
 
   function handleAnnounce(req: IncomingMessage, res: ServerResponse): HttpOutcome {
+    const outcome = announce(req, res);
+    if (!outcome.ok) stats.announcesRefused.http++;
+    return outcome;
+  }
+
+  function announce(req: IncomingMessage, res: ServerResponse): HttpOutcome {
     const address = core.clientAddress(req);
     if (address === undefined) {
       // The client is already gone: nothing to answer.

@@ -66,7 +66,10 @@ export class UdpProtocol {
     if (!this.connectionIdValid(msg, address, now)) {
       return this.error(transactionId, failure('invalidConnectionId', 'connection id unknown or expired: connect again'));
     }
-    return action === ACTION_ANNOUNCE ? this.announce(msg, address, transactionId, now) : this.scrape(msg, transactionId);
+    if (action === ACTION_SCRAPE) return this.scrape(msg, transactionId);
+    const answer = this.announce(msg, address, transactionId, now);
+    if (!answer.outcome.ok) this.core.stats.announcesRefused.udp++;
+    return answer;
   }
 
   private announce(msg: Buffer, address: string, transactionId: number, now: number): { reply: Buffer | null; outcome: UdpOutcome } {

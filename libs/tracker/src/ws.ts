@@ -274,6 +274,7 @@ export class WebSocketTracker {
   /** A failure answer; it carries info_hash when known, since WebTorrent drops messages for other torrents. */
   private refuse(conn: WsConnection, action: 'announce' | 'scrape', infoHash: unknown, outcome: TrackerFailure): void {
     const body: Record<string, unknown> = { action, 'failure reason': outcome.reason };
+    if (action === 'announce') this.core.stats.announcesRefused.ws++;
     if (isBinaryId(infoHash)) body.info_hash = infoHash;
     this.reply(conn, body, outcome);
   }

@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { actorUrlOf, canonicalPublicUrl, peerPublicUrl } from '@swarmtube/contracts';
 import { checkTrustedProxies } from '../http/client-address.js';
+import { LOG_FORMATS, LOG_LEVELS, type PodLogSettings } from '../logger/pod-log.js';
 
 /**
  * A pod's configuration: YAML file < SWARMTUBE_<KEY> environment variables < DATABASE_URL.
@@ -27,6 +28,8 @@ export interface PodConfig {
   database: string;
   /** PostgreSQL schema of this pod, so several pods can share one database. */
   databaseSchema: string;
+  /** PostgreSQL connections this pod opens at most (besides one for notifications). */
+  databasePoolSize: number;
   /** Peers asked by make-friends: URLs or bare hosts (HTTPS, except loopback in demo mode). */
   seeds: string[];
   /**
@@ -42,7 +45,7 @@ export interface PodConfig {
   ice: { stunUrls: string[]; turnUrls: string[]; turnSecret: string; credentialTtlSeconds: number };
   friends: { autoAccept: boolean };
   health: { probeIntervalSeconds: number; threshold: number; autoVote: boolean };
-  uploads: { maxBytes: number; minFreeBytes: number };
+  uploads: { maxBytes: number; minFreeBytes: number; resumableExpirySeconds: number };
   /** The seeder's upload rate cap in bytes per second (0 means none), and whether it super-seeds. */
   seeding: { uploadLimitBytesPerSecond: number; superSeeding: boolean };
   signup: boolean;
@@ -55,6 +58,8 @@ export interface PodConfig {
    * addresses (a demo or test network on one machine or a LAN); off, such peers are refused.
    */
   federation: { pullIntervalSeconds: number; allowPrivateAddresses: boolean };
+  /** The pod's one logger: its level, and JSON lines (production) or readable lines (the demo). */
+  log: PodLogSettings;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +115,7 @@ const TREE: Tree = {
   ),
   database: { ...str('`sqlite` or a `postgres://` URL', 'sqlite', { pattern: '^(sqlite|postgres(ql)?://.*)$' }), alsoEnv: 'DATABASE_URL' },
   databaseSchema: str('PostgreSQL schema of this pod (several pods can share a database)', 'public', { pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
+  databasePoolSize: int('PostgreSQL connections this pod opens at most, besides one for notifications (PostgreSQL allows 100 in all by default)', 10, 1, 100),
   seeds: list(
     'pods asked by make-friends: URLs or bare `host[:port]` (a bare host means HTTPS, except loopback hosts while `federation.allowPrivateAddresses` is on); `http://` to anything else is refused',
   ),
@@ -135,6 +141,12 @@ const TREE: Tree = {
   uploads: {
     maxBytes: int('largest upload accepted', 4 * 1024 ** 3, 0),
     minFreeBytes: int('an upload that would leave less free space than this on the data disk is refused (507)', 64 * 1024 ** 2, 0),
+    resumableExpirySeconds: seconds(
+      'a resumable upload (`/api/v1/videos/upload-resumable`) that receives no chunk for this long is removed with its bytes (0.5 to 2592000; decimals for tests); a finished one\'s answer is kept as long',
+      86_400,
+      0.5,
+      30 * 86_400,
+    ),
   },
   seeding: {
     uploadLimitBytesPerSecond: int("cap on the seeder's upload rate; 0 means none (viewers' peers carry the rest)", 0, 0),
@@ -155,6 +167,14 @@ const TREE: Tree = {
     maxLagEvents: int('`/readyz` answers 503 while a read model is more than this many events behind the log (or rebuilding from the start)', 1000, 0),
   },
   shutdownTimeoutSeconds: seconds('on SIGTERM, requests in flight get this long to finish and commit; then the process exits anyway (code 1)', 20, 0, 3600),
+  log: {
+    level: str(`lowest level logged: ${LOG_LEVELS.join(', ')} (\`debug\` adds Nest's start-up lines and health probes' access lines)`, 'info', { enum: [...LOG_LEVELS] }),
+    format: str(
+      '`json`: one JSON object a line on stdout (production: journald, log shippers); `pretty`: readable lines (the demo configs set it). See [docs/operations.md](docs/operations.md#logs)',
+      'json',
+      { enum: [...LOG_FORMATS] },
+    ),
+  },
 };
 
 const isLeaf = (node: Leaf | Tree): node is Leaf => 'schema' in node && 'default' in node && typeof (node as Leaf).doc === 'string';
@@ -278,6 +298,8 @@ function describe(error: ErrorObject): string {
       const max = schema.maximum === undefined || schema.maximum === Number.MAX_SAFE_INTEGER ? '' : ` to ${schema.maximum}`;
       return `out of range: expected ${schema.minimum ?? '-∞'}${max || ' or more'}`;
     }
+    case 'enum':
+      return `expected one of ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`;
     case 'pattern':
       return error.instancePath === '/host' ? 'not a host[:port]' : error.instancePath === '/database' ? 'expected "sqlite" or a postgres:// URL' : error.instancePath === '/databaseSchema' ? 'expected a lowercase SQL identifier' : 'must not be blank';
     default:

@@ -46,6 +46,7 @@ import { EventLog } from './event-log.js';
             database: config.database,
             dataDir: config.dataDir,
             schema: config.databaseSchema,
+            poolSize: config.databasePoolSize,
             sealer: createEnvelopeSealer({ origin: actor, privateKey: keys.ed25519.privateKey }),
           });
           // The local-state tables (accounts, jobs, cursors, health) at this code's version.

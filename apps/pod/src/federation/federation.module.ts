@@ -33,7 +33,7 @@ import { PeerDirectory } from './peer-directory.js';
 import { PullService } from './pull/pull-service.js';
 import { VideoObjectHttpController } from './videos/video-object.http.controller.js';
 
-/** What federation services write to the log: warnings, tagged. */
+/** The federation services' logger: the pod's, its lines tagged `context: "federation"`. */
 export const FEDERATION_LOG = Symbol('FederationLog');
 
 /**
@@ -45,7 +45,7 @@ export const FEDERATION_LOG = Symbol('FederationLog');
   imports: [EventLogModule, ProjectionsModule, UsersModule, VideosModule],
   controllers: [InboxHttpController, OutboxHttpController, FederationEventsHttpController, DiscoveryHttpController, VideoObjectHttpController],
   providers: [
-    { provide: FEDERATION_LOG, inject: [POD_LOGGER], useFactory: (logger: PodLogger) => (message: string) => logger.warn(`[federation] ${message}`) },
+    { provide: FEDERATION_LOG, inject: [POD_LOGGER], useFactory: (logger: PodLogger) => logger.child({ context: 'federation' }) },
     {
       provide: FederationClient,
       inject: [POD_CONFIG, POD_ACTOR, POD_KEYS],
@@ -56,21 +56,21 @@ export const FEDERATION_LOG = Symbol('FederationLog');
     {
       provide: PullService,
       inject: [EVENT_STORE, EventLog, FederationClient, PeerDirectory, FEDERATION_LOG],
-      useFactory: (store: OpenedEventStore, eventLog: EventLog, client: FederationClient, peers: PeerDirectory, log: (message: string) => void) =>
+      useFactory: (store: OpenedEventStore, eventLog: EventLog, client: FederationClient, peers: PeerDirectory, log: PodLogger) =>
         new PullService(store, eventLog, client, peers, log),
     },
     {
       provide: DeliveryService,
       inject: [EVENT_STORE, ProjectionRunner, PeerDirectory, FederationClient, POD_ACTOR, FEDERATION_LOG, EventBus],
       // The cursors' table (fed_deliveries) is made by the migrations when the store opens.
-      useFactory: (store: OpenedEventStore, projections: ProjectionRunner, peers: PeerDirectory, client: FederationClient, actor: string, log: (message: string) => void, events: EventBus) =>
+      useFactory: (store: OpenedEventStore, projections: ProjectionRunner, peers: PeerDirectory, client: FederationClient, actor: string, log: PodLogger, events: EventBus) =>
         new DeliveryService(store, store.readModels, projections, peers, client, actor, log, events),
     },
     {
       provide: ReceiveActivities,
-      inject: [EventLog, PeerDirectory, FederationClient, PullService, POD_ACTOR, EventBus],
-      useFactory: (eventLog: EventLog, peers: PeerDirectory, client: FederationClient, pulls: PullService, actor: string, events: EventBus) =>
-        new ReceiveActivities(eventLog, peers, client, pulls, actor, events),
+      inject: [EventLog, PeerDirectory, FederationClient, PullService, POD_ACTOR, EventBus, FEDERATION_LOG],
+      useFactory: (eventLog: EventLog, peers: PeerDirectory, client: FederationClient, pulls: PullService, actor: string, events: EventBus, log: PodLogger) =>
+        new ReceiveActivities(eventLog, peers, client, pulls, actor, events, log),
     },
     ReceiveActivitiesHandler,
     RetryReachableFriendHandler,

@@ -11,10 +11,10 @@ import { SQLITE_FILE_NAME } from '@swarmtube/event-store';
 import { createPodProcess, freePort, h264AacMp4Faststart, tempDir, videoPublishedDraft, videoUpdatedDraft, waitUntil, type PodProcess } from '@swarmtube/testing';
 import { loadPodConfig } from '../config/pod-config.js';
 import { EventLog } from '../event-log/event-log.js';
+import { PodLog } from '../logger/pod-log.js';
 import { openPod } from '../pod-app.js';
 
 const POD_MAIN = join(fileURLToPath(new URL('../', import.meta.url)), 'main.js');
-const quiet = { log() {}, warn() {}, error() {} };
 
 /** A multipart upload sent by hand, so the test decides when its last bytes go. */
 function startUpload(pod: PodProcess, token: string, file: Buffer): { sendRest(): void; answer: Promise<{ status: number; body: string } | { error: string }> } {
@@ -65,7 +65,7 @@ describe('health: /livez, /readyz, SIGTERM', () => {
     const env = { SWARMTUBE_DATA_DIR: dir.path, SWARMTUBE_ADMIN_PASSWORD: 'test-admin-password', SWARMTUBE_HOST: `127.0.0.1:${port}` };
     // A log long enough for its rebuild to take a moment: 100,000 events (on SQLite the pod
     // answers between pages of 20,000 while it rebuilds, so several pages), appended 500 at a time.
-    const builder = await openPod(loadPodConfig({ env }), { logger: quiet, nestLogger: false, env });
+    const builder = await openPod(loadPodConfig({ env }), { logger: PodLog.silent(), env });
     const eventLog = builder.app.get(EventLog);
     const { stream, draft } = videoPublishedDraft({ host: 'elsewhere.example' });
     await eventLog.append(stream, [draft], { expectedVersion: 'no-stream' });

@@ -488,7 +488,7 @@ describe('the OpenAPI description at /api/docs', () => {
       }
     }
     const problem = document.components.schemas.Problem;
-    assert.deepEqual([...problem.required].sort(), ['code', 'detail', 'status', 'title', 'type']);
+    assert.deepEqual([...problem.required].sort(), ['code', 'detail', 'requestId', 'status', 'title', 'type']);
     assert.deepEqual(problem.properties.code.enum.sort(), Object.keys(HTTP_STATUS_BY_CODE).sort());
   });
 

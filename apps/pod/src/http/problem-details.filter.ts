@@ -1,6 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { POD_LOGGER, type PodLogger } from '../logger/pod-logger.js';
+import { loggedUrl } from './access-log.js';
 import { isProblemCode, ProblemDocument, statusForCode, type ProblemCode } from './problem.js';
 
 /** Codes for the errors that Nest and Express raise themselves, by status. */
@@ -18,18 +20,26 @@ const CODE_BY_STATUS: Partial<Record<number, ProblemCode>> = {
 /**
  * Turns every error into application/problem+json. Errors with a string `code` (ours, the
  * event store's, the validator's) map through HTTP_STATUS_BY_CODE; anything else is a 500
- * whose details stay in the log.
+ * whose details stay in the log. Every problem carries the request's id (`requestId`, also in
+ * the X-Request-Id header and the access log line), so that a user's report leads to its lines.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('http');
+  private readonly logger: PodLogger;
+
+  constructor(@Inject(POD_LOGGER) logger: PodLogger) {
+    this.logger = logger.child({ context: 'http' });
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
-    const problem = this.toProblem(error);
-    if (problem.status >= 500) this.logger.error(`${request.method} ${request.url}: ${(error as Error)?.stack ?? String(error)}`);
+    const requestId = typeof request.id === 'string' ? request.id : undefined;
+    const problem = { ...this.toProblem(error), ...(requestId ? { requestId } : {}) };
+    if (problem.status >= 500) {
+      this.logger.error(`${request.method} ${loggedUrl(request.originalUrl ?? request.url)}: ${(error as Error)?.message ?? String(error)}`, { requestId, err: error });
+    }
     if (response.headersSent) {
       response.destroy();
       return;

@@ -27,6 +27,9 @@ export class ProblemOpenApi implements ProblemDocument {
   @ApiProperty({ enum: Object.keys(HTTP_STATUS_BY_CODE), example: 'not-found' })
   code!: string;
 
+  @ApiProperty({ description: "The request's id: the same as the X-Request-Id answer header and the pod's access log line (docs/operations.md, Logs).", example: '0195f3c2-8b1e-7c4a-9d2e-4f6a8b0c1d2e' })
+  requestId!: string;
+
   @ApiPropertyOptional({ type: [String], description: 'Every problem found in the request (invalid-body, invalid-query), one per field.' })
   problems?: string[];
 

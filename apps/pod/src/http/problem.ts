@@ -42,6 +42,10 @@ export const HTTP_STATUS_BY_CODE = {
   'truncated-media': 422,
   'media-timeout': 422,
   'insufficient-storage': 507,
+  // Resumable uploads (videos/commands/upload-video-resumable): PeerTube's statuses.
+  'upload-not-found': 404,
+  'upload-offset-mismatch': 409,
+  'invalid-content-range': 400,
   // Membership votes (pods/domain/expulsion.ts) and expelled pods.
   'invalid-host': 400,
   // A peer over plain HTTP where only HTTPS is allowed (libs/contracts/src/pod-urls.ts).

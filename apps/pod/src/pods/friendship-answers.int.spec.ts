@@ -95,3 +95,38 @@ describe('answering friendship requests by hand (friends.autoAccept off)', () =>
     await refused('DELETE', `/api/v1/pods/${B.config.host}/friendship`, 409, 'not-friends');
   });
 });
+
+describe('answering friendship requests automatically (friends.autoAccept on)', () => {
+  let A: TestPod;
+  let B: TestPod;
+
+  before(async () => {
+    [A, B] = await Promise.all([0, 1].map(() => startTestPod({ http: true, reachableHost: true, env: { SWARMTUBE_HEALTH_PROBE_INTERVAL_SECONDS: '0', SWARMTUBE_FEDERATION_PULL_INTERVAL_SECONDS: '1' } })));
+    for (const pod of [A, B]) await pod.startFederation();
+  }, { timeout: 60_000 });
+  after(() => Promise.all([A, B].filter(Boolean).map((pod) => pod.destroy())), { timeout: 30_000 });
+
+  test('an answer that fails (the store unreachable for a moment) is tried again: the request is accepted, the pod is not idle meanwhile', async () => {
+    // A's answer fails twice: as a PostgreSQL restart or a full pool would make it fail.
+    const membership = A.get(Membership) as unknown as { answer(requester: string, answer: 'accept' | 'reject'): Promise<void> };
+    const answer = membership.answer.bind(membership);
+    let failures = 0;
+    membership.answer = async (requester, verdict) => {
+      if (failures < 2) {
+        failures += 1;
+        throw new Error('connection terminated unexpectedly');
+      }
+      return answer(requester, verdict);
+    };
+    try {
+      await B.get(Membership).makeFriends([A.config.host]);
+      await waitUntil('the first answer to fail', async () => (failures >= 1 ? true : undefined));
+      assert.equal(await A.idle(), false, 'a retry is due: the pod is not quiescent');
+      await waitUntil('A and B to be friends on both sides', async () => ((await friendshipOf(A, B)) === 'accepted' && (await friendshipOf(B, A)) === 'accepted' ? true : undefined), 30_000);
+      assert.equal(failures, 2);
+      await waitUntil('A to be idle', async () => ((await A.idle()) ? true : undefined));
+    } finally {
+      membership.answer = answer;
+    }
+  });
+});

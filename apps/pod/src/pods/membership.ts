@@ -25,6 +25,10 @@ const MAX_HOSTS = 50;
  */
 export class Membership {
   private reacting = 0;
+  /** A failed auto-accept tried again (a PostgreSQL outage, a full pool): no request is left unanswered. */
+  private retry: NodeJS.Timeout | null = null;
+  private retryDelayMs = 0;
+  private stopped = false;
 
   constructor(
     private readonly config: PodConfig,
@@ -182,32 +186,57 @@ export class Membership {
     return { left: friends.map(actorHost).sort() };
   }
 
-  /** Reactions to foreign events under way: for quiescence checks. */
+  /** Reactions to foreign events under way or due again: for quiescence checks. */
   get busy(): boolean {
-    return this.reacting > 0;
+    return this.reacting > 0 || this.retry !== null;
   }
 
   /** Accepts the friendship requests addressed to this pod, when auto-accept is on. */
   async onForeignEvents(events: readonly EventEnvelope[]): Promise<void> {
+    if (!events.some((e) => e.type === 'FriendshipRequested' && (e.data as { target?: string }).target === this.me)) return;
+    await this.acceptPendingRequests();
+  }
+
+  /**
+   * With auto-accept on, accepts every request still waiting for this pod's answer, not only
+   * those just received: a reaction that failed (the store unreachable for a moment) is made
+   * good by the next one, by a retry with backoff (1 s, doubling, at most a minute) and at start.
+   */
+  async acceptPendingRequests(): Promise<void> {
+    if (!this.config.friends.autoAccept || this.stopped) return;
     this.reacting += 1;
     try {
-      await this.acceptRequests(events);
+      await this.waitForReadModels();
+      const pending = await this.db.query<{ requester: string }>(`SELECT requester FROM rm_friendships WHERE target = $1 AND status = 'requested' ORDER BY requester`, [this.me]);
+      for (const { requester } of pending) {
+        if (await this.peers.isExpelled(requester)) continue;
+        await this.answer(requester, 'accept');
+      }
+      this.retryDelayMs = 0;
+    } catch (error) {
+      this.scheduleRetry();
+      throw error;
     } finally {
       this.reacting -= 1;
     }
   }
 
-  private async acceptRequests(events: readonly EventEnvelope[]): Promise<void> {
-    if (!this.config.friends.autoAccept) return;
-    const requests = events.filter((e) => e.type === 'FriendshipRequested' && (e.data as { target?: string }).target === this.me);
-    if (requests.length === 0) return;
-    await this.waitForReadModels();
-    for (const request of requests) {
-      const requester = request.origin;
-      if (await this.peers.isExpelled(requester)) continue;
-      if (!(await this.isPendingRequestFrom(requester))) continue;
-      await this.answer(requester, 'accept');
-    }
+  private scheduleRetry(): void {
+    if (this.stopped || this.retry) return;
+    this.retryDelayMs = Math.min(60_000, Math.max(1_000, this.retryDelayMs * 2));
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      // A failure schedules the next try itself.
+      this.acceptPendingRequests().catch(() => undefined);
+    }, this.retryDelayMs);
+    this.retry.unref();
+  }
+
+  /** No retry once the pod stops. */
+  stop(): void {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
   }
 
   /**

@@ -54,14 +54,14 @@ export const WAIT_FOR_READ_MODELS = Symbol('WaitForReadModels');
       provide: PodVotes,
       inject: [POD_ACTOR, POD_CONFIG, EventLog, EVENT_STORE, WAIT_FOR_READ_MODELS, POD_LOGGER, EventBus],
       useFactory: (actor: string, config: PodConfig, eventLog: EventLog, store: OpenedEventStore, waitForReadModels: () => Promise<void>, logger: PodLogger, events: EventBus) =>
-        new PodVotes(actor, config.host, eventLog, store, store.readModels, waitForReadModels, (message) => logger.log(`[membership] ${message}`), events),
+        new PodVotes(actor, config.host, eventLog, store, store.readModels, waitForReadModels, logger.child({ context: 'membership' }), events),
     },
     {
       provide: HealthMonitor,
       inject: [POD_CONFIG, PeerDirectory, FederationClient, EVENT_STORE, FEDERATION_LOG, PodVotes, EventBus],
       // Loads the saved scores: before the pod serves GET /api/v1/pods.
-      useFactory: async (config: PodConfig, peers: PeerDirectory, client: FederationClient, store: OpenedEventStore, log: (message: string) => void, votes: PodVotes, events: EventBus) => {
-        const health = new HealthMonitor(config.health, peers, client, store.readModels, log, votes, events);
+      useFactory: async (config: PodConfig, peers: PeerDirectory, client: FederationClient, store: OpenedEventStore, log: PodLogger, votes: PodVotes, events: EventBus) => {
+        const health = new HealthMonitor(config.health, peers, client, store.readModels, (message, fields) => log.warn(message, fields), votes, events);
         await health.init();
         return health;
       },

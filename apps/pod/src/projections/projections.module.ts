@@ -22,7 +22,7 @@ import { ProjectionRunner } from './projection-runner.js';
         new ProjectionRunner(store, store.readModels, allProjections(store.dialect), {
           onFailure: (projection, event, error) => {
             events.publish(new ProjectionFailed(projection, event, error));
-            logger.error(`projection ${projection} parked event ${event.position} (${event.event.type} ${event.event.id}): ${String(error)}`);
+            logger.error(`projection ${projection} parked event ${event.position} (${event.event.type} ${event.event.id}): ${String(error)}`, { projection, position: event.position, eventId: event.event.id, eventType: event.event.type, origin: event.event.origin, seq: event.event.originSeq });
           },
         }),
     },

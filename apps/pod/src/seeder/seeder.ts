@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import WebTorrent, { type ChunkStoreConstructor, type Torrent, type TrackerClient } from 'webtorrent';
+import WebTorrent, { type ChunkStoreConstructor, type Torrent, type TrackerClient, type Wire } from 'webtorrent';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { OpenFiles } from './open-files.js';
 import { ReadOnlyFileStore, type ReadOnlyFileStoreOptions } from './read-only-file-store.js';
@@ -54,6 +54,11 @@ export interface SeederOptions {
   maxOpenFiles?: number;
   /** Torrents starting (added, first announces) at once; further seed() calls queue. Default 16. */
   maxConcurrentStarts?: number;
+  /**
+   * Told of every piece payload sent (the /metrics bytes per video and protocol): called on
+   * the upload path, so it must only add to a number.
+   */
+  onUpload?: (infoHash: string, protocol: 'tcp' | 'utp' | 'webrtc', bytes: number) => void;
   /** Default: console. */
   logger?: SeederLogger;
   /**
@@ -131,6 +136,7 @@ export class Seeder {
 
   /** The refresh of the WebRTC ICE servers (start), stopped by close(). */
   private iceRefresh: NodeJS.Timeout | undefined;
+  private onUpload: SeederOptions['onUpload'];
 
   static async start(options: SeederOptions): Promise<Seeder> {
     const logger = options.logger ?? console;
@@ -185,6 +191,7 @@ export class Seeder {
       options.superSeeding === false ? null : new SuperSeeder(options.superSeeding ?? {}),
     );
     seeder.iceRefresh = refresh;
+    seeder.onUpload = options.onUpload;
     return seeder;
   }
 
@@ -317,6 +324,7 @@ export class Seeder {
       noPeersIntervalTime: NO_PEERS_CHECK_SECONDS,
     });
     entry.torrent = torrent;
+    this.countUploads(infoHash, torrent);
     // A seeder never downloaded anything: without this, webtorrent announces `completed`
     // right after `started`, doubling the announces at start, and a tracker that sees
     // `completed` first counts a download (scrape's `downloaded`) at every restart.
@@ -329,6 +337,16 @@ export class Seeder {
     this.watch(infoHash, entry, torrent);
     await this.whenAnnounced(torrent, infoHash);
     this.throwIfRemoved(entry, infoHash);
+  }
+
+  /** One listener per connection, resolved to its protocol once (wires reach a seeder only after it is added). */
+  private countUploads(infoHash: string, torrent: Torrent): void {
+    const count = this.onUpload;
+    if (!count) return;
+    torrent.on('wire', (wire: Wire) => {
+      const protocol = wire.type === 'webrtc' ? 'webrtc' : wire.type.startsWith('utp') ? 'utp' : wire.type.startsWith('tcp') ? 'tcp' : null;
+      if (protocol) wire.on('upload', (bytes: number) => count(infoHash, protocol, bytes));
+    });
   }
 
   private watch(infoHash: string, entry: Entry, torrent: Torrent): void {

@@ -6,6 +6,7 @@ import { freePort } from '@swarmtube/testing';
 import { TEST_POSTGRES_URL, dropSchema, tempDir, uniqueSchema } from '@swarmtube/testing';
 import { actorUrl, loadPodConfig, type PodConfig } from '../config/pod-config.js';
 import { EVENT_STORE, POD_KEYS } from '../event-log/event-log.tokens.js';
+import { PodLog } from '../logger/pod-log.js';
 import { openPod, type OpenedPod } from '../pod-app.js';
 import { LocalAccounts } from '../users/local-accounts.js';
 
@@ -26,6 +27,11 @@ export interface TestPodOptions {
   reachableHost?: boolean;
   /** More configuration, as SWARMTUBE_* variables (they win over the defaults above). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where the pod's log lines go (each a string: a JSON line, or a readable one with
+   * SWARMTUBE_LOG_FORMAT=pretty), at `log.level`; without it the pod logs nothing.
+   */
+  logSink?: { write(line: string): void };
 }
 
 /**
@@ -60,8 +66,6 @@ export interface TestPod {
 
 export const TEST_ADMIN_PASSWORD = 'test-admin-password';
 
-const quietLogger = { log() {}, warn() {}, error() {} };
-
 /** One pod in this process, on a temp data folder (SQLite) or a fresh PostgreSQL schema. */
 export async function startTestPod(options: TestPodOptions = {}): Promise<TestPod> {
   const database = options.database ?? 'sqlite';
@@ -76,13 +80,16 @@ export async function startTestPod(options: TestPodOptions = {}): Promise<TestPo
     SWARMTUBE_NAME: 'Test pod',
     SWARMTUBE_DATABASE: database === 'sqlite' ? 'sqlite' : TEST_POSTGRES_URL,
     SWARMTUBE_DATABASE_SCHEMA: schema,
+    // Several PostgreSQL pods per spec file, two files at a time, within PostgreSQL's 100 connections.
+    SWARMTUBE_DATABASE_POOL_SIZE: '6',
     SWARMTUBE_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     // Test pods federate on 127.0.0.1.
     SWARMTUBE_FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
     ...options.env,
   };
   const config = loadPodConfig({ env });
-  const pod: OpenedPod = await openPod(config, { http: options.http, logger: quietLogger, nestLogger: false, env });
+  const logger = options.logSink ? PodLog.open(config.log, { destination: options.logSink, pod: config.host }) : PodLog.silent();
+  const pod: OpenedPod = await openPod(config, { http: options.http, logger, env });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

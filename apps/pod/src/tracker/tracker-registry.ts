@@ -1,3 +1,5 @@
+import { ServedBytes } from './served-bytes.js';
+
 export interface TrackedVideo {
   uuid: string;
   infoHash: string;
@@ -14,10 +16,13 @@ export interface TrackedVideo {
 export class TrackerRegistry {
   private readonly byInfoHash = new Map<string, TrackedVideo>();
   private readonly byUuid = new Map<string, TrackedVideo>();
+  /** What the web seed and the seeder sent, per video of this registry and in all (/metrics). */
+  readonly served = new ServedBytes();
 
   add(video: TrackedVideo): void {
     this.byInfoHash.set(video.infoHash, video);
     this.byUuid.set(video.uuid, video);
+    this.served.track(video.uuid, video.infoHash);
   }
 
   remove(uuid: string): TrackedVideo | null {
@@ -25,6 +30,7 @@ export class TrackerRegistry {
     if (!video) return null;
     this.byUuid.delete(uuid);
     this.byInfoHash.delete(video.infoHash);
+    this.served.untrack(video.uuid, video.infoHash);
     return video;
   }
 

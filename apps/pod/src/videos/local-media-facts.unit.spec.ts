@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { PodLog } from '../logger/pod-log.js';
 import { LocalMediaFacts, NO_MEDIA_FACTS } from './local-media-facts.js';
 
 /**
@@ -16,7 +17,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A JPEG's start: SOI, then a baseline frame header of 640x360. */
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 8, 0x01, 0x68, 0x02, 0x80, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
-const quiet = { log() {}, warn() {}, error() {} };
+const quiet = PodLog.silent();
 
 function facts(local: string[], clock = { now: 0 }) {
   const registry = {

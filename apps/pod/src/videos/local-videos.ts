@@ -163,6 +163,7 @@ export class LocalVideos implements PublishedVideosReaction {
     if (this.seeder) return Promise.resolve(this.seeder);
     this.starting ??= Seeder.start({
       peerPort: this.options.peerPort,
+      onUpload: (infoHash, protocol, bytes) => this.registry.served.seeded(infoHash, protocol, bytes),
       uploadLimitBytesPerSecond: this.options.uploadLimitBytesPerSecond,
       iceServers: this.options.iceServers,
       iceRefreshSeconds: this.options.iceRefreshSeconds,

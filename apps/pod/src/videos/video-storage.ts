@@ -9,6 +9,7 @@ import type { PodUrls } from '@swarmtube/contracts';
  * the video's uuid, so removing a video's files needs nothing but its uuid.
  *
  *   <dataDir>/uploads/<random>.part      uploads being received or probed
+ *   <dataDir>/resumable-uploads/<id>.*   resumable uploads between their chunks (resumable-uploads.ts)
  *   <dataDir>/web-videos/<uuid>.<ext>    the published file: web seed and seeder's data
  *   <dataDir>/torrents/<uuid>.torrent
  *   <dataDir>/thumbnails/<uuid>.jpg
@@ -19,6 +20,7 @@ import type { PodUrls } from '@swarmtube/contracts';
  */
 export class VideoStorage {
   readonly uploadsDir: string;
+  readonly resumableUploadsDir: string;
   readonly webVideosDir: string;
   readonly torrentsDir: string;
   readonly thumbnailsDir: string;
@@ -32,11 +34,12 @@ export class VideoStorage {
     private readonly udpPort: number,
   ) {
     this.uploadsDir = join(dataDir, 'uploads');
+    this.resumableUploadsDir = join(dataDir, 'resumable-uploads');
     this.webVideosDir = join(dataDir, 'web-videos');
     this.torrentsDir = join(dataDir, 'torrents');
     this.thumbnailsDir = join(dataDir, 'thumbnails');
     this.childrenDir = join(dataDir, 'children');
-    for (const dir of [this.uploadsDir, this.webVideosDir, this.torrentsDir, this.thumbnailsDir]) mkdirSync(dir, { recursive: true });
+    for (const dir of [this.uploadsDir, this.resumableUploadsDir, this.webVideosDir, this.torrentsDir, this.thumbnailsDir]) mkdirSync(dir, { recursive: true });
   }
 
   webVideoFileName(uuid: string, extension: string): string {

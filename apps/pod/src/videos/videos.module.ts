@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
 import { PodUrls } from '@swarmtube/contracts';
 import type { OpenedEventStore } from '@swarmtube/event-store';
 import { POD_ACTOR, POD_CONFIG } from '../config/config.tokens.js';
@@ -16,6 +17,9 @@ import { DeleteVideoHandler, UpdateVideoHandler } from './commands/change-video/
 import { ChangeVideoHttpController } from './commands/change-video/change-video.http.controller.js';
 import { UploadVideoHandler } from './commands/upload-video/upload-video.handler.js';
 import { UploadVideoHttpController } from './commands/upload-video/upload-video.http.controller.js';
+import { ResumableUploadHttpController } from './commands/upload-video-resumable/resumable-upload.http.controller.js';
+import { ResumableUploads } from './commands/upload-video-resumable/resumable-uploads.js';
+import { CancelResumableUploadHandler, StartResumableUploadHandler } from './commands/upload-video-resumable/resumable-upload.handler.js';
 import { LocalMediaFacts } from './local-media-facts.js';
 import { LocalVideos } from './local-videos.js';
 import { VideoJobs } from './processing/video-jobs.js';
@@ -36,7 +40,7 @@ import { VideosStartup } from './videos-startup.js';
  */
 @Module({
   imports: [EventLogModule, ProjectionsModule, UsersModule],
-  controllers: [UploadVideoHttpController, VideosHttpController, ChangeVideoHttpController],
+  controllers: [UploadVideoHttpController, ResumableUploadHttpController, VideosHttpController, ChangeVideoHttpController],
   providers: [
     { provide: VideoStorage, inject: [POD_CONFIG], useFactory: (config: PodConfig) => new VideoStorage(config.dataDir, new PodUrls(config.publicUrl), config.port) },
     {
@@ -61,22 +65,30 @@ import { VideosStartup } from './videos-startup.js';
     },
     {
       provide: VideoProcessing,
-      inject: [VideoJobs, VideoStorage, EventLog, EVENT_STORE, LocalVideos, POD_LOGGER],
-      useFactory: (jobs: VideoJobs, storage: VideoStorage, eventLog: EventLog, store: OpenedEventStore, local: LocalVideos, logger: PodLogger) =>
-        new VideoProcessing(jobs, storage, eventLog, store, local, logger),
+      inject: [VideoJobs, VideoStorage, EventLog, EVENT_STORE, LocalVideos, POD_LOGGER, EventBus],
+      useFactory: (jobs: VideoJobs, storage: VideoStorage, eventLog: EventLog, store: OpenedEventStore, local: LocalVideos, logger: PodLogger, events: EventBus) =>
+        new VideoProcessing(jobs, storage, eventLog, store, local, logger, events),
     },
     {
       provide: LocalMediaFacts,
       inject: [TrackerRegistry, VideoStorage, POD_LOGGER],
       useFactory: (registry: TrackerRegistry, storage: VideoStorage, logger: PodLogger) => new LocalMediaFacts(registry, storage, logger),
     },
+    {
+      provide: ResumableUploads,
+      inject: [VideoStorage, POD_CONFIG, POD_LOGGER],
+      useFactory: (storage: VideoStorage, config: PodConfig, logger: PodLogger) =>
+        new ResumableUploads(storage.resumableUploadsDir, storage.uploadsDir, { ...config.uploads, expirySeconds: config.uploads.resumableExpirySeconds }, logger),
+    },
     VideosStartup,
     UploadVideoHandler,
+    StartResumableUploadHandler,
+    CancelResumableUploadHandler,
     UpdateVideoHandler,
     DeleteVideoHandler,
     SearchVideosHandler,
     GetVideoHandler,
   ],
-  exports: [VideoStorage, VideoJobs, TrackerRegistry, PodTracker, LocalVideos, VideoProcessing, LocalMediaFacts, VideosStartup],
+  exports: [ResumableUploads, VideoStorage, VideoJobs, TrackerRegistry, PodTracker, LocalVideos, VideoProcessing, LocalMediaFacts, VideosStartup],
 })
 export class VideosModule {}

@@ -26,6 +26,11 @@ export function configureAuth(hooks: AuthHooks): void {
   auth = hooks;
 }
 
+/** The session's token and 401 handler, for requests made outside `request` (the resumable upload's). */
+export function authHooks(): AuthHooks {
+  return auth;
+}
+
 export function apiUrl(path: string, query: Query = {}): URL {
   const url = new URL(path, window.location.origin);
   for (const [key, value] of Object.entries(query)) {
@@ -100,37 +105,4 @@ export function isAbort(reason: unknown): boolean {
 export interface UploadHandle<T> {
   done: Promise<T>;
   abort(): void;
-}
-
-/**
- * POST a multipart form with XMLHttpRequest, for its upload progress events (fetch has none).
- * `onProgress(loaded, total)` follows the bytes sent; `done` rejects with an ApiError carrying
- * the problem's detail, or an AbortError after `abort()`.
- */
-export function postFormWithProgress<T>(path: string, form: FormData, onProgress: (loaded: number, total: number) => void): UploadHandle<T> {
-  const xhr = new XMLHttpRequest();
-  const done = new Promise<T>((resolve, reject) => {
-    xhr.open('POST', apiUrl(path).toString());
-    xhr.setRequestHeader('Accept', 'application/json');
-    const token = auth.token();
-    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
-    xhr.upload.addEventListener('progress', (event) => {
-      if (event.lengthComputable) onProgress(event.loaded, event.total);
-    });
-    xhr.addEventListener('load', () => {
-      let body: unknown = undefined;
-      try {
-        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-      } catch {
-        body = undefined;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T);
-      if (xhr.status === 401 && token) auth.onUnauthorized();
-      reject(problemToError(xhr.status, xhr.statusText, (body ?? {}) as ProblemDocument));
-    });
-    xhr.addEventListener('error', () => reject(new ApiError(0, 'network', 'The upload was interrupted: the pod could not be reached')));
-    xhr.addEventListener('abort', () => reject(new DOMException('The upload was cancelled', 'AbortError')));
-    xhr.send(form);
-  });
-  return { done, abort: () => xhr.abort() };
 }

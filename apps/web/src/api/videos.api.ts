@@ -1,4 +1,5 @@
-import { getJson, postFormWithProgress, type UploadHandle } from './http';
+import { getJson, type UploadHandle } from './http';
+import { uploadVideoResumable, type ResumableOptions } from './resumable-upload';
 import { originParam, type OriginFilter, type UploadAccepted, type VideoList, type VideoOrUpload, type VideoSort } from './types';
 
 export interface ListVideosParams {
@@ -34,12 +35,16 @@ export interface UploadFields {
   tags: string[];
 }
 
-/** `POST /api/v1/videos/upload`, the fields before the file (the pod reads them first). */
-export function uploadVideo(file: File, fields: UploadFields, onProgress: (loaded: number, total: number) => void): UploadHandle<UploadAccepted> {
-  const form = new FormData();
-  form.append('name', fields.name);
-  form.append('description', fields.description);
-  for (const tag of fields.tags) form.append('tags', tag);
-  form.append('videofile', file, file.name);
-  return postFormWithProgress<UploadAccepted>('/api/v1/videos/upload', form, onProgress);
+/**
+ * The video through the pod's resumable upload (resumable-upload.ts): a dropped connection is
+ * resumed from the bytes the pod holds. Scripts may still use the one-request multipart
+ * `POST /api/v1/videos/upload`.
+ */
+export function uploadVideo(
+  file: File,
+  fields: UploadFields,
+  onProgress: (loaded: number, total: number) => void,
+  options: Partial<ResumableOptions> = {},
+): UploadHandle<UploadAccepted> {
+  return uploadVideoResumable(file, fields, onProgress, options);
 }

@@ -1,12 +1,13 @@
 import { computed, onScopeDispose, ref } from 'vue';
 import { errorMessage, isAbort, type UploadHandle } from '@/api/http';
+import type { ResumableOptions } from '@/api/resumable-upload';
 import { fetchVideo, uploadVideo, type UploadFields } from '@/api/videos.api';
 import type { UploadAccepted, VideoOrUpload } from '@/api/types';
 
 export type UploadPhase = 'idle' | 'uploading' | 'processing' | 'published' | 'failed';
 
 export interface UploadDependencies {
-  upload: (file: File, fields: UploadFields, onProgress: (loaded: number, total: number) => void) => UploadHandle<UploadAccepted>;
+  upload: (file: File, fields: UploadFields, onProgress: (loaded: number, total: number) => void, options?: Pick<ResumableOptions, 'onConnection'>) => UploadHandle<UploadAccepted>;
   fetchVideo: (uuid: string) => Promise<VideoOrUpload>;
   pollMs: number;
 }
@@ -14,8 +15,9 @@ export interface UploadDependencies {
 const defaults: UploadDependencies = { upload: uploadVideo, fetchVideo: (uuid) => fetchVideo(uuid), pollMs: 400 };
 
 /**
- * One upload, in two measured phases: the transfer (XMLHttpRequest upload progress, bytes
- * sent of the whole request) and then the pod's processing (GET /api/v1/videos/{uuid}
+ * One upload, in two measured phases: the transfer (the resumable upload's progress: bytes
+ * the pod holds plus those of the chunk under way; while the connection is lost,
+ * `reconnecting` says when the next attempt is, and the bar goes on from what the pod kept) and then the pod's processing (GET /api/v1/videos/{uuid}
  * polled until the state is `published` or `failed`, with its progress and step).
  */
 export function useUpload(dependencies: Partial<UploadDependencies> = {}) {
@@ -28,6 +30,8 @@ export function useUpload(dependencies: Partial<UploadDependencies> = {}) {
   const error = ref<string | null>(null);
   const errorCode = ref<string | null>(null);
   const uuid = ref<string | null>(null);
+  /** Set while the connection is lost: the attempt and when it is made. */
+  const reconnecting = ref<{ attempt: number; retryAt: number } | null>(null);
   let handle: UploadHandle<UploadAccepted> | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
@@ -51,10 +55,16 @@ export function useUpload(dependencies: Partial<UploadDependencies> = {}) {
     error.value = null;
     errorCode.value = null;
     uuid.value = null;
-    handle = deps.upload(file, fields, (loaded, all) => {
-      sent.value = loaded;
-      total.value = all;
-    });
+    reconnecting.value = null;
+    handle = deps.upload(
+      file,
+      fields,
+      (loaded, all) => {
+        sent.value = loaded;
+        total.value = all;
+      },
+      { onConnection: (state) => (reconnecting.value = state.lost ? { attempt: state.attempt, retryAt: Date.now() + state.retryInMs } : null) },
+    );
     let accepted: UploadAccepted;
     try {
       accepted = await handle.done;
@@ -66,6 +76,7 @@ export function useUpload(dependencies: Partial<UploadDependencies> = {}) {
       return fail(reason);
     } finally {
       handle = null;
+      reconnecting.value = null;
     }
     sent.value = total.value;
     uuid.value = accepted.uuid;
@@ -117,5 +128,5 @@ export function useUpload(dependencies: Partial<UploadDependencies> = {}) {
     if (timer) clearTimeout(timer);
   });
 
-  return { phase, sent, total, transferRatio, processing, step, error, errorCode, uuid, busy, start, cancel, reset };
+  return { phase, sent, total, transferRatio, processing, step, error, errorCode, uuid, reconnecting, busy, start, cancel, reset };
 }

@@ -13,6 +13,8 @@ export interface ProblemDocument {
   status: number;
   detail: string;
   code: string;
+  /** The request's id, as in its X-Request-Id answer header and the pod's access log (set by the pod on every problem it answers). */
+  requestId?: string;
   [extension: string]: unknown;
 }
 

@@ -1,3 +1,4 @@
+import type { PodLogger } from '../../logger/pod-logger.js';
 import type { EventStore, Subscription } from '@swarmtube/event-store';
 import type { ReadModelDatabase } from '@swarmtube/event-store';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
@@ -73,7 +74,7 @@ export class DeliveryService {
     private readonly peers: PeerDirectory,
     private readonly client: FederationClient,
     private readonly me: string,
-    private readonly log: (message: string) => void,
+    private readonly log: PodLogger,
     /** Told of every delivery request's outcome (DeliveryAttempted: the health scores count them). */
     private readonly events: { publish(event: DeliveryAttempted): unknown } = { publish() {} },
   ) {}
@@ -144,7 +145,7 @@ export class DeliveryService {
           this.running.set(target.actor, loop);
         }
       },
-      (error) => this.log(`delivery: cannot read the friends list: ${(error as Error).message}`),
+      (error) => this.log.warn(`delivery: cannot read the friends list: ${(error as Error).message}`),
     );
   }
 
@@ -193,9 +194,14 @@ export class DeliveryService {
       }
       if (pending.length === 0) return;
       const batch = deliveryBatch(pending.slice(0, state.maxActivities).map((p) => p.item), state.maxBytes);
+      // For /metrics (DeliveryAttempted): when the events of this request were recorded.
+      const recordedAt = pending.slice(0, batch.count).map((p) => p.stored.event.occurredAt);
+      const sentAt = performance.now();
       try {
         this.requests += 1;
         await this.client.postEncoded(PodUrls.ofActor(actor).inbox, batch.body);
+        const sent = pending.slice(0, batch.count).map((p) => p.stored.event);
+        this.log.log(`delivered ${batch.count} event(s) to ${actor}`, { peer: actor, outcome: 'delivered', fromSeq: sent[0].originSeq, toSeq: sent[sent.length - 1].originSeq, eventIds: sent.map((e) => e.id), bytes: batch.bytes });
         state.ackedSeq = pending[batch.count - 1].stored.event.originSeq;
         pending = pending.slice(batch.count);
         state.failures = 0;
@@ -203,24 +209,41 @@ export class DeliveryService {
         state.lastSuccessAt = new Date().toISOString();
         state.lastError = null;
         this.delivered += batch.count;
-        this.events.publish(new DeliveryAttempted(actor, { ok: true }));
+        this.events.publish(new DeliveryAttempted(actor, { ok: true }, { seconds: (performance.now() - sentAt) / 1000, acknowledged: recordedAt }));
       } catch (error) {
         const tooBig = refusedAsTooBig(error);
         if (tooBig && batch.count > 1) {
           // Split, then continue: the friend answered, it only takes less per request.
           if (tooBig === 'bytes') state.maxBytes = Math.max(1, Math.floor(batch.bytes / 2));
           else state.maxActivities = Math.max(1, Math.floor(batch.count / 2));
-          this.log(`delivery to ${actor}: a batch of ${batch.count} activities (${batch.bytes} bytes) refused as too large, sending at most ${state.maxActivities} and ${state.maxBytes} bytes per request`);
+          this.log.warn(`delivery to ${actor}: a batch of ${batch.count} activities (${batch.bytes} bytes) refused as too large, sending at most ${state.maxActivities} and ${state.maxBytes} bytes per request`, {
+            peer: actor,
+            outcome: 'split',
+            fromSeq: pending[0].stored.event.originSeq,
+            count: batch.count,
+            bytes: batch.bytes,
+          });
           continue;
         }
-        this.events.publish(new DeliveryAttempted(actor, { ok: false, error }));
+        this.events.publish(new DeliveryAttempted(actor, { ok: false, error }, { seconds: (performance.now() - sentAt) / 1000, acknowledged: [] }));
         state.failures += 1;
         const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (state.failures - 1));
         state.nextAttemptAt = Date.now() + backoff * (0.75 + Math.random() * 0.5);
         state.lastError = (error as Error).message.slice(0, 500);
         this.unsaved.add(actor);
         await this.saveUnsaved();
-        if (state.failures === 1 || state.failures % 10 === 0) this.log(`delivery to ${actor} failed (${state.failures}x), retry in ${Math.round(backoff / 1000)} s: ${state.lastError}`);
+        if (state.failures === 1 || state.failures % 10 === 0) {
+          this.log.warn(`delivery to ${actor} failed (${state.failures}x), retry in ${Math.round(backoff / 1000)} s: ${state.lastError}`, {
+            peer: actor,
+            outcome: 'failed',
+            failures: state.failures,
+            retryInSeconds: Math.round(backoff / 1000),
+            fromSeq: pending[0].stored.event.originSeq,
+            toSeq: pending[batch.count - 1].stored.event.originSeq,
+            eventIds: pending.slice(0, batch.count).map((p) => p.stored.event.id),
+            error: state.lastError,
+          });
+        }
         return;
       }
       this.saveSoon(actor);
@@ -253,7 +276,7 @@ export class DeliveryService {
           })),
         );
       } catch (error) {
-        this.log(`delivery: cannot save the cursors, will retry: ${(error as Error).message}`);
+        this.log.error(`delivery: cannot save the cursors, will retry: ${(error as Error).message}`);
         for (const state of states) this.saveSoon(state.actor);
       }
     });

@@ -11,6 +11,7 @@ import type { DeliveryAttempted } from './delivery-attempted.event.js';
 import { DeliveryService } from './delivery-service.js';
 import { FederationClient } from '../federation-client.js';
 import { EventLog } from '../../event-log/event-log.js';
+import { PodLog } from '../../logger/pod-log.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
 
 /**
@@ -74,7 +75,7 @@ describe('push to an inbox that takes less than 1 MiB: split, then continue', ()
         if (!outcome.ok) failures.push(outcome.error);
       },
     };
-    delivery = new DeliveryService(pod.store, pod.store.readModels, pod.get(ProjectionRunner), peers, pod.get(FederationClient), pod.actor, () => {}, outcomes);
+    delivery = new DeliveryService(pod.store, pod.store.readModels, pod.get(ProjectionRunner), peers, pod.get(FederationClient), pod.actor, PodLog.silent(), outcomes);
     await delivery.start();
     const cursor = () => delivery.peerStates().find((s) => s.actor === friend)?.ackedSeq;
     await waitUntil("the friend's cursor to reach the head", async () => (cursor() === head ? true : undefined), 60_000);

@@ -1,3 +1,4 @@
+import type { PodLogger } from '../../logger/pod-logger.js';
 import { verifyRequest, type HeaderRecord, type ResolvedKey } from '@swarmtube/http-signatures';
 import { parseSignatureParams } from '@swarmtube/http-signatures';
 import { headerValue } from '@swarmtube/http-signatures';
@@ -50,6 +51,7 @@ export class ReceiveActivities {
     private readonly me: string,
     /** Told when a pull this inbox made of a sender succeeded or failed (JoiningPodPulled: the health scores count them). */
     private readonly events: { publish(event: JoiningPodPulled): unknown } = { publish() {} },
+    private readonly log?: PodLogger,
   ) {}
 
   async handle(request: InboxRequest): Promise<InboxResult> {
@@ -97,6 +99,16 @@ export class ReceiveActivities {
     const gaps = new Set<string>();
     for (const outcome of outcomes) this.count(outcome, result, gaps, allowed);
     this.rejectedEvents += result.rejected.length;
+    const appended = outcomes.filter((o) => o.status === 'appended').map((o) => o.id);
+    const fields = { peer: signer, accepted: result.accepted, duplicates: result.duplicates };
+    if (appended.length > 0) this.log?.log(`received ${appended.length} event(s) from ${signer}`, { ...fields, outcome: 'appended', eventIds: appended });
+    if (result.rejected.length > 0) {
+      this.log?.warn(`refused ${result.rejected.length} event(s) from ${signer}, first: ${result.rejected[0].code}: ${result.rejected[0].detail.slice(0, 200)}`, {
+        ...fields,
+        outcome: 'rejected',
+        rejected: result.rejected.map((r) => ({ id: r.id, code: r.code })),
+      });
+    }
     // A gap or an unknown origin: the sender holds what we miss. Pull it, in the background.
     for (const origin of gaps) void this.pulls.pull(signer, origin).catch(() => undefined);
     return result;

@@ -1,3 +1,4 @@
+import type { PodLogger } from '../../logger/pod-logger.js';
 import type { EventLog, ReceiveOutcome } from '../../event-log/event-log.js';
 import type { EventStore } from '@swarmtube/event-store';
 import { MAX_EVENT_BYTES, MAX_PULL_ANSWER_BYTES } from '@swarmtube/contracts';
@@ -60,7 +61,7 @@ export class PullService {
     private readonly eventLog: EventLog,
     private readonly client: FederationClient,
     private readonly peers: PeerDirectory,
-    private readonly log: (message: string) => void,
+    private readonly log: PodLogger,
   ) {}
 
   start(intervalSeconds: number): void {
@@ -103,7 +104,7 @@ export class PullService {
           if (lastSeq > head && (await this.peers.mayBeHeld(origin))) await this.pull(friend, origin);
         }
       } catch (error) {
-        this.log(`pull from ${friend} failed: ${(error as Error).message}`);
+        this.log.warn(`pull from ${friend} failed: ${(error as Error).message}`, { peer: friend, outcome: 'failed', error: (error as Error).message });
       }
     }
   }
@@ -196,7 +197,7 @@ export class PullService {
         if (!(error instanceof FederationRequestError) || error.kind !== 'too-large' || size.limit === 1) throw error;
         size.limit = Math.max(1, Math.floor(size.limit / 2));
         size.maxBytes = Math.max(MIN_PAGE_BYTES, Math.floor(size.maxBytes / 2));
-        this.log(`pull of ${origin} from ${peer}: a page was too large, asking for ${size.limit} events and ${size.maxBytes} bytes per page`);
+        this.log.warn(`pull of ${origin} from ${peer}: a page was too large, asking for ${size.limit} events and ${size.maxBytes} bytes per page`, { peer, origin, afterSeq: after, outcome: 'split' });
       }
     }
   }
@@ -204,11 +205,19 @@ export class PullService {
   /** Appends a page; false when some of it was rejected (the rest of the chain cannot follow). */
   private async receive(peer: string, origin: string, events: unknown[], report: PullReport): Promise<boolean> {
     const outcomes: ReceiveOutcome[] = await this.eventLog.receive(events);
-    report.pulled += outcomes.filter((o) => o.status === 'appended').length;
+    const appended = outcomes.filter((o) => o.status === 'appended');
+    report.pulled += appended.length;
     const rejected = outcomes.filter((o) => o.status === 'rejected');
     report.rejected += rejected.length;
+    const seqs = events.map((e) => (e as { originSeq?: unknown } | null)?.originSeq).filter((n): n is number => typeof n === 'number');
+    const fields = { peer, origin, fromSeq: seqs[0], toSeq: seqs.at(-1), appended: appended.length, duplicates: outcomes.length - appended.length - rejected.length };
+    if (appended.length > 0) this.log.log(`pulled ${appended.length} event(s) of ${origin} from ${peer}`, { ...fields, outcome: 'appended', eventIds: appended.map((o) => o.id) });
     if (rejected.length > 0) {
-      this.log(`pull of ${origin} from ${peer}: ${rejected.length} event(s) rejected, first: ${JSON.stringify(rejected[0])}`);
+      this.log.warn(`pull of ${origin} from ${peer}: ${rejected.length} event(s) rejected, first: ${JSON.stringify(rejected[0])}`, {
+        ...fields,
+        outcome: 'rejected',
+        rejected: rejected.map((o) => ({ id: o.id, code: o.code })),
+      });
       return false;
     }
     return true;

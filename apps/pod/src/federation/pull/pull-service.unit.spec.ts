@@ -4,6 +4,7 @@ import type { EventStore } from '@swarmtube/event-store';
 import type { EventLog } from '../../event-log/event-log.js';
 import type { FederationClient } from '../federation-client.js';
 import type { PeerDirectory } from '../peer-directory.js';
+import { PodLog } from '../../logger/pod-log.js';
 import { PullService } from './pull-service.js';
 
 describe('PullService.busy (quiescence)', () => {
@@ -12,7 +13,7 @@ describe('PullService.busy (quiescence)', () => {
     const client = { getJson: () => new Promise((resolve) => (answer = resolve)) } as unknown as FederationClient;
     const peers = { friends: async () => ['http://friend.test/federation/actor'], mayContribute: async () => true, mayBeHeld: async () => true } as unknown as PeerDirectory;
     const store = { originHead: async () => null } as unknown as EventStore;
-    const pulls = new PullService(store, {} as EventLog, client, peers, () => {});
+    const pulls = new PullService(store, {} as EventLog, client, peers, PodLog.silent());
     const round = pulls.pullFromFriends();
     assert.equal(pulls.busy, true, 'busy before the friend answered');
     await new Promise((resolve) => setImmediate(resolve));

@@ -50,7 +50,7 @@ export class HealthMonitor {
     private readonly directory: PeerDirectory,
     private readonly client: FederationClient,
     private readonly db: ReadModelDatabase,
-    private readonly log: (message: string) => void,
+    private readonly log: (message: string, fields?: Record<string, unknown>) => void,
     /** Casts and withdraws this pod's automatic votes (PodVotes); none: scores only. */
     private readonly voter?: AutomaticVoter,
     /** Told when a probe of a friend succeeds (FriendReachable: delivery retries it at once). */
@@ -144,7 +144,7 @@ export class HealthMonitor {
 
   private failed(actor: string, error: unknown): void {
     if (error instanceof FederationRequestError && error.code === 'pod-expelled') {
-      if (!this.refusedUs.has(actor)) this.log(`health: ${actor} refuses this pod as expelled from the network`);
+      if (!this.refusedUs.has(actor)) this.log(`health: ${actor} refuses this pod as expelled from the network`, { peer: actor, outcome: 'refused-as-expelled' });
       this.refusedUs.set(actor, this.now().toISOString());
       return;
     }
@@ -168,14 +168,14 @@ export class HealthMonitor {
         .then((voted) => {
           if (voted) this.autoVoted.add(actor);
         })
-        .catch((cause) => this.log(`health: automatic vote on ${actor} failed: ${(cause as Error).message}`))
+        .catch((cause) => this.log(`health: automatic vote on ${actor} failed: ${(cause as Error).message}`, { peer: actor, outcome: 'vote-failed' }))
         .finally(() => this.voting.delete(actor));
     } else if (ok && this.autoVoted.has(actor) && hasRecovered(health, this.policy.threshold) && !this.voting.has(actor)) {
       this.voting.add(actor);
       this.autoVoted.delete(actor);
       this.voter
         .autoWithdraw(actor)
-        .catch((cause) => this.log(`health: withdrawing the automatic vote on ${actor} failed: ${(cause as Error).message}`))
+        .catch((cause) => this.log(`health: withdrawing the automatic vote on ${actor} failed: ${(cause as Error).message}`, { peer: actor, outcome: 'withdrawal-failed' }))
         .finally(() => this.voting.delete(actor));
     }
   }

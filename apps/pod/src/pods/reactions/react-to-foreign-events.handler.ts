@@ -22,7 +22,7 @@ export class ReactToForeignEventsHandler implements IEventHandler<ForeignEventsA
     try {
       await this.membership.onForeignEvents(events);
     } catch (error) {
-      this.logger.warn(`[membership] cannot answer friendship requests: ${(error as Error).message}`);
+      this.logger.warn(`[membership] cannot answer friendship requests (tried again shortly): ${(error as Error).message}`);
     }
     this.votes.onForeignEvents(events);
   }

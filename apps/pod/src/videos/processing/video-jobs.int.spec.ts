@@ -40,5 +40,19 @@ describe('local video jobs', () => {
         await opened.destroy();
       }
     });
+
+    test(`${dialect}: jobs are counted by state for /metrics, every state present`, async () => {
+      const opened = await openVideoStore(dialect, createTestSealer('http://pod.test/federation/actor'));
+      try {
+        await migrate(opened.store.readModels);
+        const jobs = new VideoJobs(opened.store.readModels);
+        assert.deepEqual(await jobs.countByState(), { processing: 0, published: 0, failed: 0 });
+        const job = { owner: 'camille', progress: 0, step: 'queued', errorCode: null, errorMessage: null, name: 'n', description: '', tags: [], sourcePath: null, plan: null, filePath: null, createdAt: 't', updatedAt: 't' };
+        for (const [uuid, state] of [['a', 'processing'], ['b', 'published'], ['c', 'published']] as const) await jobs.insert({ ...job, uuid, state });
+        assert.deepEqual(await jobs.countByState(), { processing: 1, published: 2, failed: 0 });
+      } finally {
+        await opened.destroy();
+      }
+    });
   }
 });

@@ -117,6 +117,13 @@ export class VideoJobs {
     return (await this.db.query<JobRow>('SELECT * FROM local_video_jobs WHERE state = $1 ORDER BY created_at', [state])).map(fromRow);
   }
 
+  /** How many jobs are in each state (/metrics). */
+  async countByState(): Promise<Record<JobState, number>> {
+    const counts: Record<JobState, number> = { processing: 0, published: 0, failed: 0 };
+    for (const row of await this.db.query<{ state: JobState; count: number | string }>('SELECT state, COUNT(*) AS count FROM local_video_jobs GROUP BY state')) counts[row.state] = Number(row.count);
+    return counts;
+  }
+
   async remove(uuid: string): Promise<void> {
     await this.db.execute([{ sql: 'DELETE FROM local_video_jobs WHERE uuid = $1', params: [uuid] }]);
   }

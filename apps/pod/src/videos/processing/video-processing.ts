@@ -15,6 +15,7 @@ import { writeBytesAtomically } from '../media/atomic-output.js';
 import { convertVideo, makeThumbnail, MediaError, planProcessing, probeMedia, type MediaProbe } from '../media/index.js';
 import type { VideoStorage } from '../video-storage.js';
 import { crashHere, crashPointFromEnv, type CrashPoint } from './test-crash.js';
+import { VideoJobFinished } from './video-job-finished.event.js';
 import type { VideoJob, VideoJobs } from './video-jobs.js';
 
 export interface AcceptedUpload {
@@ -78,6 +79,8 @@ export class VideoProcessing {
     private readonly store: EventStore,
     private readonly reaction: PublishedVideosReaction,
     private readonly logger: PodLogger,
+    /** Told when a job is published or failed (VideoJobFinished: /metrics times them). */
+    private readonly events: { publish(event: VideoJobFinished): unknown } = { publish() {} },
     private readonly now: () => Date = () => new Date(),
     /** TEST ONLY (test-crash.ts): off unless SWARMTUBE_TEST_CRASH_AT is set. */
     private readonly crashAt: CrashPoint | null = crashPointFromEnv(),
@@ -152,7 +155,7 @@ export class VideoProcessing {
             return;
           }
           const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt);
-          this.logger.error(`video ${uuid}: processing stalled (${String(error)}); retrying in ${delay / 1000} s`);
+          this.logger.error(`video ${uuid}: processing stalled (${String(error)}); retrying in ${delay / 1000} s`, { job: uuid, outcome: 'stalled', attempt: attempt + 1, retryInSeconds: delay / 1000, err: error });
           await this.jobs.update(uuid, { step: 'stalled', errorMessage: `retrying: ${(error as Error)?.message ?? String(error)}`, updatedAt: this.now().toISOString() }).catch(() => undefined);
           if (head.thumbnailPath) await rm(head.thumbnailPath, { force: true });
           const stopped = await sleep(delay, signal);
@@ -163,7 +166,7 @@ export class VideoProcessing {
         }
       }
     })()
-      .catch((error) => this.logger.error(`video ${uuid}: could not record its failure: ${String(error)}`))
+      .catch((error) => this.logger.error(`video ${uuid}: could not record its failure: ${String(error)}`, { job: uuid, outcome: 'unrecorded', err: error }))
       .finally(() => this.running.delete(uuid));
     this.running.set(uuid, { controller, settled });
   }
@@ -252,9 +255,11 @@ export class VideoProcessing {
     // Published now: whatever fails below must not remove its files (a restart repairs the job row).
     try {
       await this.reaction.caughtUp(position);
+      const job = await this.jobs.get(uuid);
       await this.jobs.update(uuid, { state: 'published', progress: 1, step: 'published', sourcePath: null, filePath, errorMessage: null, updatedAt: this.now().toISOString() });
+      if (job && job.state !== 'published') this.finished(job, 'published');
     } catch (error) {
-      this.logger.error(`video ${uuid} is published but its job could not say so yet: ${String(error)}`);
+      this.logger.error(`video ${uuid} is published but its job could not say so yet: ${String(error)}`, { job: uuid, position, err: error });
     }
   }
 
@@ -331,16 +336,22 @@ export class VideoProcessing {
   private async fail(uuid: string, leftovers: Array<string | null>, error: unknown): Promise<void> {
     const code = error instanceof MediaError ? error.code : (error as Error)?.name === 'AbortError' ? 'cancelled' : 'processing-failed';
     const message = error instanceof MediaError || error instanceof ProblemError ? error.message : `processing failed: ${(error as Error)?.message ?? String(error)}`;
-    if (code !== 'cancelled') this.logger.warn(`video ${uuid}: ${message}`);
+    if (code !== 'cancelled') this.logger.warn(`video ${uuid}: ${message}`, { job: uuid, outcome: 'failed', code });
     const job = await this.jobs.get(uuid);
     if (job && (await this.store.readStream(videoStream(uuid))).length > 0) {
       // Published by a run that got that far: the video is public, its files stay (a delete removes them).
       await this.jobs.update(uuid, { state: 'published', progress: 1, step: 'published', sourcePath: null, updatedAt: this.now().toISOString() });
+      if (job.state !== 'published') this.finished(job, 'published');
       return;
     }
     await this.storage.removeVideoFiles(uuid);
     await Promise.all([job?.sourcePath ?? null, ...leftovers].map((path) => (path ? rm(path, { force: true }) : undefined)));
     await this.jobs.update(uuid, { state: 'failed', step: 'failed', errorCode: code, errorMessage: message, sourcePath: null, filePath: null, updatedAt: this.now().toISOString() });
+    if (job && job.state === 'processing') this.finished(job, 'failed');
+  }
+
+  private finished(job: VideoJob, state: 'published' | 'failed'): void {
+    this.events.publish(new VideoJobFinished(job.uuid, state, Math.max(0, (this.now().getTime() - Date.parse(job.createdAt)) / 1000)));
   }
 }
 

@@ -1,3 +1,4 @@
+import type { PodLogger } from '../../../logger/pod-logger.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventDraft, EventEnvelope } from '@swarmtube/event-envelope';
 import { podStream } from '@swarmtube/contracts';
@@ -38,7 +39,7 @@ export class PodVotes implements AutomaticVoter {
     private readonly store: EventStore,
     private readonly db: ReadModelDatabase,
     private readonly waitForReadModels: () => Promise<void>,
-    private readonly log: (message: string) => void,
+    private readonly log: PodLogger,
     /** Told of every outcome this pod records or receives (MembershipOutcomeRecorded: health reset, delivery retry, catching up). */
     private readonly events: { publish(event: MembershipOutcomeRecorded): unknown } = { publish() {} },
   ) {}
@@ -70,7 +71,7 @@ export class PodVotes implements AutomaticVoter {
   async autoVote(actor: string, reason: string): Promise<boolean> {
     try {
       await this.cast('expulsion', hostOf(actor), reason);
-      this.log(`health: voted to expel ${actor}: ${reason}`);
+      this.log.warn(`health: voted to expel ${actor}: ${reason}`, { peer: actor, automatic: true });
       return true;
     } catch (error) {
       if (error instanceof ProblemError && error.code === 'already-voted') return true;
@@ -88,7 +89,7 @@ export class PodVotes implements AutomaticVoter {
       const mine = ballot.votes.get(this.me);
       if (ballot.expelled || !mine?.reason.startsWith(AUTOMATIC_VOTE_PREFIX)) return;
       await this.vote(host, { type: 'WithdrawVote', motion: 'expulsion', voter: this.me });
-      this.log(`health: ${actor} recovered; automatic vote withdrawn`);
+      this.log.log(`health: ${actor} recovered; automatic vote withdrawn`, { peer: actor, automatic: true });
     });
   }
 
@@ -104,7 +105,7 @@ export class PodVotes implements AutomaticVoter {
       if (event.type === 'PodExpelled' || event.type === 'PodReadmitted') this.onOutcome((event.data as { target: string }).target, event.type);
     }
     const targets = membershipChanged ? undefined : [...new Set(ballotEvents.map((e) => (e.data as { target: string }).target))];
-    void this.recordDueOutcomes(targets).catch((error) => this.log(`votes: cannot record outcomes: ${(error as Error).message}`));
+    void this.recordDueOutcomes(targets).catch((error) => this.log.error(`votes: cannot record outcomes: ${(error as Error).message}`));
   }
 
   /**
@@ -127,7 +128,8 @@ export class PodVotes implements AutomaticVoter {
         const decision = decide({ type: 'RecordOutcome' }, ballot, { members, targetStatus: await this.statusOf(actor) });
         if (!decision.ok || decision.events.length === 0) continue;
         const [record] = await this.append(host, decision.events.map((e) => ({ type: e.type, schemaVersion: 1, data: e.data })));
-        this.log(`votes: recorded ${record.type} of ${actor} (${(record.data as { votes: string[] }).votes.length} votes)`);
+        const votes = (record.data as { votes: string[] }).votes;
+        this.log.warn(`votes: recorded ${record.type} of ${actor} (${votes.length} votes)`, { peer: actor, outcome: record.type, eventId: record.id, seq: record.originSeq, votes });
         this.onOutcome(actor, record.type as 'PodExpelled' | 'PodReadmitted');
       }
     });
@@ -147,6 +149,15 @@ export class PodVotes implements AutomaticVoter {
       decision.events.map((e) => ({ id: e.id, type: e.type, schemaVersion: 1, data: e.data, occurredAt: e.occurredAt })),
     );
     const recorded = appended.find((e) => e.type === 'PodExpelled' || e.type === 'PodReadmitted') ?? null;
+    const motion = command.type === 'RecordOutcome' ? undefined : command.motion;
+    this.log.log(`votes: ${command.type === 'CastVote' ? 'cast' : 'withdrew'} this pod's ${motion} vote on ${actor}`, {
+      peer: actor,
+      motion,
+      outcome: command.type === 'CastVote' ? 'cast' : 'withdrawn',
+      eventIds: appended.map((e) => e.id),
+      seq: appended.map((e) => e.originSeq),
+      ...(recorded ? { recorded: recorded.type, recordedEventId: recorded.id } : {}),
+    });
     if (recorded) this.onOutcome(actor, recorded.type as 'PodExpelled' | 'PodReadmitted');
     await this.waitForReadModels();
     const after = await this.ballotOf(actor, host);

@@ -35,7 +35,7 @@ const FIELD_NAMES = new Set(['name', 'description', 'tags', 'tags[]']);
 /** Room for the multipart framing and the text fields around the file. */
 const FORM_OVERHEAD_BYTES = 1024 * 1024;
 /** Declared types we let through to ffprobe: browsers and curl send these for video files. */
-const ACCEPTED_TYPES = /^(video\/[a-z0-9.+-]+|application\/octet-stream|application\/mp4|application\/x-matroska)$/i;
+export const ACCEPTED_TYPES = /^(video\/[a-z0-9.+-]+|application\/octet-stream|application\/mp4|application\/x-matroska)$/i;
 
 /**
  * Streams a multipart upload (`videofile`, `name`, `description`, `tags`) to `dir`,
@@ -174,7 +174,7 @@ const DISCARD_LIMIT_MS = 10_000;
  * client that would send more than the bounds allow gets the answer with `Connection:
  * close` and is cut off.
  */
-async function drain(req: IncomingMessage & { res?: ServerResponse }, parser: NodeJS.WritableStream | null, announcedBytes: number | null): Promise<void> {
+export async function drain(req: IncomingMessage & { res?: ServerResponse }, parser: NodeJS.WritableStream | null, announcedBytes: number | null): Promise<void> {
   if (parser) req.unpipe(parser);
   const giveUp = () => {
     if (req.res && !req.res.headersSent) req.res.setHeader('Connection', 'close');
@@ -244,7 +244,7 @@ async function saveFile(
   return { path, size, pieces: digest && pieceLength !== null ? { pieceLength, pieces: digest.pieces } : null };
 }
 
-function checkFreeSpace(dir: string, neededBytes: number): void {
+export function checkFreeSpace(dir: string, neededBytes: number): void {
   const stats = statfsSync(dir);
   const free = stats.bavail * stats.bsize;
   if (free < neededBytes) {
