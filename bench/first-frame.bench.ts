@@ -73,7 +73,8 @@ async function watch(browser: Browser, url: string, p2p: boolean): Promise<{ sta
     fromPlayback: await attr(watched, 'data-value'),
     playing: await attr(watched, 'data-playing-at'),
     progress: await attr(watched, 'data-progress'),
-    fromPeers: await figure('p2p-from-peers'),
+    // Peers: other viewers and the origin's seeder (WebRTC); the web seed: HTTP.
+    fromPeers: (await figure('p2p-from-viewers')) + (await figure('p2p-from-origin')) - (await figure('p2p-from-webseed')),
     fromWebSeed: await figure('p2p-from-webseed'),
   };
   const errors = watched.errors();

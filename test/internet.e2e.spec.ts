@@ -320,12 +320,12 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     assert.equal(await page.textContent('[data-testid="video-title"]'), VIDEO_NAME);
     assert.equal(await inPage<boolean>(page, 'window.isSecureContext'), true, 'an HTTPS page is a secure context (the service worker needs one)');
     await waitPlayedPast(page, 3, 60_000);
-    const figures = { fromPeers: await figure(page, 'p2p-from-peers'), fromWebSeed: await figure(page, 'p2p-from-webseed') };
-    assert.ok(figures.fromPeers + figures.fromWebSeed > 0, JSON.stringify(figures));
+    const figures = { fromViewers: await figure(page, 'p2p-from-viewers'), fromOrigin: await figure(page, 'p2p-from-origin'), fromWebSeed: await figure(page, 'p2p-from-webseed') };
+    assert.ok(figures.fromViewers + figures.fromOrigin > 0, JSON.stringify(figures));
     assert.ok(sockets.includes(`wss://${POD_NAMES[2]}/tracker/socket`), `pod 3's tracker over wss: ${JSON.stringify(sockets)}`);
     assert.deepEqual(insecure, [], 'no http:// or ws:// request (no mixed content)');
     assert.ok(await inPage<boolean>(page, 'Boolean(navigator.serviceWorker.controller)'), 'the service worker streams to <video>');
-    t.diagnostic(`viewer A: ${figures.fromPeers} bytes from peers, ${figures.fromWebSeed} from the web seed`);
+    t.diagnostic(`viewer A: ${figures.fromViewers} bytes from viewers, ${figures.fromOrigin} from the origin pod (${figures.fromWebSeed} from its web seed)`);
     assertNoConsoleErrors(viewerA, "viewer A's watch page");
   });
 

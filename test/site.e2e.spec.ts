@@ -194,9 +194,9 @@ describe('the site in Chromium, on a three-pod network', { skip: HAS_CHROMIUM ? 
     const firstFrameMs = Number(await page.getAttribute('[data-testid="p2p-first-frame"]', 'data-value'));
     assert.ok(progressAtFirstFrame < 1, `the first frame came with ${Math.round(progressAtFirstFrame * 100)} % of the file (after ${Math.round(firstFrameMs)} ms)`);
     assert.equal(await page.textContent('[data-testid="p2p-state"]'), 'P2P on');
-    const [fromPeers, fromWebSeed] = [await figure(page, 'p2p-from-peers'), await figure(page, 'p2p-from-webseed')];
-    assert.ok(fromPeers + fromWebSeed > 0, `bytes received: ${fromPeers + fromWebSeed}`);
-    t.diagnostic(`first frame after ${Math.round(firstFrameMs)} ms with ${Math.round(progressAtFirstFrame * 100)} % of the file; ${fromPeers} bytes from peers, ${fromWebSeed} from the web seed`);
+    const [fromViewers, fromOrigin, fromWebSeed] = [await figure(page, 'p2p-from-viewers'), await figure(page, 'p2p-from-origin'), await figure(page, 'p2p-from-webseed')];
+    assert.ok(fromViewers + fromOrigin > 0, `bytes received: ${fromViewers + fromOrigin}`);
+    t.diagnostic(`first frame after ${Math.round(firstFrameMs)} ms with ${Math.round(progressAtFirstFrame * 100)} % of the file; ${fromViewers} bytes from viewers, ${fromOrigin} from the origin pod (${fromWebSeed} of them from its web seed)`);
     assertNoConsoleErrors(viewerA, "pod 1's watch page");
   });
 
@@ -215,7 +215,7 @@ describe('the site in Chromium, on a three-pod network', { skip: HAS_CHROMIUM ? 
       async () => {
         const figures = {
           peers: await figure(page, 'p2p-peers'),
-          fromPeers: await figure(page, 'p2p-from-peers'),
+          fromPeers: await figure(page, 'p2p-from-viewers'),
           uploadedByA: (await figure(viewerA.page, 'p2p-uploaded')) - uploadedBefore,
         };
         return figures.fromPeers > 0 && figures.uploadedByA > 0 && figures.peers >= 1 ? figures : undefined;
@@ -255,7 +255,7 @@ describe('the site in Chromium, on a three-pod network', { skip: HAS_CHROMIUM ? 
     await waitPlayedPast(page, 3, 45_000);
     assert.equal(await page.textContent('[data-testid="p2p-state"]'), 'web seed only');
     assert.equal(await figure(page, 'p2p-peers'), 0);
-    assert.equal(await figure(page, 'p2p-from-peers'), 0);
+    assert.equal(await figure(page, 'p2p-from-viewers'), 0);
     assert.ok((await figure(page, 'p2p-from-webseed')) > 0, 'bytes from the web seed');
     assert.deepEqual(sockets, [], 'no WebSocket (no tracker announce)');
     assert.equal(await inPage<number>(page, 'window.peerConnections'), 0, 'no RTCPeerConnection');

@@ -6,3 +6,4 @@ export * from './api/video-list-rules.js';
 export * from './api/resumable-upload-rules.js';
 export * from './federation/federation-limits.js';
 export * from './pod-urls.js';
+export * from './seeder-peer-id.js';

@@ -87,6 +87,8 @@ export interface PodProcess {
   start(env?: NodeJS.ProcessEnv): Promise<void>;
   /** Whether its process is running (false once it exited or was killed, by us or by itself). */
   running(): boolean;
+  /** Its process id while it runs (to read its sockets in /proc), else undefined. */
+  pid(): number | undefined;
   /** SIGTERM and wait. */
   stop(): Promise<void>;
   /** SIGKILL and wait: a crash. */
@@ -171,6 +173,7 @@ export async function createPodProcess(options: {
     dataDir: dir.path,
     output: () => log,
     running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+    pid: () => (child !== undefined && child.exitCode === null && child.signalCode === null ? child.pid : undefined),
     async start(env) {
       child = spawn(process.execPath, ['--enable-source-maps', ...(options.execArgv ?? []), options.driven ? DRIVEN_POD : POD_MAIN], {
         env: {

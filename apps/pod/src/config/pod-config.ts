@@ -46,8 +46,8 @@ export interface PodConfig {
   friends: { autoAccept: boolean };
   health: { probeIntervalSeconds: number; threshold: number; autoVote: boolean };
   uploads: { maxBytes: number; minFreeBytes: number; resumableExpirySeconds: number };
-  /** The seeder's upload rate cap in bytes per second; 0 means none. */
-  seeding: { uploadLimitBytesPerSecond: number };
+  /** The seeder's upload rate cap in bytes per second (0 means none), and whether it super-seeds. */
+  seeding: { uploadLimitBytesPerSecond: number; superSeeding: boolean };
   /** The mirror policy (mirrors/domain/mirror-policy.ts): which friends' videos this pod mirrors by itself. */
   mirrors: { enabled: boolean; budgetBytes: number; order: 'newest' | 'most-watched'; friendsOnly: boolean; intervalSeconds: number };
   signup: boolean;
@@ -150,7 +150,13 @@ const TREE: Tree = {
       30 * 86_400,
     ),
   },
-  seeding: { uploadLimitBytesPerSecond: int("cap on the seeder's upload rate; 0 means none (viewers' peers carry the rest)", 0, 0) },
+  seeding: {
+    uploadLimitBytesPerSecond: int("cap on the seeder's upload rate; 0 means none (viewers' peers carry the rest)", 0, 0),
+    superSeeding: bool(
+      "super-seeding: the seeder hands each piece to the swarm about once and lets viewers spread it (full speed for a viewer alone or starving); off, it advertises every piece to every peer ([apps/pod/src/seeder/README.md](apps/pod/src/seeder/README.md#super-seeding))",
+      true,
+    ),
+  },
   mirrors: {
     enabled: bool("mirror other pods' videos by policy (fetched through the swarm, checked, seeded, tracked and served as a web seed); off, only the videos an admin chose (`POST /api/v1/videos/{uuid}/mirror`) are mirrored", false),
     budgetBytes: int('bytes the videos mirrored by policy may take, with those an admin chose counted first; a video that no longer fits is dropped', 10 * 1024 ** 3, 0),

@@ -6,6 +6,7 @@ import { OpenFiles } from './open-files.js';
 import { ReadOnlyFileStore, type ReadOnlyFileStoreOptions } from './read-only-file-store.js';
 import { SeedError } from './seed-error.js';
 import { readSingleFileTorrent } from './single-file-torrent.js';
+import { SuperSeeder, type SuperSeedingPolicy } from './super-seeding-wires.js';
 
 /**
  * The pod's seeder: one webtorrent client that seeds every published video of the pod,
@@ -67,6 +68,13 @@ export interface SeederOptions {
    */
   iceServers?: () => unknown[];
   iceRefreshSeconds?: number;
+  /**
+   * Super-seeding (super-seeding.ts): each piece handed to the swarm about once, full speed for
+   * a peer alone or starving. Default on; `false` advertises every piece to every peer.
+   */
+  superSeeding?: SuperSeedingPolicy | false;
+  /** The BitTorrent peer id (40 hex characters); default random. Pods use seederPeerId() of libs/contracts. */
+  peerId?: string;
 }
 
 export interface SeedableVideo {
@@ -89,6 +97,8 @@ export interface SeederStats {
   /** Bytes read from the video files since start. */
   readBytes: number;
   openFiles: number;
+  /** Pieces revealed by super-seeding, by reason (all zero when it is off). */
+  revealedPieces: { alone: number; superSeeded: number; rescued: number };
 }
 
 interface Entry {
@@ -115,6 +125,7 @@ export class Seeder {
     private readonly starts: ConcurrencyLimit,
     private readonly announceTimeoutMs: number,
     private readonly logger: SeederLogger,
+    private readonly superSeeder: SuperSeeder | null,
   ) {
     client.on('upload', (bytes: number) => {
       this.uploaded += bytes;
@@ -139,7 +150,9 @@ export class Seeder {
           rtcConfig.iceServers = options.iceServers!();
         }, Math.max(1, options.iceRefreshSeconds ?? 1800) * 1000).unref()
       : undefined;
+    if (options.peerId !== undefined && !/^[0-9a-f]{40}$/.test(options.peerId)) throw new RangeError(`peerId must be 40 lower-case hex characters, got ${options.peerId}`);
     const client = new WebTorrent({
+      ...(options.peerId ? { peerId: options.peerId } : {}),
       torrentPort: options.peerPort,
       dht: false,
       lsd: false,
@@ -175,6 +188,7 @@ export class Seeder {
       new ConcurrencyLimit(options.maxConcurrentStarts ?? DEFAULT_MAX_CONCURRENT_STARTS),
       options.announceTimeoutMs ?? DEFAULT_ANNOUNCE_TIMEOUT_MS,
       logger,
+      options.superSeeding === false ? null : new SuperSeeder(options.superSeeding ?? {}),
     );
     seeder.iceRefresh = refresh;
     seeder.onUpload = options.onUpload;
@@ -248,6 +262,7 @@ export class Seeder {
       uploadedBytes: this.uploaded,
       readBytes: this.openFiles.bytesRead,
       openFiles: this.openFiles.openCount,
+      revealedPieces: this.superSeeder?.revealed() ?? { alone: 0, superSeeded: 0, rescued: 0 },
     };
   }
 
@@ -255,6 +270,7 @@ export class Seeder {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.iceRefresh);
+      this.superSeeder?.close();
       for (const entry of this.entries.values()) entry.removed = true;
       this.entries.clear();
       await new Promise<void>((done) => this.client.destroy(() => done()));
@@ -317,6 +333,7 @@ export class Seeder {
     });
     await whenReady(torrent, infoHash);
     this.throwIfRemoved(entry, infoHash);
+    this.superSeeder?.attach(torrent);
     this.watch(infoHash, entry, torrent);
     await this.whenAnnounced(torrent, infoHash);
     this.throwIfRemoved(entry, infoHash);

@@ -13,6 +13,8 @@ declare module 'webtorrent' {
   }
 
   export interface WebTorrentOptions {
+    /** 40 hex characters. */
+    peerId?: string;
     torrentPort?: number;
     dht?: boolean;
     lsd?: boolean;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { isCatalogEvent } from '@swarmtube/contracts';
+import { randomBytes } from 'node:crypto';
+import { isCatalogEvent, seederPeerId } from '@swarmtube/contracts';
 import type { EventStore, ReadModelDatabase, StoredEvent, Subscription } from '@swarmtube/event-store';
 import { Seeder } from '../seeder/seeder.js';
 import type { PodLogger } from '../logger/pod-logger.js';
@@ -14,6 +15,10 @@ export interface SeedingOptions {
   /** The seeder's WebRTC ICE servers, asked again every iceRefreshSeconds (Seeder.start). */
   iceServers?: () => unknown[];
   iceRefreshSeconds?: number;
+  /** Super-seeding (seeder/super-seeding.ts); off: every piece advertised to every peer. */
+  superSeeding?: boolean;
+  /** The pod's public URL: its seeder's peer id says which pod it is (seederPeerId). */
+  publicUrl?: string;
 }
 
 /**
@@ -186,6 +191,8 @@ export class LocalVideos implements PublishedVideosReaction {
       uploadLimitBytesPerSecond: this.options.uploadLimitBytesPerSecond,
       iceServers: this.options.iceServers,
       iceRefreshSeconds: this.options.iceRefreshSeconds,
+      superSeeding: this.options.superSeeding === false ? false : {},
+      peerId: this.options.publicUrl ? seederPeerId(this.options.publicUrl, randomBytes(6)) : undefined,
       logger: this.logger,
     }).then((seeder) => {
       this.seeder = seeder;

@@ -56,7 +56,13 @@ import { VideosStartup } from './videos-startup.js';
       provide: LocalVideos,
       inject: [TrackerRegistry, VideoStorage, POD_CONFIG, POD_LOGGER, POD_ACTOR],
       useFactory: (registry: TrackerRegistry, storage: VideoStorage, config: PodConfig, logger: PodLogger, actor: string) =>
-        new LocalVideos(registry, storage, { peerPort: config.peerPort, uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond, ...seederIceServers(config) }, logger, actor),
+        new LocalVideos(registry, storage, {
+            peerPort: config.peerPort,
+            uploadLimitBytesPerSecond: config.seeding.uploadLimitBytesPerSecond,
+            superSeeding: config.seeding.superSeeding,
+            publicUrl: config.publicUrl,
+            ...seederIceServers(config),
+          }, logger, actor),
     },
     {
       provide: VideoProcessing,

@@ -1,11 +1,13 @@
+import { SourceClassifier, type ClassifiedWire, type SourceRole } from './source-classifier';
+
 /**
- * The figures of the P2P panel, counted from the wires of one torrent: payload bytes
- * received from peers (WebRTC: browsers and the origin's seeder) and from the web seed
- * (HTTP), payload bytes sent to other peers, connected peers, and a short history of rates
- * for the sparkline. Counters survive wires that close.
+ * The figures of the P2P panel, counted from the wires of one torrent and the page's own web
+ * seed requests: payload bytes received from other viewers, from the origin pod (its WebRTC
+ * seeder, its web seed over HTTP) and from mirror pods, each apart (source-classifier.ts tells
+ * them apart); payload bytes sent to other peers; connected viewers and pods; a short history
+ * of rates for the sparkline. Counters survive wires that close.
  */
-export interface MeteredWire {
-  readonly type: string;
+export interface MeteredWire extends ClassifiedWire {
   on(event: 'download' | 'upload', listener: (bytes: number) => void): unknown;
 }
 
@@ -13,23 +15,33 @@ export interface SwarmSample {
   /** ms since the meter started. */
   at: number;
   /** Bytes per second over the last interval. */
-  fromPeers: number;
-  fromWebSeed: number;
+  fromViewers: number;
+  /** From pods: the origin (seeder and web seed) and mirrors. */
+  fromPods: number;
   uploaded: number;
 }
 
 export interface SwarmFigures {
-  /** Peers connected now (web seed excluded). */
+  /** Other viewers connected now. */
   peers: number;
-  /** Payload bytes received from peers. */
-  fromPeers: number;
-  /** Payload bytes received from the web seed. */
+  /** Pods' seeders connected now (the origin, mirrors). */
+  pods: number;
+  /** Payload bytes received from other viewers: the only share that is peer-to-peer. */
+  fromViewers: number;
+  /** Payload bytes received from the origin pod's WebRTC seeder. */
+  fromOriginSeeder: number;
+  /** Payload bytes received from the origin pod's web seed (HTTP). */
   fromWebSeed: number;
+  /** Payload bytes received from mirror pods (their seeders and web seeds). */
+  fromMirrors: number;
+  /** HTTP range requests made to web seeds. */
+  webSeedRequests: number;
   /** Payload bytes sent to other peers. */
   uploaded: number;
   /** 0..1 of the file. */
   progress: number;
-  webSeed: 'off' | 'standby' | 'active';
+  /** off: P2P off is 'active'; standby: only for deadlines, idle; fetching: a deadline fetch runs; active: the whole web seed is in use. */
+  webSeed: 'off' | 'standby' | 'fetching' | 'active';
   history: SwarmSample[];
   /** When the first frame was shown, and how much of the file the page had then; null before. */
   startup: StartupFigures | null;
@@ -49,33 +61,74 @@ export interface StartupFigures {
 
 export const HISTORY_LENGTH = 60;
 
-export const emptyFigures = (): SwarmFigures => ({ peers: 0, fromPeers: 0, fromWebSeed: 0, uploaded: 0, progress: 0, webSeed: 'off', history: [], startup: null });
+export const emptyFigures = (): SwarmFigures => ({
+  peers: 0,
+  pods: 0,
+  fromViewers: 0,
+  fromOriginSeeder: 0,
+  fromWebSeed: 0,
+  fromMirrors: 0,
+  webSeedRequests: 0,
+  uploaded: 0,
+  progress: 0,
+  webSeed: 'off',
+  history: [],
+  startup: null,
+});
+
+/** Bytes from the origin pod, seeder and web seed. */
+export const fromOrigin = (figures: SwarmFigures): number => figures.fromOriginSeeder + figures.fromWebSeed;
+export const received = (figures: SwarmFigures): number => figures.fromViewers + fromOrigin(figures) + figures.fromMirrors;
 
 export class SwarmMeter {
-  fromPeers = 0;
+  fromViewers = 0;
+  fromOriginSeeder = 0;
   fromWebSeed = 0;
+  fromMirrors = 0;
+  webSeedRequests = 0;
   uploaded = 0;
   private readonly history: SwarmSample[] = [];
   private readonly attached = new WeakSet<MeteredWire>();
   private readonly started: number;
-  private last: { at: number; fromPeers: number; fromWebSeed: number; uploaded: number };
+  private last: { at: number; fromViewers: number; fromPods: number; uploaded: number };
 
-  constructor(private readonly now: () => number = () => performance.now()) {
+  constructor(
+    readonly classifier: SourceClassifier = new SourceClassifier(undefined),
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.started = now();
-    this.last = { at: this.started, fromPeers: 0, fromWebSeed: 0, uploaded: 0 };
+    this.last = { at: this.started, fromViewers: 0, fromPods: 0, uploaded: 0 };
+  }
+
+  private get fromPods(): number {
+    return this.fromOriginSeeder + this.fromWebSeed + this.fromMirrors;
   }
 
   attach(wire: MeteredWire): void {
     if (this.attached.has(wire)) return;
     this.attached.add(wire);
-    const fromWebSeed = wire.type === 'webSeed';
-    wire.on('download', (bytes) => {
-      if (fromWebSeed) this.fromWebSeed += bytes;
-      else this.fromPeers += bytes;
-    });
+    const role = this.classifier.roleOf(wire);
+    const webSeed = wire.type === 'webSeed';
+    wire.on('download', (bytes) => this.count(role, webSeed, bytes));
     wire.on('upload', (bytes) => {
       this.uploaded += bytes;
     });
+  }
+
+  /** Bytes the page fetched over HTTP itself (the deadline web seed), from the pod serving `url`. */
+  countHttp(url: string, bytes: number): void {
+    this.count(this.classifier.roleOfUrl(url), true, bytes);
+  }
+
+  countHttpRequest(): void {
+    this.webSeedRequests++;
+  }
+
+  private count(role: SourceRole, webSeed: boolean, bytes: number): void {
+    if (role === 'viewer') this.fromViewers += bytes;
+    else if (role === 'mirror') this.fromMirrors += bytes;
+    else if (webSeed) this.fromWebSeed += bytes;
+    else this.fromOriginSeeder += bytes;
   }
 
   /** Adds a point to the history: the rates since the previous sample. */
@@ -84,31 +137,28 @@ export class SwarmMeter {
     const seconds = Math.max((at - this.last.at) / 1000, 0.001);
     const point: SwarmSample = {
       at: at - this.started,
-      fromPeers: (this.fromPeers - this.last.fromPeers) / seconds,
-      fromWebSeed: (this.fromWebSeed - this.last.fromWebSeed) / seconds,
+      fromViewers: (this.fromViewers - this.last.fromViewers) / seconds,
+      fromPods: (this.fromPods - this.last.fromPods) / seconds,
       uploaded: (this.uploaded - this.last.uploaded) / seconds,
     };
-    this.last = { at, fromPeers: this.fromPeers, fromWebSeed: this.fromWebSeed, uploaded: this.uploaded };
+    this.last = { at, fromViewers: this.fromViewers, fromPods: this.fromPods, uploaded: this.uploaded };
     this.history.push(point);
     if (this.history.length > HISTORY_LENGTH) this.history.shift();
     return point;
   }
 
-  /** Average rates over the samples of the last `ms` (null before any sample that old). */
-  recentRate(ms: number): Omit<SwarmSample, 'at'> | null {
-    const latest = this.history.at(-1);
-    if (!latest || latest.at < ms) return null;
-    const recent = this.history.filter((sample) => sample.at > latest.at - ms);
-    const mean = (key: 'fromPeers' | 'fromWebSeed' | 'uploaded') => recent.reduce((sum, sample) => sum + sample[key], 0) / recent.length;
-    return { fromPeers: mean('fromPeers'), fromWebSeed: mean('fromWebSeed'), uploaded: mean('uploaded') };
-  }
-
   figures(wires: readonly MeteredWire[], progress: number, webSeed: SwarmFigures['webSeed'], startup: StartupFigures | null = null): SwarmFigures {
+    const peers = wires.filter((wire) => wire.type !== 'webSeed');
+    const viewers = peers.filter((wire) => this.classifier.roleOf(wire) === 'viewer').length;
     return {
       startup,
-      peers: wires.filter((wire) => wire.type !== 'webSeed').length,
-      fromPeers: this.fromPeers,
+      peers: viewers,
+      pods: peers.length - viewers,
+      fromViewers: this.fromViewers,
+      fromOriginSeeder: this.fromOriginSeeder,
       fromWebSeed: this.fromWebSeed,
+      fromMirrors: this.fromMirrors,
+      webSeedRequests: this.webSeedRequests,
       uploaded: this.uploaded,
       progress,
       webSeed,

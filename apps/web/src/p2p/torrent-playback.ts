@@ -2,15 +2,20 @@ import type WebTorrentClass from 'webtorrent/dist/webtorrent.min.js';
 import type { BrowserTorrent, BrowserWire } from 'webtorrent/dist/webtorrent.min.js';
 import { MEMORY_STORE_MAX_BYTES, MemoryChunkStore } from './memory-store';
 import { registerStreamWorker, streamWorkerSupported } from './stream-worker';
+import { bufferedAhead, planDeadlineFetch, type DeadlineOptions } from './deadline-fetch';
+import { DeadlineWebSeed, pieceHashes, type WritableTorrent } from './deadline-web-seed';
+import { SourceClassifier } from './source-classifier';
 import { SwarmMeter, emptyFigures, type StartupFigures, type SwarmFigures } from './swarm-meter';
 
 /**
  * Plays one video through WebTorrent in the page. With P2P on, the client announces to the
  * origin pod's WebSocket tracker and exchanges pieces over WebRTC with the origin's seeder and
- * other viewers; the web seed (the origin's /static/web-videos file, HTTP Range) is the
- * fallback, added only when the peers are not enough: no first frame after `fallbackMs`, or
- * playback stalled for `stallMs`. With P2P off the client has no tracker and uses the web
- * seed alone: no announce, no WebRTC, the viewer's address is never shared with the swarm.
+ * other viewers; the origin's web seed (its /static/web-videos file, HTTP Range) is used for
+ * deadlines only (deadline-fetch.ts): when less than a few seconds are buffered ahead of the
+ * playhead (or no first frame after a second), the page fetches the next missing pieces in one
+ * range request, and stops as soon as the peers keep the buffer up again. The whole web seed
+ * joins only when the viewer asks (the panel's button). With P2P off the client has no tracker
+ * and uses the web seed alone: no announce, no WebRTC, the viewer's address is never shared.
  *
  * The webtorrent bundle is loaded here, lazily (its own chunk): only the watch page pays for it.
  */
@@ -30,10 +35,10 @@ export interface PlaybackSource {
 
 export interface PlaybackOptions {
   p2p: boolean;
-  /** No first frame this long after the torrent started: add the web seed. */
-  fallbackMs?: number;
-  /** Playing but starved this long: add the web seed. */
-  stallMs?: number;
+  /** When the web seed serves deadlines (P2P on). */
+  deadline?: DeadlineOptions;
+  /** Mirror pods of the video (any URL on each): their seeders and web seeds count as mirrors in the figures. */
+  mirrors?: string[];
   onFigures?: (figures: SwarmFigures) => void;
   onError?: (message: string) => void;
   /** Aborting it destroys the playback, also while it starts. */
@@ -123,7 +128,7 @@ export function preparePlayback(): void {
 }
 
 export class TorrentPlayback {
-  readonly meter = new SwarmMeter();
+  readonly meter: SwarmMeter;
   mode: PlaybackMode = 'webtorrent';
   private client: InstanceType<typeof WebTorrentClass> | null = null;
   private torrent: BrowserTorrent | null = null;
@@ -131,7 +136,9 @@ export class TorrentPlayback {
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly abort = new AbortController();
   private startedAt = 0;
-  private starvedSince: number | null = null;
+  private deadlineSeed: DeadlineWebSeed | null = null;
+  /** Since when the buffer has been under the mark (after the first frame): a dip of a tick is not a deadline. */
+  private lowSince: number | null = null;
   private startup: StartupFigures | null = null;
   private played = false;
   destroyed = false;
@@ -142,6 +149,9 @@ export class TorrentPlayback {
     private readonly options: PlaybackOptions,
   ) {
     this.webSeed = options.p2p ? 'standby' : 'active';
+    const classifier = new SourceClassifier(source.webSeedUrls[0] ?? source.torrentUrl);
+    for (const mirror of options.mirrors ?? []) classifier.addMirror(mirror);
+    this.meter = new SwarmMeter(classifier);
   }
 
   /** Starts playback into `element`; resolves once the element has its source. */
@@ -183,13 +193,14 @@ export class TorrentPlayback {
       registerStreamWorker().finally(() => mark('service-worker-ready')),
       fetchFirstTorrent(this.source.torrentUrls ?? [this.source.torrentUrl], this.abort.signal).finally(() => mark('torrent-fetched')),
       p2p && this.options.iceServers ? this.options.iceServers(this.abort.signal) : Promise.resolve([]),
+      this.meter.classifier.addWebSeeds(this.source.webSeedUrls),
     ]);
     if (this.destroyed) return;
     const client = (this.client = new WebTorrent({
       // P2P off: no tracker at all, so no announce and no WebRTC offers. On: the pod's STUN and
       // TURN servers, so that viewers behind NATs reach each other (or relay through TURN).
       tracker: p2p ? { rtcConfig: { iceServers } } : false,
-      // P2P on: the web seed is added by hand, as a fallback.
+      // P2P on: the web seed serves deadlines (DeadlineWebSeed), or all when the viewer asks.
       webSeeds: !p2p,
     }));
     client.on('error', (error) => this.fail(error));
@@ -207,6 +218,17 @@ export class TorrentPlayback {
     await new Promise<void>((resolve) => (torrent.ready ? resolve() : torrent.once('ready', resolve)));
     mark('torrent-ready');
     if (this.destroyed) return;
+    const hashes = pieceHashes(torrentFile);
+    const webSeedUrl = this.source.webSeedUrls[0];
+    if (p2p && hashes && webSeedUrl && globalThis.crypto?.subtle) {
+      this.deadlineSeed = new DeadlineWebSeed(
+        torrent as unknown as WritableTorrent,
+        webSeedUrl,
+        hashes,
+        (bytes) => this.meter.countHttp(webSeedUrl, bytes),
+        () => this.meter.countHttpRequest(),
+      );
+    }
     client.createServer({ controller: registration });
     this.startedAt = performance.now();
     this.watchFirstFrame(() => torrent.progress);
@@ -245,34 +267,59 @@ export class TorrentPlayback {
   private tick(): void {
     if (this.destroyed) return;
     this.meter.sample();
-    this.maybeAddWebSeed();
+    this.meetDeadline();
     this.report();
   }
 
-  /**
-   * The web seed joins when the peers are not enough: no first frame after `fallbackMs`;
-   * the viewer wants to play (playing, or autoplay waiting for enough data) but the element
-   * is starved for `stallMs`; or, after the first two seconds, the peers deliver less than
-   * the video's bitrate.
-   */
-  private maybeAddWebSeed(): void {
+  /** The web seed for what the playhead needs soon and the peers have not delivered (deadline-fetch.ts). */
+  private meetDeadline(): void {
     const torrent = this.torrent;
-    if (this.webSeed !== 'standby' || !torrent || torrent.done) return;
-    const now = performance.now();
+    const seed = this.deadlineSeed;
+    if (!seed || seed.busy || this.webSeed === 'active' || !torrent || torrent.done) return;
     const element = this.element;
-    const elapsed = now - this.startedAt;
-    const noFirstFrame = element.readyState < HTMLMediaElement.HAVE_CURRENT_DATA && elapsed > (this.options.fallbackMs ?? 1500);
-    const wantsToPlay = !element.ended && (!element.paused || (element.autoplay && !this.played));
-    // Autoplay starts only at HAVE_ENOUGH_DATA, playback goes on from HAVE_FUTURE_DATA.
-    const needed = element.paused ? HTMLMediaElement.HAVE_ENOUGH_DATA : HTMLMediaElement.HAVE_FUTURE_DATA;
-    const starved = wantsToPlay && element.readyState < needed;
-    if (!starved) this.starvedSince = null;
-    else this.starvedSince ??= now;
-    const stalled = this.starvedSince !== null && now - this.starvedSince > (this.options.stallMs ?? 1000);
-    const bitrate = this.source.size && this.source.duration ? this.source.size / this.source.duration : 0;
-    const recent = this.meter.recentRate(2000);
-    const slow = elapsed > 2000 && bitrate > 0 && recent !== null && recent.fromPeers < bitrate * 1.1;
-    if (noFirstFrame || stalled || slow) this.addWebSeed();
+    const writable = torrent as unknown as WritableTorrent;
+    const asked = new Set<number>();
+    const plan = () => {
+      asked.clear();
+      for (const wire of writable.wires) for (const request of wire.requests ?? []) asked.add(request.piece);
+      return planDeadlineFetch(
+        {
+          pieceCount: Math.ceil(writable.length / writable.pieceLength),
+          pieceLength: writable.pieceLength,
+          length: writable.length,
+          has: (index) => writable.bitfield.get(index),
+          requested: (index) => asked.has(index),
+          currentTime: element.currentTime,
+          duration: element.duration || (this.source.duration ?? NaN),
+          bufferedAhead: bufferedAhead(element.buffered, element.currentTime),
+          // Autoplay starts only once it has enough data: waiting for it is wanting to play.
+          wantsToPlay: !element.ended && (!element.paused || (element.autoplay && !this.played)),
+          firstFrame: this.startup?.firstFrameAt != null,
+          elapsedMs: performance.now() - this.startedAt,
+        },
+        this.options.deadline,
+      );
+    };
+    const range = plan();
+    const now = performance.now();
+    if (!range) {
+      this.lowSince = null;
+      return;
+    }
+    if (this.startup?.firstFrameAt != null && !range.urgent) {
+      this.lowSince ??= now;
+      if (now - this.lowSince < (this.options.deadline?.confirmMs ?? 500)) return;
+    }
+    this.lowSince = null;
+    this.webSeed = 'fetching';
+    seed
+      .fetch(range, this.abort.signal, () => !this.destroyed && plan() !== null)
+      .catch((error: unknown) => {
+        if (!this.destroyed && !(error instanceof DOMException && error.name === 'AbortError')) this.fail(`web seed: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => {
+        if (this.webSeed === 'fetching') this.webSeed = 'standby';
+      });
   }
 
   /** Adds the origin's web seed now (also the panel's "use the web seed" button). */
