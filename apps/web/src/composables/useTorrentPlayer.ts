@@ -40,6 +40,8 @@ export function useTorrentPlayer(element: Ref<HTMLVideoElement | null>, video: R
       const started = await TorrentPlayback.start(source, el, {
         p2p: useP2p,
         iceServers: fetchIceServers,
+        // The panel counts the mirrors' seeders and web seeds as mirrors, not as the origin or viewers.
+        mirrors: (source.mirrors ?? []).map((mirror) => mirror.torrentUrl),
         onFigures: (next) => {
           if (mine === generation) figures.value = next;
         },

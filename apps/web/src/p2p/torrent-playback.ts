@@ -149,7 +149,8 @@ export class TorrentPlayback {
     private readonly options: PlaybackOptions,
   ) {
     this.webSeed = options.p2p ? 'standby' : 'active';
-    const classifier = new SourceClassifier(source.webSeedUrls[0] ?? source.torrentUrl);
+    // torrentUrl is always on the origin (webSeedUrls put the mirrors' first while it is down).
+    const classifier = new SourceClassifier(source.torrentUrl);
     for (const mirror of options.mirrors ?? []) classifier.addMirror(mirror);
     this.meter = new SwarmMeter(classifier);
   }
