@@ -105,6 +105,16 @@ export class FederationClient {
     return this.request<T>('GET', url, undefined, accept, limits);
   }
 
+  /**
+   * A file of a peer (a mirror's copy of a thumbnail): the same limits as every request, the
+   * answer's bytes and its content type, a failed status thrown. The caller checks what it got.
+   */
+  async getBytes(url: string, accept: string, limits: RequestLimits = {}): Promise<{ bytes: Buffer; contentType: string }> {
+    const { response, bytes } = await this.exchange('GET', url, undefined, accept, limits);
+    if (!response.ok) throw new FederationRequestError(`GET ${url}: ${response.status}`, response.status);
+    return { bytes, contentType: response.headers.get('content-type') ?? '' };
+  }
+
   async postJson<T = unknown>(url: string, body: unknown): Promise<T> {
     return this.postEncoded<T>(url, JSON.stringify(body));
   }
@@ -115,6 +125,19 @@ export class FederationClient {
   }
 
   private async request<T>(method: string, url: string, body: string | undefined, accept: string, limits: RequestLimits): Promise<T> {
+    const { response, bytes } = await this.exchange(method, url, body, accept, limits);
+    const text = bytes.toString('utf8');
+    if (!response.ok) throw new FederationRequestError(`${method} ${url}: ${response.status} ${text.slice(0, 300)}`, response.status, problemCode(text));
+    if (text === '') return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new FederationRequestError(`${method} ${url}: the answer is not JSON`, response.status, undefined, 'not-json');
+    }
+  }
+
+  /** One signed request under the address policy, its answer read up to the size limit. */
+  private async exchange(method: string, url: string, body: string | undefined, accept: string, limits: RequestLimits): Promise<{ response: Response; bytes: Buffer }> {
     try {
       // Never plain HTTP but to loopback in demo mode, whoever named the URL (a keyId, a seed's list).
       assertPeerScheme(url, { allowPlainHttpLoopback: this.options.allowPrivateAddresses });
@@ -134,19 +157,11 @@ export class FederationClient {
     } catch (error) {
       throw fetchFailure(`${method} ${url}`, error);
     }
-    let text: string;
     try {
-      text = await readBounded(response, Math.min(MAX_RESPONSE_BYTES, limits.maxResponseBytes ?? MAX_RESPONSE_BYTES));
+      return { response, bytes: await readBounded(response, Math.min(MAX_RESPONSE_BYTES, limits.maxResponseBytes ?? MAX_RESPONSE_BYTES)) };
     } catch (error) {
       if (error instanceof FederationRequestError) throw new FederationRequestError(`${method} ${url}: ${error.message}`, error.status, undefined, error.kind);
       throw fetchFailure(`${method} ${url}`, error);
-    }
-    if (!response.ok) throw new FederationRequestError(`${method} ${url}: ${response.status} ${text.slice(0, 300)}`, response.status, problemCode(text));
-    if (text === '') return undefined as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new FederationRequestError(`${method} ${url}: the answer is not JSON`, response.status, undefined, 'not-json');
     }
   }
 }
@@ -160,7 +175,7 @@ function fetchFailure(request: string, error: unknown): FederationRequestError {
   return new FederationRequestError(timedOut ? `${request}: no answer in time` : message, undefined, undefined, kind);
 }
 
-async function readBounded(response: Response, maxBytes: number): Promise<string> {
+async function readBounded(response: Response, maxBytes: number): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (declared > maxBytes) {
     await response.body?.cancel();
@@ -173,5 +188,5 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
     if (size > maxBytes) throw new FederationRequestError(`answer too large (over ${maxBytes} bytes)`, response.status, undefined, 'too-large');
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -8,6 +8,7 @@ import type { PodLogger } from '../logger/pod-logger.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 import { writeBytesAtomically } from '../videos/media/atomic-output.js';
 import type { LocalVideos } from '../videos/local-videos.js';
+import { getVideo } from '../videos/queries/video-catalog.js';
 import type { VideoStorage } from '../videos/video-storage.js';
 import {
   decideMirror,
@@ -19,6 +20,7 @@ import {
   type MirrorFacts,
 } from './domain/mirror-policy.js';
 import type { MirrorFetcher } from './mirror-fetcher.js';
+import type { MirrorThumbnails } from './mirror-thumbnails.js';
 import { torrentSources, torrentWithSources } from './mirror-torrent.js';
 
 interface VideoRow {
@@ -50,14 +52,19 @@ const TORRENT_FETCH_TIMEOUT_MS = 10_000;
  * `mirrors.intervalSeconds` and after an admin's choice, fetches the copies it wants
  * (MirrorFetcher), stores each whole copy and its .torrent (with this pod's trackers and web
  * seed added) where the pod's own videos are, then appends `VideoMirrored`: from that event on,
- * LocalVideos tracks, seeds and serves it as it does the pod's own. A copy dropped is a
- * `VideoUnmirrored` (LocalVideos removes the files). What is not in the log (the admin's choices,
+ * LocalVideos tracks, seeds and serves it as it does the pod's own. The video's thumbnail is
+ * kept too (MirrorThumbnails): fetched before the event, else at the next rounds, since a
+ * missing thumbnail never holds back the copy. A copy dropped is a `VideoUnmirrored`
+ * (LocalVideos removes the files, thumbnail included). What is not in the log (the admin's choices,
  * the fetches under way and their progress) is in local_mirrors and local_mirror_refusals.
  */
 export class MirrorService {
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
   private readonly fetches = new Map<string, Promise<void>>();
+  private readonly thumbnailFetches = new Map<string, Promise<void>>();
+  /** The last thumbnail failure logged per video: a source that stays down is not logged at every round. */
+  private readonly thumbnailProblems = new Map<string, string>();
   private stopped = false;
   private queued: Promise<void> | null = null;
   private subscription: Subscription | null = null;
@@ -73,6 +80,7 @@ export class MirrorService {
     private readonly fetcher: MirrorFetcher,
     private readonly logger: PodLogger,
     private readonly local: Pick<LocalVideos, 'caughtUp'>,
+    private readonly thumbnails: MirrorThumbnails,
   ) {}
 
   private get db(): ReadModelDatabase {
@@ -108,7 +116,7 @@ export class MirrorService {
     await this.subscription?.close();
     await this.round.catch(() => undefined);
     await this.fetcher.close();
-    await Promise.allSettled([...this.fetches.values()]);
+    await Promise.allSettled([...this.fetches.values(), ...this.thumbnailFetches.values()]);
   }
 
   /** One round of the policy after the ones queued (one queued round is enough); rounds never overlap. */
@@ -231,6 +239,57 @@ export class MirrorService {
       const run = this.fetchCopy(video).finally(() => this.fetches.delete(uuid));
       this.fetches.set(uuid, run);
     }
+    for (const { uuid, state } of held) if (state === 'mirrored' && !dropped.has(uuid)) this.retryThumbnail(uuid);
+  }
+
+  /**
+   * The thumbnail's copies this pod may take: the origin's and the other mirrors', reachable
+   * ones first (the API view's order). None for the pod's own videos: their thumbnail is theirs.
+   */
+  private async thumbnailSources(uuid: string): Promise<string[] | null> {
+    const video = await getVideo(this.db, uuid, this.me);
+    if (!video || video.isLocal) return null;
+    const mine = this.urls.thumbnail(uuid);
+    return video.thumbnailUrls.filter((url) => url !== mine);
+  }
+
+  /** The thumbnail's bytes, or null (logged once per distinct failure) when no source has it now. */
+  private async downloadThumbnail(uuid: string): Promise<Buffer | null> {
+    const sources = await this.thumbnailSources(uuid);
+    if (!sources) return null;
+    try {
+      const { url, bytes } = await this.thumbnails.download(sources);
+      this.thumbnailProblems.delete(uuid);
+      this.logger.log(`[mirrors] thumbnail of video ${uuid} fetched from ${url} (${bytes.length} bytes)`);
+      return bytes;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.thumbnailProblems.get(uuid) !== message && !this.stopped) this.logger.warn(`[mirrors] thumbnail of video ${uuid} not fetched (tried again at the next round): ${message}`);
+      this.thumbnailProblems.set(uuid, message);
+      return null;
+    }
+  }
+
+  /**
+   * A mirrored copy still without its thumbnail: fetched in the background, written in turn with
+   * the rounds (a drop runs in a round), and only while the copy is still held, so a thumbnail
+   * never outlives its copy.
+   */
+  private retryThumbnail(uuid: string): void {
+    if (this.stopped || this.thumbnailFetches.has(uuid) || this.thumbnails.has(uuid)) return;
+    const run = this.downloadThumbnail(uuid)
+      .then(async (bytes) => {
+        if (!bytes) return;
+        await this.exclusive(async () => {
+          await this.current();
+          const held = await this.db.query('SELECT 1 FROM rm_video_mirrors WHERE uuid = $1 AND mirror = $2', [uuid, this.me]);
+          if (this.stopped || held.length === 0 || !(await this.thumbnailSources(uuid))) return;
+          await this.thumbnails.store(uuid, bytes);
+        });
+      })
+      .catch((error: unknown) => this.logger.warn(`[mirrors] thumbnail of video ${uuid} not stored: ${String(error)}`))
+      .finally(() => this.thumbnailFetches.delete(uuid));
+    this.thumbnailFetches.set(uuid, run);
   }
 
   private async ensureRow(uuid: string, choice: MirrorChoice): Promise<void> {
@@ -287,6 +346,9 @@ export class MirrorService {
       const stored = torrentWithSources(torrent, infoHash, [...new Set([...myTrackers, ...sources.announce])], [...new Set([webSeedUrl, ...sources.urlList])]);
       if (!stored) throw new Error('its torrent could not be rewritten');
       await writeBytesAtomically(this.storage.torrentPath(uuid), stored);
+      // Before the event, so that the pods that learn of the copy find its thumbnail too.
+      const thumbnail = await this.downloadThumbnail(uuid);
+      if (thumbnail) await this.thumbnails.store(uuid, thumbnail);
       await this.current();
       const still = await this.db.query('SELECT 1 FROM local_mirrors WHERE uuid = $1', [uuid]);
       if (still.length === 0 || this.stopped) {

@@ -70,6 +70,9 @@ for (const database of ['sqlite', 'postgres'] as const) describe(`mirrors on one
     assert.equal(video.servedByMirrors, false);
     assert.deepEqual(video.torrentUrls, [`http://origin.test:9002/static/torrents/${V1}.torrent`, `http://mirror.test:9003/static/torrents/${V1}.torrent`]);
     assert.deepEqual(video.webSeedUrls, [`http://origin.test:9002/static/web-videos/${V1}.mp4`, `http://mirror.test:9003/static/web-videos/${V1}.mp4`]);
+    assert.equal(video.mirrors[0]!.thumbnailUrl, `http://mirror.test:9003/static/thumbnails/${V1}.jpg`);
+    assert.equal(video.thumbnailUrl, `http://origin.test:9002/static/thumbnails/${V1}.jpg`);
+    assert.deepEqual(video.thumbnailUrls, [video.thumbnailUrl, `http://mirror.test:9003/static/thumbnails/${V1}.jpg`]);
     assert.ok(video.trackerUrls.indexOf('ws://mirror.test:9003/tracker/socket') > video.trackerUrls.indexOf('ws://origin.test:9002/tracker/socket'));
     assert.ok(video.magnetUri.includes(`&tr=${encodeURIComponent('ws://mirror.test:9003/tracker/socket')}`));
     assert.ok(video.magnetUri.includes(`&ws=${encodeURIComponent(`http://mirror.test:9003/static/web-videos/${V1}.mp4`)}`));
@@ -86,6 +89,8 @@ for (const database of ['sqlite', 'postgres'] as const) describe(`mirrors on one
     assert.equal(video.torrentUrls[0], `http://mirror.test:9003/static/torrents/${V1}.torrent`);
     assert.equal(video.webSeedUrls[0], `http://mirror.test:9003/static/web-videos/${V1}.mp4`);
     assert.equal(video.trackerUrls[0], 'ws://mirror.test:9003/tracker/socket');
+    assert.deepEqual(video.thumbnailUrls, [`http://mirror.test:9003/static/thumbnails/${V1}.jpg`, `http://origin.test:9002/static/thumbnails/${V1}.jpg`], "the mirror's thumbnail first");
+    assert.equal(video.thumbnailUrl, `http://origin.test:9002/static/thumbnails/${V1}.jpg`, 'thumbnailUrl stays the origin\'s');
     const list = (await (await fetch(`${pod.baseUrl}/api/v1/videos?origin=origin.test:9002`)).json()) as VideoListDto;
     assert.deepEqual(list.data.map((v) => [v.uuid, v.originReachable, v.servedByMirrors]).sort(), [[V1, false, true], [V2, false, false]]);
     await pod.store.readModels.execute([{ sql: 'DELETE FROM pod_health WHERE actor = $1', params: [B] }]);

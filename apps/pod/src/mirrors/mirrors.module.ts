@@ -7,6 +7,8 @@ import type { PodConfig } from '../config/pod-config.js';
 import { EventLog } from '../event-log/event-log.js';
 import { EventLogModule } from '../event-log/event-log.module.js';
 import { EVENT_STORE } from '../event-log/event-log.tokens.js';
+import { FederationClient } from '../federation/federation-client.js';
+import { FederationModule } from '../federation/federation.module.js';
 import { POD_LOGGER, type PodLogger } from '../logger/pod-logger.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
@@ -18,6 +20,7 @@ import { MirrorVideoHandler, UnmirrorVideoHandler } from './commands/mirror-vide
 import { MirrorVideoHttpController } from './commands/mirror-video/mirror-video.http.controller.js';
 import { MirrorFetcher } from './mirror-fetcher.js';
 import { MirrorService } from './mirror-service.js';
+import { MirrorThumbnails } from './mirror-thumbnails.js';
 
 /**
  * Mirrors: this pod's copies of other pods' videos, by policy (config `mirrors`) or an admin's
@@ -26,14 +29,36 @@ import { MirrorService } from './mirror-service.js';
  * and VideoUnmirrored). PodLifecycle starts it once the pod listens.
  */
 @Module({
-  imports: [EventLogModule, ProjectionsModule, UsersModule, VideosModule],
+  imports: [EventLogModule, FederationModule, ProjectionsModule, UsersModule, VideosModule],
   controllers: [MirrorVideoHttpController],
   providers: [
     {
       provide: MirrorService,
-      inject: [POD_ACTOR, POD_CONFIG, EVENT_STORE, EventLog, ProjectionRunner, VideoStorage, POD_LOGGER, LocalVideos],
-      useFactory: (actor: string, config: PodConfig, store: OpenedEventStore, eventLog: EventLog, projections: ProjectionRunner, storage: VideoStorage, logger: PodLogger, local: LocalVideos) =>
-        new MirrorService(actor, config, store, eventLog, projections, storage, new PodUrls(config.publicUrl), new MirrorFetcher(join(config.dataDir, 'mirror-fetches'), logger), logger, local),
+      inject: [POD_ACTOR, POD_CONFIG, EVENT_STORE, EventLog, ProjectionRunner, VideoStorage, POD_LOGGER, LocalVideos, FederationClient],
+      useFactory: (
+        actor: string,
+        config: PodConfig,
+        store: OpenedEventStore,
+        eventLog: EventLog,
+        projections: ProjectionRunner,
+        storage: VideoStorage,
+        logger: PodLogger,
+        local: LocalVideos,
+        client: FederationClient,
+      ) =>
+        new MirrorService(
+          actor,
+          config,
+          store,
+          eventLog,
+          projections,
+          storage,
+          new PodUrls(config.publicUrl),
+          new MirrorFetcher(join(config.dataDir, 'mirror-fetches'), logger),
+          logger,
+          local,
+          new MirrorThumbnails(client, storage),
+        ),
     },
     MirrorVideoHandler,
     UnmirrorVideoHandler,

@@ -28,6 +28,7 @@ export function aVideo(overrides: Partial<Video> = {}): Video {
     servedByMirrors: false,
     torrentUrls: [`http://localhost:9003/static/torrents/${uuid}.torrent`],
     trackerUrls: ['ws://localhost:9003/tracker/socket', 'http://localhost:9003/tracker/announce'],
+    thumbnailUrls: [`http://localhost:9003/static/thumbnails/${uuid}.jpg`],
     ...overrides,
   };
 }

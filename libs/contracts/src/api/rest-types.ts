@@ -48,6 +48,7 @@ export interface VideoDto {
   torrentUrl: string;
   /** The origin's web seeds, then its mirrors' (the mirrors' first while the origin is unreachable). */
   webSeedUrls: string[];
+  /** On the origin pod (`/static/thumbnails/<uuid>.jpg`); `thumbnailUrls` has the mirrors' too. */
   thumbnailUrl: string;
   /** RFC 3339, UTC, milliseconds. */
   publishedAt: string;
@@ -69,6 +70,8 @@ export interface VideoDto {
   torrentUrls: string[];
   /** Every tracker of the video: the origin's and its mirrors', reachable ones first. The magnet carries them too. */
   trackerUrls: string[];
+  /** Every copy of the thumbnail: the origin's and its mirrors', reachable ones first (as torrentUrls). A mirror that could not fetch it yet answers 404: take the next. */
+  thumbnailUrls: string[];
 }
 
 /** One mirror of a video (`VideoDto.mirrors`). */
@@ -77,6 +80,8 @@ export interface VideoMirrorDto {
   torrentUrl: string;
   trackers: string[];
   webSeedUrls: string[];
+  /** The mirror's copy of the thumbnail (`/static/thumbnails/<uuid>.jpg` on the mirror). */
+  thumbnailUrl: string;
   /** RFC 3339: when the mirror said it holds the copy. */
   mirroredAt: string;
   /** False while this pod's last contact with the mirror failed; true for this pod itself. */

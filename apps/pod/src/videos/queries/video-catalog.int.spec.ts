@@ -119,6 +119,7 @@ for (const dialect of DIALECTS) {
           originReachable: true,
           servedByMirrors: false,
           torrentUrls: [`http://a.test:9002/static/torrents/${CAFE}.torrent`],
+          thumbnailUrls: [`http://a.test:9002/static/thumbnails/${CAFE}.jpg`],
         } satisfies Omit<VideoDto, 'infoHash' | 'magnetUri' | 'trackerUrls'>);
         assert.equal((await getVideo(pod.db.store.readModels, BUNNY, LOCAL))?.isLocal, true);
         assert.equal(await getVideo(pod.db.store.readModels, '00000000-0000-4000-8000-00000000dead', LOCAL), null);

@@ -52,7 +52,7 @@ export class VideoOpenApi implements VideoDto {
   @ApiProperty({ type: 'array', items: { type: 'string', format: 'uri' }, description: 'BEP 19 web seeds: `/static/web-videos/<uuid>.<ext>` on the origin.' })
   webSeedUrls!: string[];
 
-  @ApiProperty({ format: 'uri', description: '`/static/thumbnails/<uuid>.jpg` on the origin.' })
+  @ApiProperty({ format: 'uri', description: "`/static/thumbnails/<uuid>.jpg` on the origin (unreachable with it: `thumbnailUrls` has the mirrors' copies)." })
   thumbnailUrl!: string;
 
   @ApiProperty({ format: 'date-time', description: 'RFC 3339, UTC, milliseconds.' })
@@ -87,6 +87,13 @@ export class VideoOpenApi implements VideoDto {
 
   @ApiProperty({ type: [String], description: "Every tracker of the video, the origin's and its mirrors', the reachable first; the magnet carries them too." })
   trackerUrls!: string[];
+
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', format: 'uri' },
+    description: "Every copy of the thumbnail, the origin's and its mirrors', the reachable first (as torrentUrls); a mirror that has not fetched it yet answers 404: take the next.",
+  })
+  thumbnailUrls!: string[];
 }
 
 @ApiSchema({ name: 'VideoMirror' })
@@ -102,6 +109,9 @@ export class VideoMirrorOpenApi implements VideoMirrorDto {
 
   @ApiProperty({ type: [String] })
   webSeedUrls!: string[];
+
+  @ApiProperty({ format: 'uri', description: "The mirror's copy of the thumbnail: `/static/thumbnails/<uuid>.jpg` on the mirror." })
+  thumbnailUrl!: string;
 
   @ApiProperty({ format: 'date-time' })
   mirroredAt!: string;

@@ -1,4 +1,4 @@
-import type { VideoDto, VideoMirrorDto } from '@swarmtube/contracts';
+import { PodUrls, publicUrlOfActor, type VideoDto, type VideoMirrorDto } from '@swarmtube/contracts';
 import type { ReadModelDatabase } from '@swarmtube/event-store';
 import { isReachable } from '../../pods/health/health-score.js';
 import { toVideoDto, type VideoRow, type VideoRowDto } from './video-row.js';
@@ -17,7 +17,9 @@ interface MirrorRow {
  * Videos as the API shows them, with their mirrors (rm_video_mirrors) and whether their origin
  * answers (this pod's health of it, pods/health): a copy counts only for the video and info-hash
  * it was made of, and not once its mirror is expelled. While the origin is unreachable, the
- * mirrors' torrents, trackers and web seeds come first, so a player tries them first.
+ * mirrors' torrents, trackers, web seeds and thumbnails come first, so a player (and an <img>)
+ * tries them first. A mirror keeps the thumbnail beside its copy (mirrors/mirror-thumbnails.ts),
+ * at the URL every pod derives from its actor.
  */
 export async function toVideoDtos(db: ReadModelDatabase, rows: readonly VideoRow[], localActor: string): Promise<VideoDto[]> {
   if (rows.length === 0) return [];
@@ -49,6 +51,7 @@ export async function toVideoDtos(db: ReadModelDatabase, rows: readonly VideoRow
       torrentUrl: m.torrent_url,
       trackers: stringList(m.trackers),
       webSeedUrls: stringList(m.web_seed_urls),
+      thumbnailUrl: thumbnailOf(m.mirror, m.uuid),
       mirroredAt: m.mirrored_at,
       reachable: !unreachable.has(m.mirror),
     });
@@ -61,7 +64,7 @@ export async function toVideoDtos(db: ReadModelDatabase, rows: readonly VideoRow
 export function withMirrors(video: VideoRowDto, mirrors: VideoMirrorDto[], originReachable: boolean): VideoDto {
   const originTrackers = magnetParams(video.magnetUri, 'tr');
   const reachableFirst = [...mirrors].sort((a, b) => Number(b.reachable) - Number(a.reachable));
-  const origin = { torrentUrl: video.torrentUrl, trackers: originTrackers, webSeedUrls: video.webSeedUrls };
+  const origin = { torrentUrl: video.torrentUrl, trackers: originTrackers, webSeedUrls: video.webSeedUrls, thumbnailUrl: video.thumbnailUrl };
   const sources = originReachable ? [origin, ...reachableFirst] : [...reachableFirst, origin];
   const unique = (lists: string[][]) => [...new Set(lists.flat())];
   const trackerUrls = unique(sources.map((s) => s.trackers));
@@ -79,7 +82,14 @@ export function withMirrors(video: VideoRowDto, mirrors: VideoMirrorDto[], origi
     servedByMirrors: !originReachable && mirrors.some((m) => m.reachable),
     torrentUrls: unique(sources.map((s) => [s.torrentUrl])),
     trackerUrls,
+    thumbnailUrls: unique(sources.map((s) => (s.thumbnailUrl ? [s.thumbnailUrl] : []))),
   };
+}
+
+/** A mirror's copy of the thumbnail, where its pod serves its own (empty for an actor that is not a pod's). */
+function thumbnailOf(actor: string, uuid: string): string {
+  const base = publicUrlOfActor(actor);
+  return base === null ? '' : new PodUrls(base).thumbnail(uuid);
 }
 
 function magnetParams(magnet: string, name: string): string[] {

@@ -29,7 +29,7 @@ export interface VideoRow {
 }
 
 /** A video as its row alone shows it: without its mirrors and its origin's health (video-mirrors.ts adds them). */
-export type VideoRowDto = Omit<VideoDto, 'mirrors' | 'originReachable' | 'servedByMirrors' | 'torrentUrls' | 'trackerUrls'>;
+export type VideoRowDto = Omit<VideoDto, 'mirrors' | 'originReachable' | 'servedByMirrors' | 'torrentUrls' | 'trackerUrls' | 'thumbnailUrls'>;
 
 export function toVideoDto(row: VideoRow, localActor: string): VideoRowDto {
   return {

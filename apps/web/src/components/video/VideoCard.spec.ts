@@ -28,7 +28,7 @@ describe('VideoCard', () => {
   });
 
   it('says when mirrors serve a video whose origin is unreachable, and only then', () => {
-    const mirror = { host: 'localhost:9002', torrentUrl: 'http://localhost:9002/static/torrents/x.torrent', trackers: [], webSeedUrls: [], mirroredAt: '2026-12-07T00:00:00.000Z', reachable: true };
+    const mirror = { host: 'localhost:9002', torrentUrl: 'http://localhost:9002/static/torrents/x.torrent', trackers: [], webSeedUrls: [], thumbnailUrl: 'http://localhost:9002/static/thumbnails/x.jpg', mirroredAt: '2026-12-07T00:00:00.000Z', reachable: true };
     const served = render(aVideo({ originReachable: false, servedByMirrors: true, mirrors: [mirror] }));
     expect(served.get('[data-testid="served-by-mirrors"]').text()).toBe('served by mirrors');
     expect(served.get('[data-testid="served-by-mirrors"]').attributes('title')).toContain('localhost:9003 is unreachable');
@@ -41,6 +41,21 @@ describe('VideoCard', () => {
     await card.get('img').trigger('error');
     expect(card.find('img').exists()).toBe(false);
     expect(card.find('.placeholder').exists()).toBe(true);
+  });
+
+  it("shows the first copy of the thumbnail the API lists (a mirror's while the origin is down), the next one when it fails", async () => {
+    const mirrorCopy = 'http://localhost:9002/static/thumbnails/x.jpg';
+    const originCopy = 'http://localhost:9003/static/thumbnails/x.jpg';
+    const card = render(aVideo({ originReachable: false, servedByMirrors: true, thumbnailUrl: originCopy, thumbnailUrls: [mirrorCopy, originCopy] }));
+    expect(card.get('img').attributes('src')).toBe(mirrorCopy);
+    await card.get('img').trigger('error');
+    expect(card.get('img').attributes('src')).toBe(originCopy);
+    await card.get('img').trigger('error');
+    expect(card.find('img').exists()).toBe(false);
+    expect(card.find('.placeholder').exists()).toBe(true);
+    // A new list (the page read again) starts from its first copy.
+    await card.setProps({ video: aVideo({ thumbnailUrl: originCopy, thumbnailUrls: [originCopy, mirrorCopy] }) });
+    expect(card.get('img').attributes('src')).toBe(originCopy);
   });
 
   it('keeps the thumbnail link out of the tab order so each card is one stop for keyboards', () => {
