@@ -19,9 +19,9 @@ import { getVideo, uploadVideo, waitForState, type VideoView } from './support/v
  * Mirrors (issue #11, items 4 and 5) on a network of three real pod processes: pod 2 mirrors
  * pod 3's videos, one by its policy (then kept by its admin's choice), one by its admin's choice
  * alone, each fetched through the swarm, checked against its info-hash, seeded, tracked and served
- * as a web seed. Pod 3 deletes one: pod 2 drops it. Forged `VideoMirrored` events change nothing.
- * Pod 3 is killed: pod 1's site shows the video as served by mirrors and Chromium plays it to the
- * end from pod 2; aria2c downloads it through pod 2's tracker from pod 2's seeder; pod 2 restarts and
+ * as a web seed, its thumbnail kept beside it. Pod 3 deletes one: pod 2 drops it, thumbnail included. Forged `VideoMirrored` events change nothing.
+ * Pod 3 is killed: pod 1's site shows the video as served by mirrors, with pod 2's copy of its
+ * thumbnail, and Chromium plays it to the end from pod 2; aria2c downloads it through pod 2's tracker from pod 2's seeder; pod 2 restarts and
  * seeds its copy again; pod 1's admin mirrors the video from pod 2 while pod 3 is down. Pod 3 comes
  * back and catches up. The audits pass and the read models are the same on the three pods.
  *
@@ -91,6 +91,8 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
   const work = tempDir('swarmtube-mirrors-e2e-');
   let source = '';
   let original: Buffer;
+  /** Pod 3's thumbnail of the first video, as pod 3 served it. */
+  let originThumbnail: Buffer;
   let byPolicy: VideoView;
   let byAdmin: VideoView;
   let browser: Browser | undefined;
@@ -137,6 +139,13 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
     assert.equal(mirror.reachable, true);
     const copy = Buffer.from(await (await fetch(mirror.webSeedUrls[0]!)).arrayBuffer());
     assert.equal(sha256(copy), sha256(original), "pod 2's web seed serves the same bytes");
+    // The thumbnail is fetched before VideoMirrored: whoever learns of the copy finds it.
+    originThumbnail = Buffer.from(await (await fetch(byPolicy.thumbnailUrl)).arrayBuffer());
+    assert.equal(mirror.thumbnailUrl, `${two.baseUrl}/static/thumbnails/${uuid}.jpg`);
+    const thumbnail = await fetch(mirror.thumbnailUrl);
+    assert.equal(thumbnail.status, 200);
+    assert.equal(thumbnail.headers.get('content-type'), 'image/jpeg');
+    assert.equal(sha256(Buffer.from(await thumbnail.arrayBuffer())), sha256(originThumbnail), "pod 2's thumbnail is pod 3's");
     await quiescent(pods);
     for (const pod of pods) {
       const view = await getVideo(pod, uuid);
@@ -148,6 +157,7 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
       assert.ok(view.trackerUrls.includes(`ws://${two.host}/tracker/socket`), `${pod.name}: the trackers include pod 2's`);
       assert.ok(view.magnetUri.includes(`tr=${encodeURIComponent(`ws://${two.host}/tracker/socket`)}`), `${pod.name}: the magnet announces to pod 2 too`);
       assert.equal(view.torrentUrls[0], byPolicy.torrentUrl, 'the origin first while it answers');
+      assert.deepEqual(view.thumbnailUrls, [byPolicy.thumbnailUrl, mirror.thumbnailUrl], `${pod.name}: the origin's thumbnail first, then pod 2's`);
     }
     // Pod 2's .torrent has the same info-hash with pod 2's trackers and web seed added.
     const torrent = bdecode(new Uint8Array(await (await fetch(mirror.torrentUrl)).arrayBuffer()));
@@ -204,11 +214,12 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
 
   test('pod 3 deletes the second video: pod 2 drops its copy, untracks and unseeds it', { timeout: 60_000 }, async () => {
     const mirror = (await mirroredOnOne(byAdmin.uuid))!;
+    assert.equal((await fetch(mirror.thumbnailUrl)).status, 200, "pod 2 has the second video's thumbnail");
     const response = await fetch(`${three.baseUrl}/api/v1/videos/${byAdmin.uuid}`, { method: 'DELETE', headers: { authorization: `Bearer ${await three.adminToken()}` } });
     assert.equal(response.status, 204);
     const dropped = await waitUntil("pod 2's VideoUnmirrored", async () => (await mirrorEventsOf(two)).find((e) => e.type === 'VideoUnmirrored'), 30_000, 200);
     assert.deepEqual(dropped.data, { uuid: byAdmin.uuid, reason: 'deleted' });
-    for (const url of [mirror.webSeedUrls[0]!, mirror.torrentUrl]) await waitUntil(`${url} to be gone`, async () => ((await fetch(url)).status === 404 ? true : undefined), 10_000, 100);
+    for (const url of [mirror.webSeedUrls[0]!, mirror.torrentUrl, mirror.thumbnailUrl]) await waitUntil(`${url} to be gone`, async () => ((await fetch(url)).status === 404 ? true : undefined), 10_000, 100);
     assert.equal(await announceRefused(two, byAdmin.infoHash), true, "pod 2's tracker no longer answers for it");
     await quiescent(pods);
     for (const pod of pods) assert.equal((await fetch(`${pod.baseUrl}/api/v1/videos/${byAdmin.uuid}`)).status, 404);
@@ -274,6 +285,13 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
     assert.equal(view.originReachable, false);
     assert.equal(view.torrentUrls[0], `${two.baseUrl}/static/torrents/${byPolicy.uuid}.torrent`, "pod 2's torrent first");
     assert.ok(view.webSeedUrls[0]!.startsWith(two.baseUrl), "pod 2's web seed first");
+    const twoThumbnail = `${two.baseUrl}/static/thumbnails/${byPolicy.uuid}.jpg`;
+    assert.equal(view.thumbnailUrls[0], twoThumbnail, "pod 2's thumbnail first");
+    assert.equal(view.thumbnailUrl, byPolicy.thumbnailUrl, "thumbnailUrl stays the origin's");
+    const thumbnail = await fetch(view.thumbnailUrls[0]!);
+    assert.equal(thumbnail.status, 200);
+    assert.equal(thumbnail.headers.get('content-type'), 'image/jpeg');
+    assert.equal(sha256(Buffer.from(await thumbnail.arrayBuffer())), sha256(originThumbnail), 'the bytes pod 3 served before it died');
     const listed = (await (await fetch(`${one.baseUrl}/api/v1/videos?search=policy`)).json()) as { total: number; data: VideoView[] };
     assert.deepEqual(listed.data.map((v) => [v.uuid, v.servedByMirrors]), [[byPolicy.uuid, true]], 'still found by search, marked');
 
@@ -282,6 +300,9 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
     pages.push(home);
     await home.page.goto(one.baseUrl);
     await home.page.waitForSelector(`[data-testid="video-card"][data-uuid="${byPolicy.uuid}"] [data-testid="served-by-mirrors"]`, { timeout: 30_000 });
+    const cardImage = `document.querySelector('[data-testid="video-card"][data-uuid="${byPolicy.uuid}"] img')`;
+    await waitInPage(home.page, `${cardImage} && ${cardImage}.complete && ${cardImage}.naturalWidth > 0`, 30_000);
+    assert.equal(await inPage(home.page, `${cardImage}.currentSrc`), twoThumbnail, "the card shows pod 2's copy of the thumbnail");
 
     const viewer = await openPage(browser);
     pages.push(viewer);
@@ -291,6 +312,7 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
     });
     await viewer.page.goto(`${one.baseUrl}/videos/watch/${byPolicy.uuid}`);
     await viewer.page.waitForSelector('[data-testid="served-by-mirrors"]', { timeout: 30_000 });
+    assert.equal(await inPage(viewer.page, `document.querySelector('video[data-testid="player"]').getAttribute('poster')`), twoThumbnail, "the poster is pod 2's copy");
     // Muted, so that autoplay is allowed; then to the end.
     await inPage(viewer.page, `(() => { const v = document.querySelector('video[data-testid="player"]'); v.muted = true; return v.play().then(() => true, () => true); })()`);
     await waitInPage(viewer.page, `(() => { const v = document.querySelector('video[data-testid="player"]'); return !!v && (v.ended || v.currentTime >= v.duration - 0.3) && v.duration > 7; })()`, 120_000);
@@ -317,6 +339,7 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
     await two.stop();
     await two.start();
     await waitUntil("pod 2's seeder on pod 2's tracker again", async () => ((await scrape(two, byPolicy.infoHash))?.complete ?? 0) >= 1 || undefined, 30_000, 200);
+    assert.equal((await fetch(`${two.baseUrl}/static/thumbnails/${byPolicy.uuid}.jpg`)).status, 200, 'the thumbnail survives the restart');
     const dir = join(work.path, 'aria2-after-restart');
     mkdirSync(dir);
     const torrent = Buffer.from(await (await fetch(`${two.baseUrl}/static/torrents/${byPolicy.uuid}.torrent`)).arrayBuffer());
@@ -334,6 +357,7 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
     const own = await waitUntil("pod 1's copy", async () => (await getVideo(one, byPolicy.uuid)).mirrors.find((m) => m.host === one.host), 60_000, 200);
     const copy = Buffer.from(await (await fetch(own.webSeedUrls[0]!)).arrayBuffer());
     assert.equal(sha256(copy), sha256(original), "pod 1's copy is the published file");
+    assert.equal(sha256(Buffer.from(await (await fetch(own.thumbnailUrl)).arrayBuffer())), sha256(originThumbnail), "pod 1's thumbnail came from pod 2, the origin's bytes");
     await waitUntil('pod 2 to list both mirrors', async () => ((await getVideo(two, byPolicy.uuid)).mirrors.length === 2 ? true : undefined), 30_000, 200);
   });
 
