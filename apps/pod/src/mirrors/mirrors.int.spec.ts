@@ -1,17 +1,21 @@
 import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { VideoDto, VideoListDto } from '@swarmtube/contracts';
 import { createTestSealer } from '@swarmtube/testing';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { startTestPod, type TestPod } from '../testing/test-pod.js';
 import { accountsClient, assertProblem } from '../users/testing/accounts-http.js';
+import { LocalVideos } from '../videos/local-videos.js';
 import { VideoLog } from '../videos/projections/videos-test-log.js';
+import { VideoStorage } from '../videos/video-storage.js';
 
 /**
  * The mirrors as one pod reads them from its log (other pods' events appended as received), and
  * the admin endpoints' refusals that need a whole pod: a video of an expelled origin, a user who
  * is not an admin. What a viewer gets: the mirrors' torrents, trackers and web seeds, first while
  * the origin is unreachable; never an expelled mirror's, never a copy of another info-hash.
+ * Another pod's VideoDeleted of a uuid removes no file of this pod: only the copy's origin drops it.
  */
 const B = 'http://origin.test:9002/federation/actor';
 const C = 'http://mirror.test:9003/federation/actor';
@@ -120,5 +124,27 @@ for (const database of ['sqlite', 'postgres'] as const) describe(`mirrors on one
     await log.remove(B, V1);
     await caughtUp();
     assert.equal((await fetch(`${pod.baseUrl}/api/v1/videos/${V1}`)).status, 404);
+  });
+
+  test("another pod's VideoDeleted touches neither this pod's own video's files nor a copy's; the copy's origin's drops the copy, thumbnail included", async () => {
+    const OWN = '0190f0a4-5b1c-7cc0-8a37-2f9b1f0e3c07';
+    const COPY = '0190f0a4-5b1c-7cc0-8a37-2f9b1f0e3c08';
+    const storage = pod.get(VideoStorage);
+    const files = (uuid: string) => [storage.webVideoPath(uuid, 'mp4'), storage.torrentPath(uuid), storage.thumbnailPath(uuid)];
+    const reacted = async () => pod.get(LocalVideos).caughtUp(await pod.store.headPosition());
+    for (const uuid of [OWN, COPY]) for (const path of files(uuid)) writeFileSync(path, 'bytes');
+    await log.publish(pod.actor, { uuid: OWN, name: 'Video of this pod' });
+    await log.publish(B, { uuid: COPY, name: 'Video mirrored here' });
+    await caughtUp();
+    await log.record(pod.actor, `mirror:${COPY}`, mirrored(pod.actor, COPY, (await get(COPY)).infoHash));
+    await log.remove(C, OWN);
+    await log.remove(C, COPY);
+    await caughtUp();
+    await reacted();
+    for (const path of [...files(OWN), ...files(COPY)]) assert.equal(existsSync(path), true, `${path} is kept`);
+    await log.remove(B, COPY);
+    await reacted();
+    for (const path of files(COPY)) assert.equal(existsSync(path), false, `${path} went with the copy`);
+    for (const path of files(OWN)) assert.equal(existsSync(path), true, `${path} is kept`);
   });
 });

@@ -44,6 +44,12 @@ export class LocalVideos implements PublishedVideosReaction {
   /** The log position this reaction has handled. */
   private handled = 0;
   private readonly waiters = new Set<() => void>();
+  /**
+   * The copies this pod mirrors, by uuid: their videos' origins. Only that origin's VideoDeleted
+   * drops a copy; another pod's (any member may sign one for any uuid) never touches a copy, nor
+   * the pod's own videos' files.
+   */
+  private readonly mirroredFrom = new Map<string, string>();
 
   constructor(
     readonly registry: TrackerRegistry,
@@ -62,14 +68,15 @@ export class LocalVideos implements PublishedVideosReaction {
    */
   async follow(store: EventStore, db: ReadModelDatabase, position: number): Promise<{ missingFiles: string[] }> {
     this.store = store;
-    const rows = await db.query<{ uuid: string; info_hash: string; mime_type: string }>(
-      `SELECT uuid, info_hash, mime_type FROM rm_videos WHERE origin = $1
+    const rows = await db.query<{ uuid: string; info_hash: string; mime_type: string; mirrored_from: string | null }>(
+      `SELECT uuid, info_hash, mime_type, NULL AS mirrored_from FROM rm_videos WHERE origin = $1
        UNION ALL
-       SELECT v.uuid, v.info_hash, v.mime_type FROM rm_video_mirrors m JOIN rm_videos v ON v.uuid = m.uuid AND v.origin = m.video_origin WHERE m.mirror = $1`,
+       SELECT v.uuid, v.info_hash, v.mime_type, m.video_origin AS mirrored_from FROM rm_video_mirrors m JOIN rm_videos v ON v.uuid = m.uuid AND v.origin = m.video_origin WHERE m.mirror = $1`,
       [this.me],
     );
     const missingFiles: string[] = [];
     for (const row of rows) {
+      if (row.mirrored_from) this.mirroredFrom.set(row.uuid, row.mirrored_from);
       if (!(await this.published({ uuid: row.uuid, infoHash: row.info_hash, mimeType: row.mime_type }))) missingFiles.push(row.uuid);
     }
     this.handled = position;
@@ -130,6 +137,7 @@ export class LocalVideos implements PublishedVideosReaction {
       if (isCatalogEvent(event) && event.origin === this.me && (event.type === 'VideoMirrored' || event.type === 'VideoUnmirrored')) {
         // A copy of another pod's video (mirrors/): tracked, seeded and served like the pod's own.
         try {
+          if (event.type === 'VideoMirrored') this.mirroredFrom.set(event.data.uuid, event.data.videoOrigin);
           if (event.type === 'VideoMirrored' && !(await this.published({ uuid: event.data.uuid, infoHash: event.data.infoHash, mimeType: mimeTypeOfCopy(event.data.webSeedUrls) }))) {
             this.logger.error(`video ${event.data.uuid} is mirrored by this pod but its file or torrent is missing: it is neither tracked nor seeded`);
           }
@@ -137,7 +145,7 @@ export class LocalVideos implements PublishedVideosReaction {
         } catch (error) {
           this.logger.error(`video ${event.data.uuid}: ${event.type} could not be tracked: ${String(error)}`);
         }
-      } else if (isCatalogEvent(event) && event.type === 'VideoDeleted' && event.origin !== this.me && this.registry.hasVideo(event.data.uuid)) {
+      } else if (isCatalogEvent(event) && event.type === 'VideoDeleted' && event.origin !== this.me && this.mirroredFrom.get(event.data.uuid) === event.origin) {
         // The origin deleted a video this pod mirrors: the copy goes at once (mirrors/ records why).
         await this.unpublished(event.data.uuid).catch((error: unknown) => this.logger.error(`video ${event.data.uuid}: the mirrored copy could not be dropped: ${String(error)}`));
       } else if (isCatalogEvent(event) && event.origin === this.me && (event.type === 'VideoPublished' || event.type === 'VideoDeleted')) {
@@ -173,6 +181,7 @@ export class LocalVideos implements PublishedVideosReaction {
   }
 
   private async unpublished(uuid: string): Promise<void> {
+    this.mirroredFrom.delete(uuid);
     const tracked = this.registry.remove(uuid);
     if (tracked && this.seeder) await this.seeder.unseed(tracked.infoHash);
     await this.storage.removeVideoFiles(uuid);
