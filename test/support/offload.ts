@@ -108,7 +108,7 @@ const VIEWER_STATE = `(() => {
   const video = document.querySelector('video[data-testid="player"]');
   const value = (id, attribute = 'data-value') => document.querySelector('[data-testid="' + id + '"]')?.getAttribute(attribute);
   return {
-    currentTime: video?.currentTime, ended: video?.ended, paused: video?.paused, readyState: video?.readyState, error: video?.error?.message,
+    currentTime: video?.currentTime, ended: video?.ended, paused: video?.paused, readyState: video?.readyState, stallNudges: video?.dataset.stallNudges ?? "0", error: video?.error?.message,
     progress: value('p2p-progress'), peers: value('p2p-peers'), pods: value('p2p-pods'), webSeed: value('p2p-webseed-state'),
     fromViewers: value('p2p-from-viewers'), fromOrigin: value('p2p-from-origin'), fromWebSeed: value('p2p-from-webseed'),
     errorText: document.querySelector('[data-testid="player-error"]')?.textContent ?? null,

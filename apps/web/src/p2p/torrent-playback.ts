@@ -2,6 +2,7 @@ import type WebTorrentClass from 'webtorrent/dist/webtorrent.min.js';
 import type { BrowserTorrent, BrowserWire } from 'webtorrent/dist/webtorrent.min.js';
 import { MEMORY_STORE_MAX_BYTES, MemoryChunkStore } from './memory-store';
 import { registerStreamWorker, streamWorkerSupported } from './stream-worker';
+import { StallWatch } from './stall-watch';
 import { bufferedAhead, planDeadlineFetch, type DeadlineOptions } from './deadline-fetch';
 import { DeadlineWebSeed, pieceHashes, type WritableTorrent } from './deadline-web-seed';
 import { SourceClassifier } from './source-classifier';
@@ -141,6 +142,7 @@ export class TorrentPlayback {
   private lowSince: number | null = null;
   private startup: StartupFigures | null = null;
   private played = false;
+  private readonly stalls = new StallWatch();
   destroyed = false;
 
   private constructor(
@@ -269,7 +271,29 @@ export class TorrentPlayback {
     if (this.destroyed) return;
     this.meter.sample();
     this.meetDeadline();
+    this.recoverStall();
     this.report();
+  }
+
+  /** See stall-watch.ts: a stream stalled with the pieces at hand gets a new range request. */
+  private recoverStall(): void {
+    const torrent = this.torrent as unknown as WritableTorrent | null;
+    if (!torrent) return;
+    const element = this.element;
+    const to = this.stalls.check({
+      now: performance.now(),
+      wantsToPlay: this.played && !element.paused && !element.ended && !element.seeking,
+      readyState: element.readyState,
+      currentTime: element.currentTime,
+      duration: element.duration || (this.source.duration ?? NaN),
+      pieceLength: torrent.pieceLength,
+      length: torrent.length,
+      has: (index) => torrent.bitfield.get(index),
+    });
+    if (to === null) return;
+    element.currentTime = to;
+    // For tests and for whoever inspects a page that hiccuped.
+    element.dataset.stallNudges = String(this.stalls.nudges);
   }
 
   /** The web seed for what the playhead needs soon and the peers have not delivered (deadline-fetch.ts). */
