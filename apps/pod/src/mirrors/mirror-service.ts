@@ -1,7 +1,9 @@
 import { extname } from 'node:path';
 import { mirrorStream, type PodUrls, type VideoUnmirrorReasonV1 } from '@swarmtube/contracts';
 import type { OpenedEventStore, ReadModelDatabase, Subscription } from '@swarmtube/event-store';
+import { DEFAULT_MAX_TORRENT_BYTES } from '@swarmtube/torrent';
 import type { PodConfig } from '../config/pod-config.js';
+import type { FederationClient } from '../federation/federation-client.js';
 import type { EventLog } from '../event-log/event-log.js';
 import { ProblemError } from '../http/problem.js';
 import type { PodLogger } from '../logger/pod-logger.js';
@@ -9,6 +11,7 @@ import type { ProjectionRunner } from '../projections/projection-runner.js';
 import { writeBytesAtomically } from '../videos/media/atomic-output.js';
 import type { LocalVideos } from '../videos/local-videos.js';
 import { getVideo } from '../videos/queries/video-catalog.js';
+import { stringList } from '../videos/queries/video-row.js';
 import type { VideoStorage } from '../videos/video-storage.js';
 import {
   decideMirror,
@@ -81,6 +84,8 @@ export class MirrorService {
     private readonly logger: PodLogger,
     private readonly local: Pick<LocalVideos, 'caughtUp'>,
     private readonly thumbnails: MirrorThumbnails,
+    /** The pod's one outgoing client: the address policy, verified TLS and a size bound for the .torrent too. */
+    private readonly client: Pick<FederationClient, 'getBytes'>,
   ) {}
 
   private get db(): ReadModelDatabase {
@@ -332,8 +337,8 @@ export class MirrorService {
       if (sources.name !== this.storage.webVideoFileName(uuid, extension) || !['mp4', 'webm'].includes(extension)) {
         throw new Error(`its torrent names the file ${JSON.stringify(sources.name)}, not ${uuid}.mp4 or .webm`);
       }
-      const otherTrackers = others.flatMap((o) => list(o.trackers));
-      const otherSeeds = others.flatMap((o) => list(o.web_seed_urls));
+      const otherTrackers = others.flatMap((o) => stringList(o.trackers));
+      const otherSeeds = others.flatMap((o) => stringList(o.web_seed_urls));
       // Pod to pod: HTTP and UDP trackers only (a WebSocket tracker means WebRTC).
       const announce = [...new Set([...sources.announce, ...otherTrackers])].filter((url) => !/^wss?:/.test(url));
       const fetchTorrent = torrentWithSources(torrent, infoHash, announce, [...new Set([...sources.urlList, ...otherSeeds])]);
@@ -378,9 +383,7 @@ export class MirrorService {
     const problems: string[] = [];
     for (const url of urls) {
       try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(TORRENT_FETCH_TIMEOUT_MS) });
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const bytes = Buffer.from(await response.arrayBuffer());
+        const { bytes } = await this.client.getBytes(url, 'application/x-bittorrent', { timeoutMs: TORRENT_FETCH_TIMEOUT_MS, maxResponseBytes: DEFAULT_MAX_TORRENT_BYTES });
         if (!torrentWithSources(bytes, infoHash, [], [])) throw new Error(`not a torrent of ${infoHash}`);
         return bytes;
       } catch (error) {
@@ -388,14 +391,5 @@ export class MirrorService {
       }
     }
     throw new Error(`no .torrent of the video could be had (${problems.join('; ')})`);
-  }
-}
-
-function list(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-  } catch {
-    return [];
   }
 }

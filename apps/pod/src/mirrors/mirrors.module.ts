@@ -58,6 +58,7 @@ import { MirrorThumbnails } from './mirror-thumbnails.js';
           logger,
           local,
           new MirrorThumbnails(client, storage),
+          client,
         ),
     },
     MirrorVideoHandler,

@@ -1,7 +1,7 @@
 import { PodUrls, publicUrlOfActor, type VideoDto, type VideoMirrorDto } from '@swarmtube/contracts';
 import type { ReadModelDatabase } from '@swarmtube/event-store';
 import { isReachable } from '../../pods/health/health-score.js';
-import { toVideoDto, type VideoRow, type VideoRowDto } from './video-row.js';
+import { stringList, toVideoDto, type VideoRow, type VideoRowDto } from './video-row.js';
 
 interface MirrorRow {
   uuid: string;
@@ -105,13 +105,4 @@ function magnetParams(magnet: string, name: string): string[] {
     }
   }
   return values;
-}
-
-function stringList(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-  } catch {
-    return [];
-  }
 }

@@ -56,7 +56,7 @@ export function toVideoDto(row: VideoRow, localActor: string): VideoRowDto {
 }
 
 /** A JSON list of strings as the projection stored it; anything else shows as an empty list rather than failing the page. */
-function stringList(json: string): string[] {
+export function stringList(json: string): string[] {
   try {
     const value: unknown = JSON.parse(json);
     return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
