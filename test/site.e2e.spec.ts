@@ -21,13 +21,14 @@ import { getVideo } from './support/videos.js';
  * first one over WebRTC, and pod 3's tracker counts them both; a viewer with P2P off plays
  * from the web seed with no tracker connection and no WebRTC. The admin pages show the pods
  * and an event log whose every signature the browser verifies. Every page is checked for
- * console errors, and photographed into docs/screenshots/.
+ * console errors, and photographed into test-results/screenshots/ (into docs/screenshots/, the
+ * README's pictures, with SWARMTUBE_UPDATE_SCREENSHOTS=1: a test run leaves the tree clean).
  *
  * Pod 3's seeder is capped at 64 KiB/s (a small pod's setting), far below the video's
  * bitrate: the viewers need the web seed and each other.
  */
 const SEEDER_LIMIT = 64 * 1024;
-const SHOTS = join(findRepositoryRoot(), 'docs', 'screenshots');
+const SHOTS = process.env.SWARMTUBE_UPDATE_SCREENSHOTS === '1' ? join(findRepositoryRoot(), 'docs', 'screenshots') : join(findRepositoryRoot(), 'test-results', 'screenshots');
 const PASSWORD = 'test-admin-password';
 const NAME = 'Big Buck Bunny in the swarm';
 

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { waitUntil } from '@swarmtube/testing';
 import { startTestPod, type TestPod } from '../testing/test-pod.js';
 import { Membership } from './membership.js';
+import type { FriendshipDraft } from './domain/friendship.js';
 import { PeerDirectory } from '../federation/peer-directory.js';
 
 /**
@@ -108,15 +109,15 @@ describe('answering friendship requests automatically (friends.autoAccept on)', 
 
   test('an answer that fails (the store unreachable for a moment) is tried again: the request is accepted, the pod is not idle meanwhile', async () => {
     // A's answer fails twice: as a PostgreSQL restart or a full pool would make it fail.
-    const membership = A.get(Membership) as unknown as { answer(requester: string, answer: 'accept' | 'reject'): Promise<void> };
-    const answer = membership.answer.bind(membership);
+    const membership = A.get(Membership) as unknown as { append(peer: string, event: FriendshipDraft): Promise<void> };
+    const append = membership.append.bind(membership);
     let failures = 0;
-    membership.answer = async (requester, verdict) => {
+    membership.append = async (peer, event) => {
       if (failures < 2) {
         failures += 1;
         throw new Error('connection terminated unexpectedly');
       }
-      return answer(requester, verdict);
+      return append(peer, event);
     };
     try {
       await B.get(Membership).makeFriends([A.config.host]);
@@ -126,7 +127,7 @@ describe('answering friendship requests automatically (friends.autoAccept on)', 
       assert.equal(failures, 2);
       await waitUntil('A to be idle', async () => ((await A.idle()) ? true : undefined));
     } finally {
-      membership.answer = answer;
+      membership.append = append;
     }
   });
 });

@@ -12,6 +12,7 @@ import type { PeerDirectory } from '../federation/peer-directory.js';
 import type { PullService } from '../federation/pull/pull-service.js';
 import { actorHost, assertPeerScheme, hostOfActor, PeerUrlError, peerPublicUrl, PodUrls, publicUrlOfActor } from '@swarmtube/contracts';
 import { chooseFriends, type SeedAnswer } from './domain/choose-friends.js';
+import { decideFriendship, type FriendshipCommand, type FriendshipDraft } from './domain/friendship.js';
 import { stampAfter } from './hybrid-clock.js';
 import { HEALTH_SCORE } from './health/health-score.js';
 
@@ -209,8 +210,9 @@ export class Membership {
       await this.waitForReadModels();
       const pending = await this.db.query<{ requester: string }>(`SELECT requester FROM rm_friendships WHERE target = $1 AND status = 'requested' ORDER BY requester`, [this.me]);
       for (const { requester } of pending) {
-        if (await this.peers.isExpelled(requester)) continue;
-        await this.answer(requester, 'accept');
+        const decision = await this.decide(requester, { type: 'AnswerRequest', answer: 'accept' });
+        // An expelled requester waits for its readmission; another refusal means it was answered meanwhile.
+        if (decision.ok) await this.append(requester, decision.event);
       }
       this.retryDelayMs = 0;
     } catch (error) {
@@ -248,9 +250,11 @@ export class Membership {
     await this.waitForReadModels();
     const requester = await this.actorOfHost(host);
     if (requester === null) throw new ProblemError('no-friendship-request', `${host} has no friendship request waiting for an answer`);
-    if (await this.peers.isExpelled(requester)) throw new ProblemError('already-expelled', `${host} is expelled from the network`);
-    if (!(await this.isPendingRequestFrom(requester))) throw new ProblemError('no-friendship-request', `${host} has no friendship request waiting for an answer`);
-    await this.answer(requester, answer);
+    const decision = await this.decide(requester, { type: 'AnswerRequest', answer });
+    if (!decision.ok) {
+      throw new ProblemError(decision.code, decision.code === 'already-expelled' ? `${host} is expelled from the network` : `${host} has no friendship request waiting for an answer`);
+    }
+    await this.append(requester, decision.event);
     return this.viewAfterChange(requester);
   }
 
@@ -259,12 +263,9 @@ export class Membership {
     await this.waitForReadModels();
     const peer = await this.actorOfHost(host);
     if (peer === null) throw new ProblemError('not-friends', `${host} is not a friend of this pod`);
-    const friendship = await this.peers.friendshipWith(peer);
-    if (friendship?.status !== 'accepted' && !(friendship?.status === 'requested' && friendship.requester === this.me)) {
-      throw new ProblemError('not-friends', `${host} is not a friend of this pod`);
-    }
-    const stream = friendshipStream(actorHost(this.me), actorHost(peer));
-    await this.eventLog.append(stream, [{ type: 'FriendshipEnded', schemaVersion: 1, data: { peer, reason: 'removed' }, occurredAt: await this.stamp(stream) }], { expectedVersion: 'any' });
+    const decision = await this.decide(peer, { type: 'RemoveFriend' });
+    if (!decision.ok) throw new ProblemError(decision.code, `${host} is not a friend of this pod`);
+    await this.append(peer, decision.event);
     return this.viewAfterChange(peer);
   }
 
@@ -292,18 +293,14 @@ export class Membership {
     return f.status === 'accepted' ? 'accepted' : 'ended';
   }
 
-  private async isPendingRequestFrom(requester: string): Promise<boolean> {
-    const friendship = await this.peers.friendshipWith(requester);
-    return friendship?.status === 'requested' && friendship.requester === requester;
+  /** domain/friendship.ts on the friendship as the read model holds it. */
+  private async decide(peer: string, command: FriendshipCommand) {
+    return decideFriendship(command, { me: this.me, peer, friendship: await this.peers.friendshipWith(peer), peerExpelled: await this.peers.isExpelled(peer) });
   }
 
-  private async answer(requester: string, answer: 'accept' | 'reject'): Promise<void> {
-    const stream = friendshipStream(actorHost(this.me), actorHost(requester));
-    const draft: EventDraft =
-      answer === 'accept'
-        ? { type: 'FriendshipAccepted', schemaVersion: 1, data: { requester, accepter: this.me }, occurredAt: await this.stamp(stream) }
-        : { type: 'FriendshipEnded', schemaVersion: 1, data: { peer: requester, reason: 'declined' }, occurredAt: await this.stamp(stream) };
-    await this.eventLog.append(stream, [draft], { expectedVersion: 'any' });
+  private async append(peer: string, event: FriendshipDraft): Promise<void> {
+    const stream = friendshipStream(actorHost(this.me), actorHost(peer));
+    await this.eventLog.append(stream, [{ ...event, schemaVersion: 1, occurredAt: await this.stamp(stream) }], { expectedVersion: 'any' });
   }
 
   /**
