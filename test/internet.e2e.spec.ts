@@ -305,7 +305,7 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     assert.ok(!peers.some((peer) => peer.startsWith('127.') || peer.startsWith('203.0.113.')), `no proxy or forged address: ${JSON.stringify(peers)}`);
   });
 
-  test("viewer A, at home behind its NAT, plays it on pod 1's site over HTTPS: a secure page, pod 3's wss tracker and https web seed", async (t) => {
+  test("viewer A, at home behind its NAT, plays it on pod 1's site over HTTPS: a secure page, pod 3's wss tracker and https web seed, then pod 3's seeder over WebRTC", async (t) => {
     assert.ok(run && uuid, 'uploaded');
     const [homeA] = net.homes;
     const browser = await launchViewer(run, homeA.viewer, ca);
@@ -326,6 +326,13 @@ describe('Swarmtube on a small internet of network namespaces', { timeout: 300_0
     assert.deepEqual(insecure, [], 'no http:// or ws:// request (no mixed content)');
     assert.ok(await inPage<boolean>(page, 'Boolean(navigator.serviceWorker.controller)'), 'the service worker streams to <video>');
     t.diagnostic(`viewer A: ${figures.fromViewers} bytes from viewers, ${figures.fromOrigin} from the origin pod (${figures.fromWebSeed} from its web seed)`);
+    // Then pod 3's seeder joins over WebRTC through viewer A's NAT (the deadline web seed
+    // served the first seconds while the offer went through pod 3's tracker).
+    const seeded = await waitUntil("pod 3's seeder to send viewer A bytes over WebRTC", async () => {
+      const bytes = (await figure(page, 'p2p-from-origin')) - (await figure(page, 'p2p-from-webseed'));
+      return bytes > 0 ? bytes : undefined;
+    }, 30_000);
+    t.diagnostic(`viewer A then got ${seeded} bytes from pod 3's seeder over WebRTC`);
     assertNoConsoleErrors(viewerA, "viewer A's watch page");
   });
 
