@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPodProcess, type PodProcess } from '@swarmtube/testing';
 import { median, printFigure, printSummary, round } from './lib/bench-report.js';
-import { cpuSeconds, findPodPid, get, makeH264Mp4, Scraper, sha1sum, sleep, streamUpload } from './lib/pod-upload.js';
+import { cpuSeconds, findPodPid, get, makeH264Mp4, makeH264Mp4OfSize, Scraper, sha1sum, sleep, streamUpload } from './lib/pod-upload.js';
 
 /**
  * Ingest (issue: videos): from the end of an upload to a seedable video, for a 200 MB H.264
@@ -146,19 +146,6 @@ async function ingestOnce(pod: PodProcess, token: string, scraper: Scraper, pid:
   };
 }
 
-/** A bitrate for the wanted size, corrected once from a first try. */
-async function makeVideo(path: string): Promise<number> {
-  const audioBits = 128_000 * VIDEO.seconds;
-  let videoBitrate = Math.round((TARGET_MB * MB * 8 - audioBits) / VIDEO.seconds);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await makeH264Mp4(path, { ...VIDEO, videoBitrate: String(videoBitrate) });
-    const size = statSync(path).size;
-    if (Math.abs(size - TARGET_MB * MB) / (TARGET_MB * MB) < 0.03) return size;
-    videoBitrate = Math.round(videoBitrate * ((TARGET_MB * MB) / size));
-  }
-  return statSync(path).size;
-}
-
 function printGoal(name: string, ratio: number): boolean {
   const met = ratio <= GOAL;
   console.log(`  ${name.padEnd(58)} ${ratio.toFixed(2).padStart(10)} x   (goal <= ${GOAL}x: ${met ? 'met' : 'NOT met'})`);
@@ -172,7 +159,7 @@ async function main(): Promise<void> {
     const file = join(work, 'source.mp4');
     const small = join(work, 'small.mp4');
     const started = Date.now();
-    const size = await makeVideo(file);
+    const size = await makeH264Mp4OfSize(file, TARGET_MB * MB, VIDEO);
     await makeH264Mp4(small, { seconds: 2, width: 320, height: 240, fps: 25, videoBitrate: '300k' });
     console.log(`Ingest: ${(size / MB).toFixed(1)} MB H.264/AAC faststart MP4 (${VIDEO.width}x${VIDEO.height}, ${VIDEO.seconds} s; made in ${((Date.now() - started) / 1000).toFixed(1)} s), ${ROUNDS} rounds, polls every ${POLL_MS} ms`);
 

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { nextChunkBytes, RESUMABLE_FIRST_CHUNK_BYTES } from '@swarmtube/contracts';
 import { createPodProcess, type PodProcess } from '@swarmtube/testing';
 import { median, printFigure, printRatio, printSummary, round } from './lib/bench-report.js';
-import { get, makeH264Mp4, sleep, streamUpload } from './lib/pod-upload.js';
+import { get, makeH264Mp4OfSize, sleep, streamUpload } from './lib/pod-upload.js';
 
 /**
  * Resumable upload (issue 12, item 9): PeerTube's protocol against the one-request multipart
@@ -42,18 +42,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CHUNK = Number(process.env.BENCH_CHUNK_MIB ?? 8) * 1024 * 1024;
 const GOAL = 0.9;
 const VIDEO = { seconds: 40, width: 1280, height: 720, fps: 30, noise: 12 };
-
-async function makeVideo(path: string): Promise<number> {
-  const audioBits = 128_000 * VIDEO.seconds;
-  let videoBitrate = Math.round((TARGET_MB * MB * 8 - audioBits) / VIDEO.seconds);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await makeH264Mp4(path, { ...VIDEO, videoBitrate: String(videoBitrate) });
-    const size = statSync(path).size;
-    if (Math.abs(size - TARGET_MB * MB) / (TARGET_MB * MB) < 0.03) return size;
-    videoBitrate = Math.round(videoBitrate * ((TARGET_MB * MB) / size));
-  }
-  return statSync(path).size;
-}
 
 interface Answer {
   status: number;
@@ -151,7 +139,7 @@ async function main(): Promise<void> {
   try {
     const file = join(work, 'source.mp4');
     const started = Date.now();
-    const size = await makeVideo(file);
+    const size = await makeH264Mp4OfSize(file, TARGET_MB * MB, VIDEO);
     console.log(`Resumable upload: ${(size / MB).toFixed(1)} MB H.264/AAC faststart MP4 (made in ${((Date.now() - started) / 1000).toFixed(1)} s), ${ROUNDS} rounds, chunks of ${CHUNK / 1024 / 1024} MiB`);
     const profile = process.env.BENCH_CPU_PROF;
     pod = await createPodProcess({ name: 'resumable-bench', execArgv: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [] });

@@ -44,6 +44,22 @@ export async function makeH264Mp4(path: string, spec: TestVideoSpec): Promise<vo
   await run('ffmpeg', args);
 }
 
+/**
+ * An H.264/AAC MP4 of about `targetBytes` (within 3 %): a bitrate for the wanted size, then
+ * corrected from the size each try gave, at most three tries. Returns the file's size.
+ */
+export async function makeH264Mp4OfSize(path: string, targetBytes: number, spec: Omit<TestVideoSpec, 'videoBitrate'>): Promise<number> {
+  const audioBits = 128_000 * spec.seconds;
+  let videoBitrate = Math.round((targetBytes * 8 - audioBits) / spec.seconds);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await makeH264Mp4(path, { ...spec, videoBitrate: String(videoBitrate) });
+    const size = statSync(path).size;
+    if (Math.abs(size - targetBytes) / targetBytes < 0.03) return size;
+    videoBitrate = Math.round(videoBitrate * (targetBytes / size));
+  }
+  return statSync(path).size;
+}
+
 /** A top-level MP4 `free` box of 16 bytes carrying `n`: appended to a file, it makes it distinct and still valid. */
 export function freeBox(n: number): Buffer {
   const box = Buffer.alloc(16);
