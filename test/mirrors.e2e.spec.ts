@@ -321,17 +321,25 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
     assert.ok(fromTwo.includes(`${two.baseUrl}/static/torrents/${byPolicy.uuid}.torrent`), `the page took pod 2's .torrent (${fromTwo.join(', ')})`);
   });
 
-  test("aria2c downloads it through pod 2's tracker, with pod 2 as the peer", { timeout: 120_000 }, async () => {
-    const dir = join(work.path, 'aria2-mirror');
+  /**
+   * aria2c with pod 2's .torrent reduced to peers only (pod 2's HTTP tracker, no web seed): the
+   * origin is dead, so the bytes are pod 2's seeder's. Checks they are the published ones and
+   * returns aria2c's log.
+   */
+  async function downloadFromPodTwo(name: string): Promise<string> {
+    const dir = join(work.path, name);
     mkdirSync(dir);
     const torrent = Buffer.from(await (await fetch(`${two.baseUrl}/static/torrents/${byPolicy.uuid}.torrent`)).arrayBuffer());
-    // Peers only: pod 2's HTTP tracker and no web seed; the origin is dead, so the bytes are pod 2's seeder's.
     writeFileSync(join(dir, 'video.torrent'), peersOnlyTorrent(torrent, `http://${two.host}/tracker/announce`));
     const client = await runAria2(join(dir, 'video.torrent'), dir);
     clients.push(client);
     assert.equal(await client.exited(90_000), 0, client.output());
     assert.equal(sha256(readFileSync(join(dir, `${byPolicy.uuid}.mp4`))), sha256(original), 'the bytes are the published ones');
-    const log = readFileSync(join(dir, 'aria2.log'), 'utf8');
+    return readFileSync(join(dir, 'aria2.log'), 'utf8');
+  }
+
+  test("aria2c downloads it through pod 2's tracker, with pod 2 as the peer", { timeout: 120_000 }, async () => {
+    const log = await downloadFromPodTwo('aria2-mirror');
     assert.ok(log.includes(`127.0.0.1:${twoPeerPort}`), `aria2c connected to pod 2's seeder (port ${twoPeerPort})`);
   });
 
@@ -340,14 +348,7 @@ describe('mirrors: a pod down is not a video gone', { skip: !HAS_ARIA2 ? 'aria2c
     await two.start();
     await waitUntil("pod 2's seeder on pod 2's tracker again", async () => ((await scrape(two, byPolicy.infoHash))?.complete ?? 0) >= 1 || undefined, 30_000, 200);
     assert.equal((await fetch(`${two.baseUrl}/static/thumbnails/${byPolicy.uuid}.jpg`)).status, 200, 'the thumbnail survives the restart');
-    const dir = join(work.path, 'aria2-after-restart');
-    mkdirSync(dir);
-    const torrent = Buffer.from(await (await fetch(`${two.baseUrl}/static/torrents/${byPolicy.uuid}.torrent`)).arrayBuffer());
-    writeFileSync(join(dir, 'video.torrent'), peersOnlyTorrent(torrent, `http://${two.host}/tracker/announce`));
-    const client = await runAria2(join(dir, 'video.torrent'), dir);
-    clients.push(client);
-    assert.equal(await client.exited(90_000), 0, client.output());
-    assert.equal(sha256(readFileSync(join(dir, `${byPolicy.uuid}.mp4`))), sha256(original));
+    await downloadFromPodTwo('aria2-after-restart');
     assert.deepEqual((await mirrorEventsOf(two)).map((e) => e.type), ['VideoMirrored', 'VideoMirrored', 'VideoUnmirrored'], 'nothing fetched or dropped again');
   });
 
